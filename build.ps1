@@ -45,12 +45,12 @@ function Invoke-BuildTask {
     foreach ($name in 'DockerTls.dll', 'DockerTls.Core.dll', 'BouncyCastle.Cryptography.dll') {
         Copy-Item (Join-Path $publish $name) $moduleOut
     }
-    Copy-Item (Join-Path $root 'src/DockerTls/DockerTls.Format.ps1xml') $moduleOut -ErrorAction SilentlyContinue
+    Copy-Item (Join-Path $root 'src/DockerTls/DockerTls.Format.ps1xml') $moduleOut
     $version = Get-ModuleVersion
     $manifest = Get-Content -Raw (Join-Path $root 'DockerTls.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
     [IO.File]::WriteAllText((Join-Path $moduleOut 'DockerTls.psd1'), $manifest, [Text.UTF8Encoding]::new($false))
-    Invoke-HelpTask
+    if (Test-Path (Join-Path $root 'src/DockerTls.HelpBuilder')) { Invoke-HelpTask }
     Write-Host "Built DockerTls $version into $moduleOut"
 }
 
