@@ -16,6 +16,11 @@
         'New-DockerClientCert'
         'Initialize-DockerTls'
         'Get-DockerCertificate'
+        'Install-DockerClientCert'
+        'Set-DockerClientEnv'
+        'Get-DockerClientEnv'
+        'Clear-DockerClientEnv'
+        'New-DockerContext'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

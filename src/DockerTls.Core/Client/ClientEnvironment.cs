@@ -139,7 +139,7 @@ public sealed class ClientEnvironment
             throw new DockerTlsException(
                 "ClientCertFolderIncomplete",
                 ErrorKind.ObjectNotFound,
-                $"The folder '{folder}' lacks {string.Join(", ", missing)}. It must hold ca.pem, cert.pem and key.pem; "
+                $"The folder '{folder}' lacks {string.Join(", ", missing)}; the docker CLI needs all three there. "
                 + "make them with New-DockerClientCert, put them there with Install-DockerClientCert, or give -CertPath.",
                 folder);
         }

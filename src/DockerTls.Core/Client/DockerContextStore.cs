@@ -141,13 +141,9 @@ public sealed class DockerContextStore
         }
 
         ClientCertificateCheck.Check(certFolder);
-        if (!overwrite && Exists(name))
+        if (!overwrite)
         {
-            throw new DockerTlsException(
-                "ContextExists",
-                ErrorKind.ResourceExists,
-                $"A Docker context named '{name}' exists already. Nothing was written. Use -Force to replace it, or choose another name.",
-                name);
+            RequireAbsent(name);
         }
 
         var transaction = new FileTransaction(overwrite: true);
@@ -189,6 +185,19 @@ public sealed class DockerContextStore
             MetadataPath = metaFolder,
             TlsPath = tlsFolder,
         };
+    }
+
+    /// <summary>Throws <c>ContextExists</c> when a context named <paramref name="name"/> is in the store.</summary>
+    public void RequireAbsent(string name)
+    {
+        if (Exists(name))
+        {
+            throw new DockerTlsException(
+                "ContextExists",
+                ErrorKind.ResourceExists,
+                $"A Docker context named '{name}' exists already. Nothing was written. Use -Force to replace it, or choose another name.",
+                name);
+        }
     }
 
     /// <summary>The <c>meta.json</c> text the CLI writes: compact, keys in its order.</summary>
