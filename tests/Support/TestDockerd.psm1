@@ -168,7 +168,7 @@ function Start-TestDockerd {
     $psi = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
     $psi.UseShellExecute = $false
     $psi.ArgumentList.Add('-c')
-    $psi.ArgumentList.Add('exec "$0" --config-file "$1" </dev/null >>"$2" 2>&1')
+    $psi.ArgumentList.Add('exec "$0" --config-file "$1" </dev/null >"$2" 2>&1')
     $psi.ArgumentList.Add($dockerd)
     $psi.ArgumentList.Add($ConfigFile)
     $psi.ArgumentList.Add($log)
@@ -224,7 +224,8 @@ function Start-TestTlsDockerd {
         [System.Collections.IDictionary] $Settings,
         [int] $TimeoutSec = 60
     )
-    if (-not $Root) { $Root = New-TestDockerdRoot }
+    $ownRoot = -not $Root
+    if ($ownRoot) { $Root = New-TestDockerdRoot } else { New-Item -ItemType Directory -Force -Path $Root | Out-Null }
     $config = New-TestDockerdSettings -Root $Root -Port $Port -Insecure:$Insecure
     if (-not $Insecure) {
         if (-not $CertPath) { throw 'Start-TestTlsDockerd needs -CertPath (or -Insecure).' }
@@ -240,25 +241,57 @@ function Start-TestTlsDockerd {
         $config['tlskey'] = Join-Path $CertPath 'server-key.pem'
     }
     if ($Settings) { foreach ($key in $Settings.Keys) { $config[$key] = $Settings[$key] } }
-    $file = Write-TestDockerdConfig -Settings $config -Path (Join-Path $Root 'daemon.json')
-    return Start-TestDockerd -ConfigFile $file -Root $Root -TimeoutSec $TimeoutSec
+    # A free port can be taken by another test between Get-FreeTcpPort and dockerd's bind: then take another.
+    for ($attempt = 1; ; $attempt++) {
+        $file = Write-TestDockerdConfig -Settings $config -Path (Join-Path $Root 'daemon.json')
+        try {
+            return Start-TestDockerd -ConfigFile $file -Root $Root -TimeoutSec $TimeoutSec
+        } catch {
+            if ($Port -gt 0 -or $attempt -ge 3 -or $_.Exception.Message -notmatch 'address already in use') {
+                # The error holds the log's tail; a root made here would otherwise be left in /tmp.
+                if ($ownRoot) { & rm -rf --one-file-system $Root 2>$null }
+                throw
+            }
+            $config['hosts'] = @($config['hosts'] | ForEach-Object { $_ -replace '^tcp://127\.0\.0\.1:\d+$', "tcp://127.0.0.1:$(Get-FreeTcpPort)" })
+        }
+    }
 }
 
 function Get-ProcessIdsUnder([string] $Root) {
-    <# Processes whose command line names Root (containerd, shims): what a killed dockerd leaves behind. #>
-    $found = foreach ($dir in [System.IO.Directory]::EnumerateDirectories('/proc')) {
+    <#
+    Processes a killed dockerd leaves behind: those whose command line names Root (containerd, shims) and all
+    their descendants (the containers' processes, which name nothing of Root). Never this process or its parents.
+    #>
+    $parent = @{}
+    $named = [System.Collections.Generic.List[int]]::new()
+    foreach ($dir in [System.IO.Directory]::EnumerateDirectories('/proc')) {
         $name = [System.IO.Path]::GetFileName($dir)
-        if ($name -notmatch '^\d+$' -or [int] $name -eq $PID) { continue }
-        try { $cmdline = [System.IO.File]::ReadAllText("$dir/cmdline") } catch { continue }
-        if ($cmdline.Contains($Root)) { [int] $name }
+        if ($name -notmatch '^\d+$') { continue }
+        try {
+            $stat = [System.IO.File]::ReadAllText("$dir/stat")
+            $cmdline = [System.IO.File]::ReadAllText("$dir/cmdline")
+        } catch { continue }
+        $parent[[int] $name] = [int] ($stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')[1])
+        if ($cmdline.Contains($Root)) { $named.Add([int] $name) }
     }
+    $protected = [System.Collections.Generic.HashSet[int]]::new()
+    $walk = $PID
+    while ($walk -gt 1 -and $protected.Add($walk)) { $walk = if ($parent.ContainsKey($walk)) { $parent[$walk] } else { 0 } }
+    $found = [System.Collections.Generic.HashSet[int]]::new()
+    foreach ($id in $named) { if (-not $protected.Contains($id)) { [void] $found.Add($id) } }
+    do {
+        $added = $false
+        foreach ($entry in $parent.GetEnumerator()) {
+            if ($found.Contains($entry.Value) -and -not $protected.Contains($entry.Key) -and $found.Add($entry.Key)) { $added = $true }
+        }
+    } while ($added)
     return @($found)
 }
 
 function Stop-ProcessBounded([int[]] $ProcessIds, [int] $TimeoutSec) {
     $alive = @($ProcessIds | Where-Object { Test-ProcessAlive $_ })
     if (-not $alive) { return }
-    & kill -TERM @alive 2>$null
+    if ($TimeoutSec -gt 0) { & kill -TERM @alive 2>$null }
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     while ($watch.Elapsed.TotalSeconds -lt $TimeoutSec) {
         $alive = @($alive | Where-Object { Test-ProcessAlive $_ })
@@ -290,8 +323,10 @@ function Stop-TestDockerd {
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
         Stop-ProcessBounded -ProcessIds @($Daemon.Pid) -TimeoutSec $TimeoutSec
         if ($root -and $root.Length -gt 5) {
+            # Left behind only when dockerd was killed: containerd, shims and the containers' processes, which
+            # need no grace (a container's init ignores SIGTERM).
             $left = Get-ProcessIdsUnder $root
-            if ($left) { Stop-ProcessBounded -ProcessIds $left -TimeoutSec 5 }
+            if ($left) { Stop-ProcessBounded -ProcessIds $left -TimeoutSec 0 }
             # Mount points under root, deepest first (dockerd leaves data-root bind-mounted if killed).
             $mounts = Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] -replace '\\040', ' ' } |
                 Where-Object { $_ -eq $root -or $_.StartsWith("$root/") } | Sort-Object Length -Descending
