@@ -140,7 +140,7 @@ function Invoke-DockerPing([string] $Socket) {
 function Start-TestDockerd {
     <#
     .SYNOPSIS
-    Starts `dockerd --config-file ConfigFile` in the background and waits until it answers _ping.
+    Starts `dockerd --config-file ConfigFile [ArgumentList]` in the background and waits until it answers _ping.
     .DESCRIPTION
     Returns an object with Pid, Root, Socket, Port, DockerHost, LogPath, ConfigFile. On failure the daemon is
     stopped and the error holds the tail of its log.
@@ -148,7 +148,9 @@ function Start-TestDockerd {
     param(
         [Parameter(Mandatory)] [string] $ConfigFile,
         [Parameter(Mandatory)] [string] $Root,
-        [int] $TimeoutSec = 60
+        [int] $TimeoutSec = 60,
+        # More dockerd flags after --config-file (e.g. '-H', 'fd://' to see the hosts conflict).
+        [string[]] $ArgumentList = @()
     )
     $ConfigFile = (Resolve-Path -LiteralPath $ConfigFile).ProviderPath
     $config = Get-Content -Raw -LiteralPath $ConfigFile | ConvertFrom-Json -AsHashtable
@@ -168,10 +170,9 @@ function Start-TestDockerd {
     $psi = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
     $psi.UseShellExecute = $false
     $psi.ArgumentList.Add('-c')
-    $psi.ArgumentList.Add('exec "$0" --config-file "$1" </dev/null >"$2" 2>&1')
-    $psi.ArgumentList.Add($dockerd)
-    $psi.ArgumentList.Add($ConfigFile)
-    $psi.ArgumentList.Add($log)
+    $psi.ArgumentList.Add('dockerd=$1 config=$2 log=$3; shift 3; exec "$dockerd" --config-file "$config" "$@" </dev/null >"$log" 2>&1')
+    $psi.ArgumentList.Add('sh')
+    foreach ($arg in @($dockerd, $ConfigFile, $log) + $ArgumentList) { $psi.ArgumentList.Add($arg) }
     foreach ($name in @($psi.Environment.Keys)) {
         if ($name -like 'DOCKER_*') { [void] $psi.Environment.Remove($name) }
     }
