@@ -607,3 +607,20 @@ Describe 'New-DockerContext' {
         }
     }
 }
+
+Describe 'Client cmdlet help pages' {
+    It '<Command> has a PlatyPS page documenting every parameter, with at least two examples' -ForEach @(
+        @{ Command = 'Install-DockerClientCert' }, @{ Command = 'Set-DockerClientEnv' }, @{ Command = 'Get-DockerClientEnv' },
+        @{ Command = 'Clear-DockerClientEnv' }, @{ Command = 'New-DockerContext' }
+    ) {
+        $page = Get-Content -Raw (Join-Path $PSScriptRoot "../en-US/$Command.md")
+        $page | Should -Match "(?m)^title: $Command$"
+        $page | Should -Match '(?m)^PlatyPS schema version: 2024-05-01$'
+        ([regex]::Matches($page, '(?m)^### Example \d+: ')).Count | Should -BeGreaterOrEqual 2
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        $actual = (Get-Command $Command).Parameters.Keys | Where-Object { $_ -notin $common -or $_ -in 'WhatIf', 'Confirm' } | Sort-Object
+        $documented = [regex]::Matches($page, '(?m)^### -(\w+)') | ForEach-Object { $_.Groups[1].Value } | Sort-Object
+        $documented | Should -Be $actual
+        ([regex]::Matches($page, '(?m)^```yaml$')).Count | Should -Be $actual.Count
+    }
+}
