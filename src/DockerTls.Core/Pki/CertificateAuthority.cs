@@ -9,7 +9,7 @@ using Org.BouncyCastle.X509;
 namespace DockerTls.Core.Pki;
 
 /// <summary>
-/// A CA that issues Docker's server and client certificates: made new with <see cref="Create"/>, or loaded
+/// A CA that issues Docker's server and client certificates: made new with <c>Create</c>, or loaded
 /// from a ca.pem and ca-key.pem with <see cref="Load"/>.
 /// </summary>
 public sealed class CertificateAuthority : IDisposable
@@ -17,7 +17,7 @@ public sealed class CertificateAuthority : IDisposable
     private readonly AsymmetricKeyParameter _privateKey;
     private readonly ISignatureFactory _signer;
 
-    /// <summary>The CA just made by <see cref="Create"/>, ready to issue before its files are written.</summary>
+    /// <summary>The CA just made by <c>Create</c>, ready to issue before its files are written.</summary>
     internal static CertificateAuthority FromIssued(IssuedCertificate ca) =>
         new(ca.Certificate, ca.PrivateKey, ca.CertificatePem, null);
 
@@ -88,18 +88,29 @@ public sealed class CertificateAuthority : IDisposable
         return new CertificateAuthority(certificate, key, File.ReadAllBytes(certPath), Path.GetFullPath(certPath));
     }
 
-    /// <summary>A server certificate: serverAuth, and every DNS name and IP address in its subjectAltName.</summary>
-    public IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, KeySpec spec, int validityDays) =>
-        IssueServer(commonName, dnsNames, ipAddresses, validityDays, () => KeyGenerator.Generate(spec));
-
-    internal IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, int validityDays, Func<AsymmetricCipherKeyPair> newKey)
+    /// <summary>
+    /// The common name a server certificate gets: the one given, else the first DNS name, else the first
+    /// address. Checks the names on the way (<c>InvalidDnsName</c>, <c>InvalidIPAddress</c>, <c>NoServerNames</c>).
+    /// </summary>
+    public static string ServerCommonName(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses)
     {
         var dns = SubjectAltNames.NormalizeDnsNames(dnsNames);
         var ips = SubjectAltNames.NormalizeIPAddresses(ipAddresses);
         if (dns.Count == 0 && ips.Count == 0)
             throw new DockerTlsException("NoServerNames", ErrorKind.InvalidArgument,
                 "A server certificate needs the names clients use: give -DnsName and/or -IPAddress (Go ignores the common name).");
-        var cn = string.IsNullOrWhiteSpace(commonName) ? dns.FirstOrDefault() ?? ips[0] : commonName!;
+        return string.IsNullOrWhiteSpace(commonName) ? dns.FirstOrDefault() ?? ips[0] : commonName!;
+    }
+
+    /// <summary>A server certificate: serverAuth, and every DNS name and IP address in its subjectAltName.</summary>
+    public IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, KeySpec spec, int validityDays) =>
+        IssueServer(commonName, dnsNames, ipAddresses, validityDays, () => KeyGenerator.Generate(spec));
+
+    internal IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, int validityDays, Func<AsymmetricCipherKeyPair> newKey)
+    {
+        var cn = ServerCommonName(commonName, dnsNames, ipAddresses);
+        var dns = SubjectAltNames.NormalizeDnsNames(dnsNames);
+        var ips = SubjectAltNames.NormalizeIPAddresses(ipAddresses);
         return Issue(cn, newKey, validityDays, KeyPurposeID.id_kp_serverAuth, g => CertificateProfile.AddSubjectAltNames(g, dns, ips));
     }
 

@@ -77,7 +77,7 @@ public static class PemFormat
     {
         // Keys beside certificates in one file are not an error; encrypted ones cannot be read without a password.
         try { return reader.ReadObject(); }
-        catch (Org.BouncyCastle.Security.PasswordException) { return new object(); }
+        catch (Org.BouncyCastle.OpenSsl.PasswordException) { return new object(); }
     }
 
     /// <summary>True when the key file is encrypted (PKCS#8 "ENCRYPTED PRIVATE KEY" or legacy "Proc-Type: 4,ENCRYPTED").</summary>
