@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using DockerTls.Core.IO;
 
@@ -9,8 +10,9 @@ namespace DockerTls.Core.Daemon;
 /// <summary>A systemd file for Docker: where it goes, its text, and the commands that apply it, in order.</summary>
 public sealed class SystemdUnitFile
 {
-    private SystemdUnitFile(SystemdUnitKind kind, string path, string text, IReadOnlyList<string> commands, bool exists)
+    private SystemdUnitFile(SystemdUnitKind kind, string path, string text, IReadOnlyList<string> commands, bool exists, IReadOnlyList<string>? warnings = null)
     {
+        Warnings = warnings ?? Array.Empty<string>();
         Kind = kind;
         Path = path;
         Text = text;
@@ -30,6 +32,9 @@ public sealed class SystemdUnitFile
     /// <summary>The systemctl commands that apply it, in the order that works.</summary>
     public IReadOnlyList<string> Commands { get; }
 
+    /// <summary>What to check before applying it (a socket unit needs dockerd to run with -H fd://).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
     /// <summary>Whether the file existed before.</summary>
     public bool Exists { get; }
 
@@ -42,7 +47,17 @@ public sealed class SystemdUnitFile
         if (kind == SystemdUnitKind.Socket)
         {
             var socketPath = SystemdUnits.FullPath(systemdRoot, SystemdUnits.SocketRelativePath);
-            return new SystemdUnitFile(kind, socketPath, SystemdUnits.SocketUnitText(port), SystemdUnits.SocketCommands(), File.Exists(socketPath));
+            var warnings = new List<string>
+            {
+                "With the socket unit, daemon.json must have no \"hosts\" (dockerd gets -H fd:// instead), but still the TLS keys: run Set-DockerDaemonConfig, then remove \"hosts\" from daemon.json.",
+            };
+            var service = SystemdUnits.Load(systemdRoot);
+            if (!service.HostFlags.Any(f => f.Flag.IndexOf("fd://", StringComparison.Ordinal) >= 0))
+            {
+                warnings.Add("docker.service does not run dockerd with -H fd://, so dockerd will not take the socket from systemd. Add -H fd:// to its ExecStart= (the packaged unit has it).");
+            }
+
+            return new SystemdUnitFile(kind, socketPath, SystemdUnits.SocketUnitText(port), SystemdUnits.SocketCommands(), File.Exists(socketPath), warnings);
         }
 
         var units = SystemdUnits.Load(systemdRoot);
