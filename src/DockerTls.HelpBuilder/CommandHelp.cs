@@ -6,8 +6,8 @@ internal sealed class CommandHelp
     public required string Name { get; init; }
     public required IReadOnlyList<TextBlock> Synopsis { get; init; }
     public required IReadOnlyList<TextBlock> Description { get; init; }
-    /// <summary>Parameter set names in the order of the SYNTAX section; the default set first is not implied.</summary>
-    public required IReadOnlyList<string> ParameterSets { get; init; }
+    /// <summary>The parameter sets of the SYNTAX section, in its order.</summary>
+    public required IReadOnlyList<SyntaxSet> ParameterSets { get; init; }
     public required IReadOnlyList<ParameterHelp> Parameters { get; init; }
     public required IReadOnlyList<ExampleHelp> Examples { get; init; }
     public required IReadOnlyList<TypeHelp> Inputs { get; init; }
@@ -49,6 +49,9 @@ internal sealed class ParameterSetMembership
     public bool AppliesTo(string setName) =>
         Name == All || string.Equals(Name, setName, StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>A parameter set and the order its syntax line names the parameters in.</summary>
+internal sealed record SyntaxSet(string Name, IReadOnlyList<string> ParameterOrder);
 
 internal sealed record ExampleHelp(string Title, string Code, IReadOnlyList<TextBlock> Remarks);
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 using YamlDotNet.Core;
@@ -28,13 +29,15 @@ internal static class CommandPageReader
 
         var synopsis = Prose(page, "SYNOPSIS", required: true);
         var sets = ReadParameterSets(page);
+        var parameters = ReadParameters(page, sets);
+        CheckSyntaxAgainstParameters(page, sets, parameters);
         return new CommandHelp
         {
             Name = name,
             Synopsis = synopsis,
             Description = Prose(page, "DESCRIPTION", required: true),
             ParameterSets = sets,
-            Parameters = ReadParameters(page, sets),
+            Parameters = parameters,
             Examples = ReadExamples(page),
             Inputs = ReadTypes(page, "INPUTS"),
             Outputs = ReadTypes(page, "OUTPUTS"),
@@ -71,26 +74,49 @@ internal static class CommandPageReader
         return text;
     }
 
-    private static List<string> ReadParameterSets(Outline page)
+    private static List<SyntaxSet> ReadParameterSets(Outline page)
     {
         var section = page.Find("SYNTAX")!;
         if (section.Subsections.Count == 0)
             throw page.Error(section.Line, "'## SYNTAX' needs a '### <ParameterSetName>' heading and a code block per parameter set.");
-        var sets = new List<string>();
+        var sets = new List<SyntaxSet>();
         foreach (var sub in section.Subsections)
         {
-            if (!sub.Blocks.OfType<CodeBlock>().Any())
-                throw page.Error(sub.Line, $"syntax '### {sub.Title}' has no code block.");
+            var code = sub.Blocks.OfType<CodeBlock>().FirstOrDefault()
+                ?? throw page.Error(sub.Line, $"syntax '### {sub.Title}' has no code block.");
             var set = sub.Title.EndsWith("(Default)", StringComparison.OrdinalIgnoreCase)
                 ? sub.Title[..^"(Default)".Length].Trim()
                 : sub.Title.Trim();
             if (set == "__AllParameterSets") set = ParameterSetMembership.All;
-            sets.Add(set);
+            var order = SyntaxParameter.Matches(code.Lines.ToString()).Select(m => m.Groups[1].Value).ToList();
+            sets.Add(new SyntaxSet(set, order));
         }
         return sets;
     }
 
-    private static List<ParameterHelp> ReadParameters(Outline page, List<string> sets)
+    /// <summary>A -Name in a syntax line; the dash of Verb-Noun follows a letter, so it does not match.</summary>
+    private static readonly Regex SyntaxParameter = new(@"(?<![\w-])-([A-Za-z][A-Za-z0-9]*)");
+
+    /// <summary>Every parameter a syntax line names must be documented under PARAMETERS, and the other way round.</summary>
+    private static void CheckSyntaxAgainstParameters(Outline page, List<SyntaxSet> sets, List<ParameterHelp> parameters)
+    {
+        var line = page.Find("SYNTAX")!.Line;
+        foreach (var set in sets)
+        {
+            foreach (var name in set.ParameterOrder)
+            {
+                if (!parameters.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
+                    throw page.Error(line, $"the syntax of '{set.Name}' names -{name}, which '## PARAMETERS' does not document.");
+            }
+        }
+        foreach (var parameter in parameters.Where(p => !p.DontShow))
+        {
+            var named = sets.Any(s => s.ParameterOrder.Contains(parameter.Name, StringComparer.OrdinalIgnoreCase));
+            if (!named) throw page.Error(line, $"-{parameter.Name} is documented but no syntax line under '## SYNTAX' names it.");
+        }
+    }
+
+    private static List<ParameterHelp> ReadParameters(Outline page, List<SyntaxSet> sets)
     {
         var parameters = new List<ParameterHelp>();
         foreach (var sub in page.Find("PARAMETERS")!.Subsections)
@@ -146,13 +172,13 @@ internal static class CommandPageReader
         return yaml;
     }
 
-    private static ParameterSetMembership ToMembership(Outline page, FencedCodeBlock block, string name, ParameterSetYaml set, List<string> sets)
+    private static ParameterSetMembership ToMembership(Outline page, FencedCodeBlock block, string name, ParameterSetYaml set, List<SyntaxSet> sets)
     {
         var line = block.Line + 1;
         var setName = set.Name?.Trim() ?? throw page.Error(line, $"a parameter set of -{name} has no Name.");
         if (setName == "__AllParameterSets") setName = ParameterSetMembership.All;
-        if (setName != ParameterSetMembership.All && !sets.Contains(setName, StringComparer.OrdinalIgnoreCase))
-            throw page.Error(line, $"-{name} names parameter set '{setName}', which '## SYNTAX' does not have ({string.Join(", ", sets)}).");
+        if (setName != ParameterSetMembership.All && !sets.Any(s => string.Equals(s.Name, setName, StringComparison.OrdinalIgnoreCase)))
+            throw page.Error(line, $"-{name} names parameter set '{setName}', which '## SYNTAX' does not have ({string.Join(", ", sets.Select(s => s.Name))}).");
         int? position = null;
         if (!string.IsNullOrWhiteSpace(set.Position) && !string.Equals(set.Position, "Named", StringComparison.OrdinalIgnoreCase))
         {

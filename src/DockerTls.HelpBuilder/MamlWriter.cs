@@ -49,19 +49,21 @@ internal static class MamlWriter
     }
 
     /// <summary>The sets to show a syntax line for: those of the SYNTAX section, one line when it names none.</summary>
-    private static IEnumerable<string> SyntaxSets(CommandHelp help) =>
-        help.ParameterSets.Count == 0 ? [ParameterSetMembership.All] : help.ParameterSets;
+    private static IEnumerable<SyntaxSet> SyntaxSets(CommandHelp help) =>
+        help.ParameterSets.Count == 0 ? [new SyntaxSet(ParameterSetMembership.All, [])] : help.ParameterSets;
 
-    private static XElement SyntaxItem(string name, string set, List<ParameterHelp> parameters)
+    private static XElement SyntaxItem(string name, SyntaxSet set, List<ParameterHelp> parameters)
     {
-        // Positional parameters by position, then the mandatory ones, then the rest in page order with -WhatIf
-        // and -Confirm last: the order PowerShell's own syntax lines use.
+        // The order of the page's syntax line; parameters it leaves out follow in page order.
+        int Rank(ParameterHelp p)
+        {
+            var index = set.ParameterOrder.ToList().FindIndex(n => string.Equals(n, p.Name, StringComparison.OrdinalIgnoreCase));
+            return index < 0 ? int.MaxValue : index;
+        }
         var members = parameters
-            .Select((p, order) => (p, order, m: p.Sets.FirstOrDefault(s => s.AppliesTo(set) || set == ParameterSetMembership.All)))
+            .Select((p, order) => (p, order, m: p.Sets.FirstOrDefault(s => s.AppliesTo(set.Name) || set.Name == ParameterSetMembership.All)))
             .Where(x => x.m is not null)
-            .OrderBy(x => x.m!.Position ?? int.MaxValue)
-            .ThenBy(x => x.m!.IsRequired ? 0 : 1)
-            .ThenBy(x => x.p.Name is "WhatIf" or "Confirm" ? 1 : 0)
+            .OrderBy(x => Rank(x.p))
             .ThenBy(x => x.order);
         return new XElement(Command + "syntaxItem",
             new XElement(Maml + "name", name),
@@ -137,7 +139,8 @@ internal static class MamlWriter
         return text.Select(block => new XElement(Maml + "para", block.Kind switch
         {
             TextKind.ListItem => new string(' ', block.Depth * 2) + block.Marker + " " + block.Text,
-            TextKind.Preformatted => string.Join('\n', block.Text.Split('\n').Select(l => "    " + l)),
+            // Get-Help indents every line of a paragraph alike, so code keeps its own indentation only.
+            TextKind.Preformatted => block.Text,
             _ => new string(' ', block.Depth * 2) + block.Text,
         }));
     }
