@@ -30,7 +30,7 @@ internal static class AboutTopicWriter
             AppendBlocks(text, page, section.Blocks, Indent);
             foreach (var sub in section.Subsections)
             {
-                text.Append(Indent).Append(sub.Title).Append('\n');
+                text.Append(Indent).Append(sub.Title).Append("\n\n");
                 AppendBlocks(text, page, sub.Blocks, Indent + "  ");
             }
             text.Append('\n');
