@@ -45,12 +45,12 @@ function Invoke-BuildTask {
     foreach ($name in 'DockerTls.dll', 'DockerTls.Core.dll', 'BouncyCastle.Cryptography.dll') {
         Copy-Item (Join-Path $publish $name) $moduleOut
     }
-    Copy-Item (Join-Path $root 'src/DockerTls/DockerTls.Format.ps1xml') $moduleOut -ErrorAction SilentlyContinue
+    Copy-Item (Join-Path $root 'src/DockerTls/DockerTls.Format.ps1xml') $moduleOut
     $version = Get-ModuleVersion
     $manifest = Get-Content -Raw (Join-Path $root 'DockerTls.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
     [IO.File]::WriteAllText((Join-Path $moduleOut 'DockerTls.psd1'), $manifest, [Text.UTF8Encoding]::new($false))
-    Invoke-HelpTask
+    if (Test-Path (Join-Path $root 'src/DockerTls.HelpBuilder')) { Invoke-HelpTask }
     Write-Host "Built DockerTls $version into $moduleOut"
 }
 
@@ -79,61 +79,121 @@ function Invoke-CleanTask {
 }
 
 function Get-PesterModulePath {
-    $cache = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
-    $path = Join-Path $cache 'pester/5.7.1/tools/Pester.psd1'
-    if (-not (Test-Path $path)) { throw "Pester 5.7.1 is not in the NuGet cache ($path); restore tests/DockerTls.Core.Tests first." }
-    return $path
+    # The NuGet global packages folder, wherever NUGET_PACKAGES or a nuget.config put it.
+    $folders = @()
+    $listed = & dotnet nuget locals global-packages --list 2>$null
+    if ($LASTEXITCODE -eq 0 -and "$listed" -match 'global-packages:\s*(.+)$') { $folders += $Matches[1].Trim() }
+    if ($env:NUGET_PACKAGES) { $folders += $env:NUGET_PACKAGES }
+    $folders += Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
+    foreach ($folder in $folders) {
+        $path = Join-Path $folder 'pester/5.7.1/tools/Pester.psd1'
+        if (Test-Path $path) { return $path }
+    }
+    throw "Pester 5.7.1 is not in the NuGet cache ($($folders -join ', ')); restore tests/DockerTls.Core.Tests first."
 }
 
 function Invoke-TestTask {
-    Invoke-BuildTask
+    # Every step that cannot report its own counts (a failed build, restore or a crashed runner) counts as one
+    # failure, so that the last line is always "N passed, N failed" and the exit code is non-zero.
     $results = Join-Path $output 'test-results'
     New-Item -ItemType Directory -Force $results | Out-Null
+    $stepFailed = 0
+
+    $built = $true
+    try {
+        Invoke-BuildTask
+    } catch {
+        $built = $false
+        $stepFailed++
+        Write-Warning "Build failed, counted as one failure; the Pester tests are skipped: $($_.Exception.Message)"
+        # A module left over from an earlier build must not be tested in its place.
+        Remove-Item -Recurse -Force $moduleOut -ErrorAction SilentlyContinue
+    }
+
+    # Restore first: it also puts the Pester PackageDownload of the test project into the NuGet cache.
+    $testProject = Join-Path $root 'tests/DockerTls.Core.Tests/DockerTls.Core.Tests.csproj'
+    & dotnet restore $testProject --nologo -v quiet
+    if ($LASTEXITCODE -ne 0) { Write-Warning "dotnet restore $testProject failed with exit code $LASTEXITCODE." }
 
     # xunit: the trx file gives the counts.
     $trx = Join-Path $results 'core.trx'
     Remove-Item $trx -ErrorAction SilentlyContinue
-    & dotnet test (Join-Path $root 'tests/DockerTls.Core.Tests/DockerTls.Core.Tests.csproj') -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    & dotnet test $testProject -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    $xunitExit = $LASTEXITCODE
     $xunitPassed = 0; $xunitFailed = 0
     if (Test-Path $trx) {
-        [xml] $doc = Get-Content -Raw $trx
-        $counters = $doc.TestRun.ResultSummary.Counters
-        $xunitPassed = [int] $counters.passed
-        $xunitFailed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout
+        try {
+            [xml] $doc = Get-Content -Raw $trx
+            $counters = $doc.TestRun.ResultSummary.Counters
+            $xunitPassed = [int] $counters.passed
+            $xunitFailed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout
+        } catch {
+            $xunitFailed = 1
+            Write-Warning "xunit results file $trx is unreadable: counted as one failure. $($_.Exception.Message)"
+        }
+        if ($xunitExit -ne 0 -and $xunitFailed -eq 0) {
+            $xunitFailed = 1
+            Write-Warning "dotnet test exited with code $xunitExit but reported no failed test: counted as one failure."
+        }
     } else {
         $xunitFailed = 1
-        Write-Warning 'xunit produced no results file: counted as one failure.'
+        Write-Warning "xunit produced no results file (dotnet test exit code $xunitExit): counted as one failure."
     }
 
     # Pester runs in a child pwsh so that the module under test loads fresh.
-    $pester = Get-PesterModulePath
-    $target = if ($PesterPath) { $PesterPath } else { Join-Path $root 'tests' }
-    $summary = Join-Path $results 'pester.json'
-    $script = @"
+    $pesterPassed = 0; $pesterFailed = 0; $pesterSkipped = 0
+    $pester = $null
+    if ($built) {
+        try {
+            $pester = Get-PesterModulePath
+        } catch {
+            $stepFailed++
+            Write-Warning "$($_.Exception.Message) Counted as one failure."
+        }
+    }
+    if ($pester) {
+        $target = if ($PesterPath) { (Resolve-Path $PesterPath).ProviderPath } else { Join-Path $root 'tests' }
+        $summary = Join-Path $results 'pester.json'
+        $quote = { param($text) "'" + ($text -replace "'", "''") + "'" }
+        $script = @"
 `$ErrorActionPreference = 'Stop'
-Import-Module '$pester'
+Import-Module $(& $quote $pester)
 `$config = New-PesterConfiguration
-`$config.Run.Path = '$target'
+`$config.Run.Path = $(& $quote $target)
 `$config.Run.PassThru = `$true
 `$config.Output.Verbosity = 'Detailed'
 `$config.TestResult.Enabled = `$true
-`$config.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
+`$config.TestResult.OutputPath = $(& $quote (Join-Path $results 'pester.xml'))
 `$r = Invoke-Pester -Configuration `$config
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$summary'
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content $(& $quote $summary)
 "@
-    Remove-Item $summary -ErrorAction SilentlyContinue
-    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $script
-    $pesterPassed = 0; $pesterFailed = 1; $pesterSkipped = 0
-    if (Test-Path $summary) {
-        $s = Get-Content -Raw $summary | ConvertFrom-Json
-        $pesterPassed = $s.Passed; $pesterFailed = $s.Failed; $pesterSkipped = $s.Skipped
-    } else {
-        Write-Warning 'Pester produced no summary: counted as one failure.'
+        Remove-Item $summary -ErrorAction SilentlyContinue
+        # Run as a local tool, this pwsh is `dotnet pwsh.dll`: start the child the same way.
+        $host_ = [Environment]::ProcessPath
+        $pwsh = @($host_)
+        if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') { $pwsh += [Reflection.Assembly]::GetEntryAssembly().Location }
+        & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
+        $pesterExit = $LASTEXITCODE
+        $pesterFailed = 1
+        if (Test-Path $summary) {
+            try {
+                $s = Get-Content -Raw $summary | ConvertFrom-Json
+                $pesterPassed = [int] $s.Passed; $pesterFailed = [int] $s.Failed; $pesterSkipped = [int] $s.Skipped
+            } catch {
+                Write-Warning "Pester summary $summary is unreadable: counted as one failure."
+            }
+            if ($pesterExit -ne 0 -and $pesterFailed -eq 0) {
+                $pesterFailed = 1
+                Write-Warning "The Pester process exited with code ${pesterExit}: counted as one failure."
+            }
+        } else {
+            Write-Warning "Pester produced no summary (exit code $pesterExit): counted as one failure."
+        }
     }
 
     $passed = $xunitPassed + $pesterPassed
-    $failed = $xunitFailed + $pesterFailed
-    Write-Host "xunit: $xunitPassed passed, $xunitFailed failed; Pester: $pesterPassed passed, $pesterFailed failed, $pesterSkipped skipped"
+    $failed = $xunitFailed + $pesterFailed + $stepFailed
+    Write-Host "xunit: $xunitPassed passed, $xunitFailed failed; Pester: $pesterPassed passed, $pesterFailed failed, $pesterSkipped skipped; other steps: $stepFailed failed"
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
 }

@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace DockerTls.Core.IO;
+
+/// <summary>
+/// Writes a set of files all or none. Every target is checked before anything is written; each file is
+/// written into a private staging folder beside its target (mode 0700, or an owner-only ACL on Windows),
+/// given its final mode there, and renamed into place, so no file is ever seen half-written and a key is
+/// never readable by others, not even while it is being written.
+/// </summary>
+public sealed class FileTransaction
+{
+    private readonly bool _overwrite;
+    private readonly List<PlannedFile> _files = new();
+    private readonly List<(string Path, int Mode)> _directories = new();
+
+    /// <param name="overwrite">Replace existing files (-Force); otherwise an existing file is an error.</param>
+    public FileTransaction(bool overwrite) => _overwrite = overwrite;
+
+    /// <summary>Raised after each file lands, with its path and mode, for -Verbose.</summary>
+    public event Action<string, string>? FileWritten;
+
+    /// <summary>The files planned so far.</summary>
+    public IEnumerable<string> Paths => _files.Select(f => f.Path);
+
+    /// <summary>A private key: 0400, or an owner, SYSTEM and Administrators ACL on Windows.</summary>
+    public void AddKey(string path, byte[] content) => Add(path, content, FileModes.Key);
+
+    /// <summary>A certificate: 0444. An identical file already in place is left alone.</summary>
+    public void AddCertificate(string path, byte[] content) => Add(path, content, FileModes.Certificate);
+
+    /// <summary>Any file with its Unix mode; a mode with no group or other bits is treated as private.</summary>
+    public void AddFile(string path, byte[] content, int unixMode) => Add(path, content, unixMode);
+
+    /// <summary>A folder to create if missing, with that mode.</summary>
+    public void AddDirectory(string path, int unixMode) => _directories.Add((Path.GetFullPath(path), unixMode));
+
+    private void Add(string path, byte[] content, int mode)
+    {
+        var full = Path.GetFullPath(path);
+        if (_files.Any(f => string.Equals(f.Path, full, StringComparison.Ordinal)))
+            throw new ArgumentException($"'{full}' is planned twice.", nameof(path));
+        _files.Add(new PlannedFile(full, content, mode));
+    }
+
+    /// <summary>
+    /// Fails with <c>KeyFileExists</c> if any target exists and overwriting is off (an identical
+    /// non-private file is not a conflict), without writing anything.
+    /// </summary>
+    public void CheckTargets()
+    {
+        foreach (var file in _files)
+        {
+            if (Directory.Exists(file.Path))
+                throw new DockerTlsException("TargetIsFolder", ErrorKind.InvalidArgument,
+                    $"'{file.Path}' is a folder; a file should be written there. Choose another -OutputPath.", file.Path);
+            if (!File.Exists(file.Path) || _overwrite || IsUnchanged(file)) continue;
+            throw new DockerTlsException("KeyFileExists", ErrorKind.ResourceExists,
+                $"'{file.Path}' exists already. Nothing was written. Use -Force to replace it, or choose another -OutputPath.", file.Path);
+        }
+    }
+
+    /// <summary>Writes every planned file; returns the paths written.</summary>
+    public IReadOnlyList<string> Commit()
+    {
+        CheckTargets();
+        foreach (var (path, mode) in _directories) EnsureDirectory(path, mode);
+
+        var pending = _files.Where(f => !(File.Exists(f.Path) && IsUnchanged(f))).ToList();
+        var written = new List<string>();
+        foreach (var group in pending.GroupBy(f => Path.GetDirectoryName(f.Path)!))
+        {
+            EnsureDirectory(group.Key, FileModes.PublicDirectory);
+            var staging = CreateStagingFolder(group.Key);
+            try
+            {
+                var staged = group.Select(f => (File: f, Temp: Stage(staging, f))).ToList();
+                foreach (var (file, temp) in staged)
+                {
+                    MoveIntoPlace(temp, file.Path);
+                    if (PlatformInfo.IsWindows && (file.Mode & 0x92) == 0) File.SetAttributes(file.Path, FileAttributes.ReadOnly);
+                    written.Add(file.Path);
+                    FileWritten?.Invoke(file.Path, PlatformInfo.IsWindows ? (IsPrivate(file) ? "owner-only ACL" : "inherited ACL") : FileModes.Format(file.Mode));
+                }
+            }
+            finally
+            {
+                try { Directory.Delete(staging, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+        return written;
+    }
+
+    private static bool IsPrivate(PlannedFile file) => FileModes.IsPrivate(file.Mode);
+
+    private static bool IsUnchanged(PlannedFile file) =>
+        !IsPrivate(file) && File.ReadAllBytes(file.Path).SequenceEqual(file.Content);
+
+    private static void EnsureDirectory(string path, int mode)
+    {
+        if (Directory.Exists(path)) return;
+        var parent = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(parent)) EnsureDirectory(parent!, FileModes.PublicDirectory);
+        if (PlatformInfo.IsWindows)
+        {
+            if (FileModes.IsPrivate(mode)) NativeMethods.CreatePrivateDirectoryWindows(path);
+            else Directory.CreateDirectory(path);
+        }
+        else
+        {
+            NativeMethods.Mkdir(path, mode);
+            NativeMethods.Chmod(path, mode); // mkdir's mode is filtered by the umask
+        }
+    }
+
+    private static string CreateStagingFolder(string directory)
+    {
+        var staging = Path.Combine(directory, ".dockertls-" + Guid.NewGuid().ToString("N").Substring(0, 12));
+        if (PlatformInfo.IsWindows) NativeMethods.CreatePrivateDirectoryWindows(staging);
+        else NativeMethods.Mkdir(staging, FileModes.PrivateDirectory);
+        return staging;
+    }
+
+    private static string Stage(string staging, PlannedFile file)
+    {
+        var temp = Path.Combine(staging, Path.GetFileName(file.Path));
+        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+        {
+            stream.Write(file.Content, 0, file.Content.Length);
+            stream.Flush(flushToDisk: true);
+        }
+        if (PlatformInfo.IsWindows)
+        {
+            if (IsPrivate(file)) NativeMethods.SetPrivateAclWindows(temp);
+        }
+        else
+        {
+            NativeMethods.Chmod(temp, file.Mode);
+        }
+        return temp;
+    }
+
+    private static void MoveIntoPlace(string temp, string target)
+    {
+        if (!PlatformInfo.IsWindows)
+        {
+            NativeMethods.Rename(temp, target); // atomic, also over an existing file
+            return;
+        }
+        if (File.Exists(target))
+        {
+            File.SetAttributes(target, FileAttributes.Normal);
+            File.Replace(temp, target, null);
+        }
+        else
+        {
+            File.Move(temp, target);
+        }
+    }
+
+    private sealed class PlannedFile
+    {
+        public PlannedFile(string path, byte[] content, int mode) { Path = path; Content = content; Mode = mode; }
+        public string Path { get; }
+        public byte[] Content { get; }
+        public int Mode { get; }
+    }
+}

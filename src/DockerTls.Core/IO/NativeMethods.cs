@@ -1,0 +1,94 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+
+namespace DockerTls.Core.IO;
+
+/// <summary>
+/// The few system calls netstandard2.0 lacks: creating a folder with its mode in one step, changing a mode,
+/// and an atomic rename over an existing file (Unix); a protected owner-only ACL (Windows).
+/// </summary>
+internal static class NativeMethods
+{
+    [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
+    private static extern int UnixChmod(string path, uint mode);
+
+    [DllImport("libc", EntryPoint = "mkdir", SetLastError = true)]
+    private static extern int UnixMkdir(string path, uint mode);
+
+    [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
+    private static extern int UnixRename(string oldPath, string newPath);
+
+    public static void Chmod(string path, int mode) => Check(UnixChmod(path, (uint)mode), "chmod", path);
+
+    public static void Mkdir(string path, int mode) => Check(UnixMkdir(path, (uint)mode), "mkdir", path);
+
+    public static void Rename(string from, string to) => Check(UnixRename(from, to), "rename", to);
+
+    private static void Check(int result, string call, string path)
+    {
+        if (result != 0)
+        {
+            var errno = Marshal.GetLastWin32Error();
+            throw new DockerTlsException("FileSystemError", ErrorKind.PermissionDenied,
+                $"{call} failed on '{path}' (errno {errno}). Check that you may write there (root is needed for /etc/docker).", path);
+        }
+    }
+
+    // Windows: a protected DACL (no inheritance) that grants the owner, SYSTEM and Administrators only.
+    // Folder form is inheritable so that files created inside are born with it.
+    internal const string PrivateFileSddl = "D:P(A;;FA;;;OW)(A;;FA;;;SY)(A;;FA;;;BA)";
+    internal const string PrivateFolderSddl = "D:P(A;OICI;FA;;;OW)(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct SecurityAttributes
+    {
+        public int Length;
+        public IntPtr SecurityDescriptor;
+        public int InheritHandle;
+    }
+
+    [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+    private static extern bool ConvertStringSecurityDescriptorToSecurityDescriptorW(string sddl, uint revision, out IntPtr descriptor, IntPtr size);
+
+    [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+    private static extern bool CreateDirectoryW(string path, ref SecurityAttributes attributes);
+
+    [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+    private static extern bool SetFileSecurityW(string path, uint information, IntPtr descriptor);
+
+    [DllImport("kernel32.dll")]
+    private static extern IntPtr LocalFree(IntPtr memory);
+
+    private const uint DaclSecurityInformation = 0x4;
+    private const uint ProtectedDaclSecurityInformation = 0x80000000;
+
+    public static void CreatePrivateDirectoryWindows(string path)
+    {
+        var descriptor = Descriptor(PrivateFolderSddl);
+        try
+        {
+            var attributes = new SecurityAttributes { Length = Marshal.SizeOf<SecurityAttributes>(), SecurityDescriptor = descriptor };
+            if (!CreateDirectoryW(path, ref attributes)) throw new Win32Exception(Marshal.GetLastWin32Error(), $"CreateDirectory failed on '{path}'");
+        }
+        finally { LocalFree(descriptor); }
+    }
+
+    public static void SetPrivateAclWindows(string path)
+    {
+        var descriptor = Descriptor(PrivateFileSddl);
+        try
+        {
+            if (!SetFileSecurityW(path, DaclSecurityInformation | ProtectedDaclSecurityInformation, descriptor))
+                throw new Win32Exception(Marshal.GetLastWin32Error(), $"SetFileSecurity failed on '{path}'");
+        }
+        finally { LocalFree(descriptor); }
+    }
+
+    private static IntPtr Descriptor(string sddl)
+    {
+        if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, 1, out var descriptor, IntPtr.Zero))
+            throw new Win32Exception(Marshal.GetLastWin32Error(), "ConvertStringSecurityDescriptorToSecurityDescriptor failed");
+        return descriptor;
+    }
+}

@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.X509;
+
+namespace DockerTls.Core.Pki;
+
+/// <summary>
+/// A CA that issues Docker's server and client certificates: made new with <c>Create</c>, or loaded
+/// from a ca.pem and ca-key.pem with <see cref="Load"/>.
+/// </summary>
+public sealed class CertificateAuthority : IDisposable
+{
+    private readonly AsymmetricKeyParameter _privateKey;
+    private readonly ISignatureFactory _signer;
+
+    /// <summary>The CA just made by <c>Create</c>, ready to issue before its files are written.</summary>
+    internal static CertificateAuthority FromIssued(IssuedCertificate ca) =>
+        new(ca.Certificate, ca.PrivateKey, ca.CertificatePem, null);
+
+    private CertificateAuthority(X509Certificate certificate, AsymmetricKeyParameter privateKey, byte[] bundlePem, string? path)
+    {
+        Certificate = certificate;
+        _privateKey = privateKey;
+        _signer = CertificateProfile.SignatureFactory(privateKey);
+        BundlePem = bundlePem;
+        CertificatePath = path;
+    }
+
+    public X509Certificate Certificate { get; }
+
+    /// <summary>What to copy as ca.pem next to issued certificates: the whole CA file, every CA it trusts.</summary>
+    public byte[] BundlePem { get; }
+
+    /// <summary>The ca.pem this CA was loaded from.</summary>
+    public string? CertificatePath { get; }
+
+    public void Dispose() => (_signer as IDisposable)?.Dispose();
+
+    /// <summary>Makes a self-signed CA. With a passphrase its key is written encrypted.</summary>
+    public static IssuedCertificate Create(string commonName, KeySpec spec, int validityDays, char[]? passphrase = null) =>
+        Create(commonName, validityDays, passphrase, () => KeyGenerator.Generate(spec));
+
+    internal static IssuedCertificate Create(string commonName, int validityDays, char[]? passphrase, Func<AsymmetricCipherKeyPair> newKey)
+    {
+        CheckValidity(validityDays);
+        var name = CertificateProfile.Name(commonName);
+        var pair = newKey();
+        var now = DateTime.UtcNow;
+        var generator = CertificateProfile.NewGenerator(name, name, pair.Public, now, now.AddDays(validityDays));
+        CertificateProfile.AddCAExtensions(generator);
+        var signer = CertificateProfile.SignatureFactory(pair.Private);
+        try
+        {
+            var certificate = generator.Generate(signer);
+            return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.Private, passphrase), pair.Private, null);
+        }
+        finally { (signer as IDisposable)?.Dispose(); }
+    }
+
+    /// <summary>
+    /// Loads a CA from a folder holding ca.pem and ca-key.pem, or from the path of its ca.pem (the key beside it).
+    /// Refuses a certificate that is not a CA, a key that is not its pair, and a wrong passphrase.
+    /// </summary>
+    public static CertificateAuthority Load(string path, char[]? passphrase = null)
+    {
+        var certPath = Directory.Exists(path) ? Path.Combine(path, "ca.pem") : path;
+        if (!File.Exists(certPath))
+            throw new DockerTlsException("CANotFound", ErrorKind.ObjectNotFound,
+                $"No CA certificate at '{certPath}'. Point -CAPath at the folder New-DockerCA wrote (ca.pem and ca-key.pem) or at its ca.pem.", path);
+        var certificates = PemFormat.ReadCertificates(certPath);
+        var authorities = certificates.Where(CertificateReader.IsCertificateAuthority).ToList();
+        if (authorities.Count == 0)
+            throw new DockerTlsException("NotACertificateAuthority", ErrorKind.InvalidData,
+                $"'{certPath}' is not a CA certificate (its basicConstraints do not say CA:TRUE). Use the ca.pem that New-DockerCA made.", certPath);
+
+        var keyPath = CertificateReader.KeyPathFor(certPath);
+        var key = PemFormat.ReadPrivateKey(keyPath, passphrase, idPrefix: "CA");
+        var certificate = authorities.FirstOrDefault(ca => CertificateReader.KeyMatches(ca.GetPublicKey(), key))
+            ?? throw new DockerTlsException("CAKeyMismatch", ErrorKind.InvalidData,
+                $"'{keyPath}' is not the private key of the CA in '{certPath}'. Keep each ca.pem with its own ca-key.pem.", keyPath);
+        if (!certificate.IsValid(DateTime.UtcNow))
+            throw new DockerTlsException("CAExpired", ErrorKind.InvalidData,
+                $"The CA in '{certPath}' is valid only from {certificate.NotBefore:u} to {certificate.NotAfter:u}. Make a new CA with New-DockerCA.", certPath);
+        return new CertificateAuthority(certificate, key, File.ReadAllBytes(certPath), Path.GetFullPath(certPath));
+    }
+
+    /// <summary>
+    /// The common name a server certificate gets: the one given, else the first DNS name, else the first
+    /// address. Checks the names on the way (<c>InvalidDnsName</c>, <c>InvalidIPAddress</c>, <c>NoServerNames</c>).
+    /// </summary>
+    public static string ServerCommonName(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses)
+    {
+        var dns = SubjectAltNames.NormalizeDnsNames(dnsNames);
+        var ips = SubjectAltNames.NormalizeIPAddresses(ipAddresses);
+        if (dns.Count == 0 && ips.Count == 0)
+            throw new DockerTlsException("NoServerNames", ErrorKind.InvalidArgument,
+                "A server certificate needs the names clients use: give -DnsName and/or -IPAddress (Go ignores the common name).");
+        return string.IsNullOrWhiteSpace(commonName) ? dns.FirstOrDefault() ?? ips[0] : commonName!;
+    }
+
+    /// <summary>A server certificate: serverAuth, and every DNS name and IP address in its subjectAltName.</summary>
+    public IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, KeySpec spec, int validityDays) =>
+        IssueServer(commonName, dnsNames, ipAddresses, validityDays, () => KeyGenerator.Generate(spec));
+
+    internal IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, int validityDays, Func<AsymmetricCipherKeyPair> newKey)
+    {
+        var cn = ServerCommonName(commonName, dnsNames, ipAddresses);
+        var dns = SubjectAltNames.NormalizeDnsNames(dnsNames);
+        var ips = SubjectAltNames.NormalizeIPAddresses(ipAddresses);
+        return Issue(cn, newKey, validityDays, KeyPurposeID.id_kp_serverAuth, g => CertificateProfile.AddSubjectAltNames(g, dns, ips));
+    }
+
+    /// <summary>A client certificate: clientAuth, no alternative names.</summary>
+    public IssuedCertificate IssueClient(string? commonName, KeySpec spec, int validityDays) =>
+        IssueClient(commonName, validityDays, () => KeyGenerator.Generate(spec));
+
+    internal IssuedCertificate IssueClient(string? commonName, int validityDays, Func<AsymmetricCipherKeyPair> newKey) =>
+        Issue(string.IsNullOrWhiteSpace(commonName) ? "client" : commonName!, newKey, validityDays, KeyPurposeID.id_kp_clientAuth, _ => { });
+
+    private IssuedCertificate Issue(string commonName, Func<AsymmetricCipherKeyPair> newKey, int validityDays, KeyPurposeID purpose, Action<X509V3CertificateGenerator> addNames)
+    {
+        CheckValidity(validityDays);
+        var subject = CertificateProfile.Name(commonName);
+        var now = DateTime.UtcNow;
+        var notAfter = now.AddDays(validityDays);
+        string? warning = null;
+        if (notAfter > Certificate.NotAfter)
+        {
+            notAfter = Certificate.NotAfter;
+            warning = $"The CA expires on {Certificate.NotAfter:yyyy-MM-dd}, so '{commonName}' is valid only until then. Renew the CA before it expires.";
+        }
+        var pair = newKey();
+        var generator = CertificateProfile.NewGenerator(subject, Certificate.SubjectDN, pair.Public, now, notAfter);
+        CertificateProfile.AddLeafExtensions(generator, Certificate, pair.Public, purpose);
+        addNames(generator);
+        var certificate = generator.Generate(_signer);
+        return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.Private), pair.Private, warning);
+    }
+
+    private static void CheckValidity(int validityDays)
+    {
+        if (validityDays <= 0 || validityDays > 36500)
+            throw new DockerTlsException("InvalidValidity", ErrorKind.InvalidArgument,
+                $"A validity of {validityDays} days is not possible. Give -ValidityDays between 1 and 36500.", validityDays);
+    }
+}

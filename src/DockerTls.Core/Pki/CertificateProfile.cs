@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+using Org.BouncyCastle.X509.Extension;
+
+namespace DockerTls.Core.Pki;
+
+/// <summary>
+/// The X.509 profile every strict verifier accepts (FIELD-NOTES "The X.509 profile"): what a CA, a server
+/// and a client certificate carry, a random 128-bit serial, and a notBefore backdated five minutes for clock skew.
+/// </summary>
+internal static class CertificateProfile
+{
+    public static readonly TimeSpan Backdate = TimeSpan.FromMinutes(5);
+    private static readonly SecureRandom Random = new();
+
+    public static X509V3CertificateGenerator NewGenerator(X509Name subject, X509Name issuer, AsymmetricKeyParameter publicKey, DateTime now, DateTime notAfter)
+    {
+        var generator = new X509V3CertificateGenerator();
+        generator.SetSerialNumber(RandomSerial());
+        generator.SetSubjectDN(subject);
+        generator.SetIssuerDN(issuer);
+        generator.SetNotBefore(Truncate(now - Backdate));
+        generator.SetNotAfter(Truncate(notAfter));
+        generator.SetPublicKey(publicKey);
+        generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(publicKey));
+        return generator;
+    }
+
+    public static void AddCAExtensions(X509V3CertificateGenerator generator)
+    {
+        generator.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(0));
+        generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign | KeyUsage.DigitalSignature));
+    }
+
+    public static void AddLeafExtensions(X509V3CertificateGenerator generator, X509Certificate issuer, AsymmetricKeyParameter publicKey, KeyPurposeID purpose)
+    {
+        generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(issuer));
+        generator.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
+        var usage = publicKey is RsaKeyParameters ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
+        generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
+        generator.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+    }
+
+    public static void AddSubjectAltNames(X509V3CertificateGenerator generator, IEnumerable<string> dnsNames, IEnumerable<string> ipAddresses)
+    {
+        var names = dnsNames.Select(n => new GeneralName(GeneralName.DnsName, n))
+            .Concat(ipAddresses.Select(a => new GeneralName(GeneralName.IPAddress, a)))
+            .ToArray();
+        generator.AddExtension(X509Extensions.SubjectAlternativeName, false, new GeneralNames(names));
+    }
+
+    public static X509Name Name(string commonName)
+    {
+        if (string.IsNullOrWhiteSpace(commonName))
+            throw new DockerTlsException("InvalidCommonName", ErrorKind.InvalidArgument, "The common name is empty. Give -CommonName a name.", commonName);
+        if (commonName.Length > 64)
+            throw new DockerTlsException("InvalidCommonName", ErrorKind.InvalidArgument,
+                $"The common name '{commonName}' is longer than the 64 characters X.509 allows.", commonName);
+        return new X509Name(new List<DerObjectIdentifier> { X509Name.CN }, new List<string> { commonName });
+    }
+
+    /// <summary>The signature algorithm that fits the signing key: SHA-256, or SHA-384 for P-384.</summary>
+    public static ISignatureFactory SignatureFactory(AsymmetricKeyParameter signingKey) => signingKey switch
+    {
+        RsaPrivateCrtKeyParameters rsa => new NativeRsaSignatureFactory(rsa),
+        ECPrivateKeyParameters ec when ec.Parameters.Curve.FieldSize > 256 => new Asn1SignatureFactory("SHA384WITHECDSA", ec, Random),
+        ECPrivateKeyParameters ec => new Asn1SignatureFactory("SHA256WITHECDSA", ec, Random),
+        _ => new Asn1SignatureFactory("SHA256WITHRSA", signingKey, Random),
+    };
+
+    private static BigInteger RandomSerial()
+    {
+        var bytes = new byte[16];
+        Random.NextBytes(bytes);
+        bytes[0] = (byte)((bytes[0] & 0x7F) | 0x40); // positive, and always 16 bytes long
+        return new BigInteger(1, bytes);
+    }
+
+    private static DateTime Truncate(DateTime time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+}

@@ -1,0 +1,195 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.X509;
+
+namespace DockerTls.Core.Pki;
+
+/// <summary>Reads certificates back from disk into <see cref="DockerCertificate"/> summaries and checks them.</summary>
+public static class CertificateReader
+{
+    // Docker's file names: certificate -> key.
+    private static readonly Dictionary<string, string> KeyNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ca.pem"] = "ca-key.pem",
+        ["server-cert.pem"] = "server-key.pem",
+        ["cert.pem"] = "key.pem",
+    };
+
+    /// <summary>
+    /// Reads the first certificate of <paramref name="certPath"/>. With <paramref name="keyPath"/>, tells whether
+    /// the key belongs to it and is encrypted; with <paramref name="caPath"/>, whether one of its CAs signed it.
+    /// </summary>
+    public static DockerCertificate Read(string certPath, string? keyPath = null, string? caPath = null)
+    {
+        var certificate = PemFormat.ReadCertificates(certPath)[0];
+        var summary = Summarize(certificate, certPath, DateTime.UtcNow);
+        if (keyPath != null && File.Exists(keyPath))
+        {
+            summary.KeyPath = Path.GetFullPath(keyPath);
+            summary.KeyEncrypted = PemFormat.IsEncryptedKey(keyPath);
+            if (summary.KeyEncrypted == false) summary.KeyMatches = KeyMatches(certificate, keyPath);
+        }
+        if (caPath != null)
+        {
+            summary.CAPath = Path.GetFullPath(caPath);
+            summary.ChainValid = IsSignedByAny(certificate, PemFormat.ReadCertificates(caPath), DateTime.UtcNow);
+        }
+        return summary;
+    }
+
+    /// <summary>
+    /// Every certificate file in a folder (any *.pem holding a certificate), each with the key that Docker's
+    /// naming puts beside it and checked against the folder's ca.pem (or <paramref name="caPath"/>).
+    /// </summary>
+    public static IReadOnlyList<DockerCertificate> ReadFolder(string folder, string? caPath = null)
+    {
+        if (!Directory.Exists(folder))
+            throw new DockerTlsException("CertificateNotFound", ErrorKind.ObjectNotFound, $"The folder '{folder}' does not exist.", folder);
+        var result = new List<DockerCertificate>();
+        foreach (var file in Directory.GetFiles(folder, "*.pem").OrderBy(f => f, StringComparer.Ordinal))
+        {
+            if (!File.ReadAllText(file).Contains("-----BEGIN CERTIFICATE-----")) continue;
+            result.Add(ReadWithNeighbours(file, caPath));
+        }
+        return result;
+    }
+
+    /// <summary>Reads a certificate with the key Docker's naming puts beside it and the ca.pem of its folder.</summary>
+    public static DockerCertificate ReadWithNeighbours(string certPath, string? caPath = null)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(certPath))!;
+        var key = KeyPathFor(certPath);
+        var ca = caPath ?? Path.Combine(folder, "ca.pem");
+        return Read(certPath, File.Exists(key) ? key : null, File.Exists(ca) ? ca : null);
+    }
+
+    /// <summary>The key file Docker's naming pairs with a certificate file: ca.pem/ca-key.pem, X-cert.pem/X-key.pem, X.pem/X-key.pem.</summary>
+    public static string KeyPathFor(string certPath)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(certPath))!;
+        var name = Path.GetFileName(certPath);
+        if (KeyNames.TryGetValue(name, out var keyName)) return Path.Combine(folder, keyName);
+        var stem = Path.GetFileNameWithoutExtension(name);
+        if (stem.EndsWith("-cert", StringComparison.OrdinalIgnoreCase)) stem = stem.Substring(0, stem.Length - 5);
+        return Path.Combine(folder, stem + "-key.pem");
+    }
+
+    /// <summary>Whether the private key in <paramref name="keyPath"/> is the pair of the certificate's public key.</summary>
+    public static bool KeyMatches(X509Certificate certificate, string keyPath)
+    {
+        var key = PemFormat.ReadPrivateKey(keyPath, null);
+        return KeyMatches(certificate.GetPublicKey(), key);
+    }
+
+    internal static bool KeyMatches(AsymmetricKeyParameter publicKey, AsymmetricKeyParameter privateKey) => (publicKey, privateKey) switch
+    {
+        (RsaKeyParameters pub, RsaKeyParameters priv) => pub.Modulus.Equals(priv.Modulus),
+        (ECPublicKeyParameters pub, ECPrivateKeyParameters priv) =>
+            pub.Parameters.Equals(priv.Parameters) && pub.Q.Equals(priv.Parameters.G.Multiply(priv.D).Normalize()),
+        _ => false,
+    };
+
+    /// <summary>True when one of <paramref name="authorities"/> issued and signed the certificate and both are valid at <paramref name="now"/>.</summary>
+    public static bool IsSignedByAny(X509Certificate certificate, IEnumerable<X509Certificate> authorities, DateTime now) =>
+        authorities.Any(ca => ca.SubjectDN.Equivalent(certificate.IssuerDN) && VerifiesWith(certificate, ca)
+            && ca.IsValid(now) && certificate.IsValid(now) && IsCertificateAuthority(ca));
+
+    private static bool VerifiesWith(X509Certificate certificate, X509Certificate ca)
+    {
+        try
+        {
+            certificate.Verify(ca.GetPublicKey());
+            return true;
+        }
+        catch (Exception e) when (e is Org.BouncyCastle.Security.GeneralSecurityException or ArgumentException or InvalidOperationException or Org.BouncyCastle.Crypto.CryptoException)
+        {
+            return false;
+        }
+    }
+
+    internal static bool IsCertificateAuthority(X509Certificate certificate) => certificate.GetBasicConstraints() >= 0;
+
+    internal static DockerCertificate Summarize(X509Certificate certificate, string path, DateTime now)
+    {
+        var der = certificate.GetEncoded();
+        var eku = ExtendedKeyUsages(certificate);
+        var isCA = IsCertificateAuthority(certificate);
+        var serverAuth = eku.Contains(KeyPurposeID.id_kp_serverAuth.Id);
+        var clientAuth = eku.Contains(KeyPurposeID.id_kp_clientAuth.Id);
+        var (dns, ips) = AltNames(certificate);
+        using var sha1 = SHA1.Create();
+        using var sha256 = SHA256.Create();
+        return new DockerCertificate
+        {
+            Path = Path.GetFullPath(path),
+            Kind = isCA ? CertificateKind.CA : serverAuth ? CertificateKind.Server : clientAuth ? CertificateKind.Client : CertificateKind.Other,
+            Subject = certificate.SubjectDN.ToString(),
+            Issuer = certificate.IssuerDN.ToString(),
+            CommonName = certificate.SubjectDN.GetValueList(X509Name.CN).FirstOrDefault() ?? "",
+            DnsNames = dns,
+            IPAddresses = ips,
+            NotBefore = certificate.NotBefore.ToUniversalTime(),
+            NotAfter = certificate.NotAfter.ToUniversalTime(),
+            DaysRemaining = (int)Math.Floor((certificate.NotAfter.ToUniversalTime() - now).TotalDays),
+            KeyAlgorithm = DescribeKey(certificate.GetPublicKey()),
+            SerialNumber = certificate.SerialNumber.ToString(16).ToUpperInvariant(),
+            Thumbprint = Hex(sha1.ComputeHash(der), ""),
+            Sha256Fingerprint = Hex(sha256.ComputeHash(der), ":"),
+            IsCA = isCA,
+            ServerAuth = serverAuth,
+            ClientAuth = clientAuth,
+        };
+    }
+
+    internal static string DescribeKey(AsymmetricKeyParameter key) => key switch
+    {
+        RsaKeyParameters rsa => $"RSA {rsa.Modulus.BitLength}",
+        ECKeyParameters ec => $"ECDSA {KeyGenerator.CurveName(ec)}",
+        _ => key.GetType().Name,
+    };
+
+    private static HashSet<string> ExtendedKeyUsages(X509Certificate certificate)
+    {
+        try { return new HashSet<string>(certificate.GetExtendedKeyUsage()?.Select(o => o.Id) ?? Enumerable.Empty<string>()); }
+        catch (Org.BouncyCastle.Security.Certificates.CertificateParsingException) { return new HashSet<string>(); }
+    }
+
+    private static (string[] Dns, string[] IPs) AltNames(X509Certificate certificate)
+    {
+        var dns = new List<string>();
+        var ips = new List<string>();
+        var names = certificate.GetSubjectAlternativeNames();
+        if (names == null) return (dns.ToArray(), ips.ToArray());
+        foreach (var entry in names)
+        {
+            var list = entry.Cast<object>().ToList();
+            var tag = Convert.ToInt32(list[0]);
+            var value = Convert.ToString(list[1]) ?? "";
+            if (tag == GeneralName.DnsName) dns.Add(value);
+            else if (tag == GeneralName.IPAddress) ips.Add(NormalizeIp(value));
+        }
+        return (dns.ToArray(), ips.ToArray());
+    }
+
+    private static string NormalizeIp(string value)
+    {
+        // BouncyCastle renders IP SANs as "#7f000001"-style hex or dotted text depending on version.
+        if (value.StartsWith("#", StringComparison.Ordinal))
+        {
+            var hex = value.Substring(1);
+            var bytes = Enumerable.Range(0, hex.Length / 2).Select(i => Convert.ToByte(hex.Substring(i * 2, 2), 16)).ToArray();
+            return new IPAddress(bytes).ToString();
+        }
+        return IPAddress.TryParse(value, out var address) ? address.ToString() : value;
+    }
+
+    private static string Hex(byte[] bytes, string separator) =>
+        string.Join(separator, bytes.Select(b => b.ToString("X2")));
+}

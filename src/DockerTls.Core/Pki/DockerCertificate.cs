@@ -1,0 +1,72 @@
+using System;
+
+namespace DockerTls.Core.Pki;
+
+/// <summary>What a certificate is for in Docker's setup.</summary>
+public enum CertificateKind
+{
+    CA,
+    Server,
+    Client,
+    Other,
+}
+
+/// <summary>A certificate on disk as a Docker user sees it: where it is, what it names, when it ends, whether it fits.</summary>
+public sealed class DockerCertificate
+{
+    /// <summary>The certificate file (ca.pem, server-cert.pem, cert.pem).</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>The private key beside it, when there is one.</summary>
+    public string? KeyPath { get; set; }
+
+    public CertificateKind Kind { get; set; }
+    public string Subject { get; set; } = "";
+    public string Issuer { get; set; } = "";
+    public string CommonName { get; set; } = "";
+    public string[] DnsNames { get; set; } = Array.Empty<string>();
+    public string[] IPAddresses { get; set; } = Array.Empty<string>();
+
+    /// <summary>Start of validity, UTC.</summary>
+    public DateTime NotBefore { get; set; }
+
+    /// <summary>End of validity, UTC.</summary>
+    public DateTime NotAfter { get; set; }
+
+    /// <summary>Whole days left until <see cref="NotAfter"/>; negative once expired.</summary>
+    public int DaysRemaining { get; set; }
+
+    /// <summary>"RSA 4096", "ECDSA P-256".</summary>
+    public string KeyAlgorithm { get; set; } = "";
+
+    /// <summary>Serial number in hex.</summary>
+    public string SerialNumber { get; set; } = "";
+
+    /// <summary>SHA-1 of the DER certificate, upper-case hex, as Windows shows it.</summary>
+    public string Thumbprint { get; set; } = "";
+
+    /// <summary>SHA-256 of the DER certificate, colon-separated, as <c>openssl x509 -fingerprint -sha256</c> shows it.</summary>
+    public string Sha256Fingerprint { get; set; } = "";
+
+    public bool IsCA { get; set; }
+
+    /// <summary>Extended key usage serverAuth: a daemon may present it.</summary>
+    public bool ServerAuth { get; set; }
+
+    /// <summary>Extended key usage clientAuth: a client may present it.</summary>
+    public bool ClientAuth { get; set; }
+
+    /// <summary>Whether the key file belongs to this certificate; null when there is no key or it is encrypted.</summary>
+    public bool? KeyMatches { get; set; }
+
+    /// <summary>Whether the key file is encrypted (Docker refuses encrypted server and client keys); null without a key.</summary>
+    public bool? KeyEncrypted { get; set; }
+
+    /// <summary>Whether a CA in the given ca.pem signed it and both are within validity; null when no CA was given.</summary>
+    public bool? ChainValid { get; set; }
+
+    /// <summary>The ca.pem it was checked against.</summary>
+    public string? CAPath { get; set; }
+
+    public override string ToString() => $"{Kind} {Subject} ({Path})";
+}

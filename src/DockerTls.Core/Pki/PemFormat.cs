@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using Org.BouncyCastle.Asn1.Nist;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Utilities.IO.Pem;
+using Org.BouncyCastle.OpenSsl;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+
+namespace DockerTls.Core.Pki;
+
+/// <summary>Reads and writes the PEM files Docker uses: certificates and PKCS#8 private keys.</summary>
+public static class PemFormat
+{
+    private static readonly SecureRandom Random = new();
+
+    /// <summary>PBKDF2 rounds for an encrypted CA key: slow for a guesser, a fraction of a second for the admin.</summary>
+    internal const int Pbkdf2Iterations = 200_000;
+
+    public static byte[] WriteCertificate(X509Certificate certificate) => Write(w => w.WriteObject(certificate));
+
+    /// <summary>
+    /// An unencrypted PKCS#8 key ("PRIVATE KEY"), or, with a passphrase, an AES-256-CBC PBES2/PBKDF2
+    /// "ENCRYPTED PRIVATE KEY" that <c>openssl pkey -passin</c> opens. Docker refuses encrypted keys, so only
+    /// the CA key may carry a passphrase.
+    /// </summary>
+    public static byte[] WritePrivateKey(AsymmetricKeyParameter privateKey, char[]? passphrase = null)
+    {
+        if (passphrase is null || passphrase.Length == 0) return Write(w => w.WriteObject(new Pkcs8Generator(privateKey)));
+        var salt = new byte[16];
+        Random.NextBytes(salt);
+        var encrypted = EncryptedPrivateKeyInfoFactory.CreateEncryptedPrivateKeyInfo(
+            NistObjectIdentifiers.IdAes256Cbc, PkcsObjectIdentifiers.IdHmacWithSha256, passphrase, salt, Pbkdf2Iterations, Random, privateKey);
+        return Write(w => w.WriteObject(new PemObject("ENCRYPTED PRIVATE KEY", encrypted.GetEncoded())));
+    }
+
+    private static byte[] Write(Action<Org.BouncyCastle.OpenSsl.PemWriter> write)
+    {
+        using var text = new StringWriter { NewLine = "\n" };
+        var writer = new Org.BouncyCastle.OpenSsl.PemWriter(text);
+        write(writer);
+        writer.Writer.Flush();
+        return Encoding.ASCII.GetBytes(text.ToString().Replace("\r\n", "\n"));
+    }
+
+    /// <summary>Every certificate in a PEM file (a ca.pem may hold several CAs during a rollover).</summary>
+    public static IReadOnlyList<X509Certificate> ReadCertificates(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (FileNotFoundException) { throw NotFound(path); }
+        catch (DirectoryNotFoundException) { throw NotFound(path); }
+
+        var result = new List<X509Certificate>();
+        try
+        {
+            var reader = new Org.BouncyCastle.OpenSsl.PemReader(new StringReader(text));
+            object? item;
+            while ((item = ReadNextOrSkip(reader)) != null)
+            {
+                if (item is X509Certificate certificate) result.Add(certificate);
+            }
+        }
+        catch (Exception e) when (e is IOException or PemException or ArgumentException or InvalidCastException)
+        {
+            throw Invalid(path, e);
+        }
+        if (result.Count == 0) throw Invalid(path, null);
+        return result;
+    }
+
+    private static object? ReadNextOrSkip(Org.BouncyCastle.OpenSsl.PemReader reader)
+    {
+        // Keys beside certificates in one file are not an error; encrypted ones cannot be read without a password.
+        try { return reader.ReadObject(); }
+        catch (Org.BouncyCastle.OpenSsl.PasswordException) { return new object(); }
+    }
+
+    /// <summary>True when the key file is encrypted (PKCS#8 "ENCRYPTED PRIVATE KEY" or legacy "Proc-Type: 4,ENCRYPTED").</summary>
+    public static bool IsEncryptedKey(string path) => IsEncryptedPem(File.ReadAllText(path));
+
+    internal static bool IsEncryptedPem(byte[] pem) => IsEncryptedPem(Encoding.ASCII.GetString(pem));
+
+    private static bool IsEncryptedPem(string text) =>
+        text.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || text.Contains("Proc-Type: 4,ENCRYPTED");
+
+    /// <summary>
+    /// Reads a private key (PKCS#1, PKCS#8, SEC1; encrypted with a passphrase). Errors: <c>KeyNotFound</c>,
+    /// <c>PassphraseRequired</c>, <c>PassphraseWrong</c>, <c>KeyInvalid</c>, each prefixed with <paramref name="idPrefix"/>.
+    /// </summary>
+    public static AsymmetricKeyParameter ReadPrivateKey(string path, char[]? passphrase, string idPrefix = "")
+    {
+        if (!File.Exists(path))
+            throw new DockerTlsException(idPrefix + "KeyNotFound", ErrorKind.ObjectNotFound,
+                $"The private key '{path}' does not exist. It must sit beside its certificate with Docker's name (ca-key.pem, server-key.pem, key.pem).", path);
+        var encrypted = IsEncryptedKey(path);
+        if (encrypted && (passphrase is null || passphrase.Length == 0))
+            throw new DockerTlsException(idPrefix + "PassphraseRequired", ErrorKind.SecurityError,
+                $"The key '{path}' is encrypted. Give its passphrase (-CAPassphrase (Read-Host -AsSecureString)).", path);
+        object? item;
+        try
+        {
+            var reader = new Org.BouncyCastle.OpenSsl.PemReader(new StringReader(File.ReadAllText(path)), new Password(passphrase));
+            item = reader.ReadObject();
+        }
+        catch (Exception e) when (encrypted && e is not DockerTlsException)
+        {
+            throw new DockerTlsException(idPrefix + "PassphraseWrong", ErrorKind.SecurityError,
+                $"The passphrase does not open '{path}'. Nothing was written. Check the passphrase and try again.", path, e);
+        }
+        catch (Exception e) when (e is IOException or PemException or ArgumentException or InvalidCastException)
+        {
+            throw new DockerTlsException(idPrefix + "KeyInvalid", ErrorKind.InvalidData,
+                $"'{path}' is not a PEM private key this module can read (PKCS#1, PKCS#8 or SEC1).", path, e);
+        }
+        return item switch
+        {
+            AsymmetricCipherKeyPair pair => pair.Private,
+            AsymmetricKeyParameter { IsPrivate: true } key => key,
+            _ => throw new DockerTlsException(idPrefix + "KeyInvalid", ErrorKind.InvalidData,
+                $"'{path}' holds no private key.", path),
+        };
+    }
+
+    private static DockerTlsException NotFound(string path) =>
+        new("CertificateNotFound", ErrorKind.ObjectNotFound, $"The certificate '{path}' does not exist.", path);
+
+    private static DockerTlsException Invalid(string path, Exception? inner) =>
+        new("CertificateInvalid", ErrorKind.InvalidData, $"'{path}' holds no PEM certificate that can be read.", path, inner);
+
+    private sealed class Password : IPasswordFinder
+    {
+        private readonly char[]? _password;
+        public Password(char[]? password) => _password = password;
+        public char[] GetPassword() => (char[])(_password ?? Array.Empty<char>()).Clone();
+    }
+}

@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using DockerTls.Core.IO;
+
+namespace DockerTls.Core.Pki;
+
+/// <summary>What <see cref="TlsKit.Create"/> should make.</summary>
+public sealed class TlsKitRequest
+{
+    /// <summary>The kit's root; ca/, server/ and client/ go below it (the docker:dind layout).</summary>
+    public string OutputPath { get; set; } = ".";
+    public IReadOnlyList<string> DnsNames { get; set; } = Array.Empty<string>();
+    public IReadOnlyList<string> IPAddresses { get; set; } = Array.Empty<string>();
+    public KeySpec Key { get; set; } = new();
+    public int ValidityDays { get; set; } = 365;
+    public int CAValidityDays { get; set; } = 3650;
+    public char[]? Passphrase { get; set; }
+    public string CACommonName { get; set; } = "Docker CA";
+    public string ClientCommonName { get; set; } = "client";
+}
+
+/// <summary>The three certificates of a kit, as written.</summary>
+public sealed class TlsKitResult
+{
+    public DockerCertificate CA { get; set; } = null!;
+    public DockerCertificate Server { get; set; } = null!;
+    public DockerCertificate Client { get; set; } = null!;
+    public IReadOnlyList<string> Warnings { get; set; } = Array.Empty<string>();
+}
+
+/// <summary>
+/// A complete TLS kit for one host: a CA, a server certificate naming the host, a client certificate,
+/// each in its folder with Docker's file names, written all or none.
+/// </summary>
+public static class TlsKit
+{
+    public const string CAFolder = "ca";
+    public const string ServerFolder = "server";
+    public const string ClientFolder = "client";
+
+    /// <summary>Every file the kit writes under <paramref name="root"/>.</summary>
+    public static IReadOnlyList<string> Targets(string root) =>
+        CertificateFiles.Targets(Path.Combine(root, CAFolder), CertificateKind.CA)
+            .Concat(CertificateFiles.Targets(Path.Combine(root, ServerFolder), CertificateKind.Server))
+            .Concat(CertificateFiles.Targets(Path.Combine(root, ClientFolder), CertificateKind.Client))
+            .ToList();
+
+    /// <summary>This machine's host name and localhost; clients on this host use either.</summary>
+    public static IReadOnlyList<string> DefaultDnsNames()
+    {
+        var names = new List<string>();
+        try
+        {
+            var host = Dns.GetHostName();
+            if (!string.IsNullOrWhiteSpace(host) && IsValidDnsName(host)) names.Add(host.ToLowerInvariant());
+        }
+        catch (SocketException) { }
+        if (!names.Contains("localhost")) names.Add("localhost");
+        return names;
+    }
+
+    /// <summary>The addresses of this machine's interfaces that are up (not loopback, not link-local), then 127.0.0.1.</summary>
+    public static IReadOnlyList<string> DefaultIPAddresses()
+    {
+        var addresses = new List<string>();
+        try
+        {
+            foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+            {
+                if (nic.OperationalStatus != OperationalStatus.Up || nic.NetworkInterfaceType == NetworkInterfaceType.Loopback) continue;
+                foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+                {
+                    var address = unicast.Address;
+                    if (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.IsIPv6Multicast) continue;
+                    if (address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)) continue;
+                    var text = new IPAddress(address.GetAddressBytes()).ToString(); // drops any scope id
+                    if (!addresses.Contains(text)) addresses.Add(text);
+                }
+            }
+        }
+        catch (NetworkInformationException) { }
+        addresses.Add("127.0.0.1");
+        return addresses;
+    }
+
+    /// <summary>Fails with <c>KeyFileExists</c> if the kit would replace a file and overwriting is off.</summary>
+    public static void CheckTargets(string root, bool overwrite)
+    {
+        var probe = new FileTransaction(overwrite);
+        foreach (var path in Targets(root)) probe.AddCertificate(path, Array.Empty<byte>());
+        probe.CheckTargets();
+    }
+
+    /// <summary>Makes the three keys side by side, then the certificates, then writes all nine files in one go.</summary>
+    public static TlsKitResult Create(TlsKitRequest request, bool overwrite, Action<string, string>? onWritten = null)
+    {
+        var dns = SubjectAltNames.NormalizeDnsNames(request.DnsNames);
+        var ips = SubjectAltNames.NormalizeIPAddresses(request.IPAddresses);
+        CheckTargets(request.OutputPath, overwrite);
+
+        var keys = Enumerable.Range(0, 3).Select(_ => Task.Run(() => KeyGenerator.Generate(request.Key))).ToArray();
+        Task.WaitAll(keys);
+
+        var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, request.Passphrase, () => keys[0].Result);
+        using var ca = CertificateAuthority.FromIssued(caIssued);
+        var server = ca.IssueServer(null, dns, ips, request.ValidityDays, () => keys[1].Result);
+        var client = ca.IssueClient(request.ClientCommonName, request.ValidityDays, () => keys[2].Result);
+
+        var caFolder = Path.Combine(request.OutputPath, CAFolder);
+        var serverFolder = Path.Combine(request.OutputPath, ServerFolder);
+        var clientFolder = Path.Combine(request.OutputPath, ClientFolder);
+        var transaction = new FileTransaction(overwrite);
+        if (onWritten != null) transaction.FileWritten += onWritten;
+        CertificateFiles.Plan(transaction, caFolder, CertificateKind.CA, caIssued, null);
+        CertificateFiles.Plan(transaction, serverFolder, CertificateKind.Server, server, caIssued.CertificatePem);
+        CertificateFiles.Plan(transaction, clientFolder, CertificateKind.Client, client, caIssued.CertificatePem);
+        transaction.Commit();
+
+        return new TlsKitResult
+        {
+            CA = CertificateFiles.Describe(caFolder, CertificateKind.CA, caIssued),
+            Server = CertificateFiles.Describe(serverFolder, CertificateKind.Server, server),
+            Client = CertificateFiles.Describe(clientFolder, CertificateKind.Client, client),
+            Warnings = new[] { server.Warning, client.Warning }.Where(w => w != null).Select(w => w!).ToList(),
+        };
+    }
+
+    /// <summary>What to do with the kit, for the console after it is written.</summary>
+    public static string NextSteps(string root, TlsKitResult kit)
+    {
+        var server = Path.Combine(root, ServerFolder);
+        var client = Path.Combine(root, ClientFolder);
+        var host = kit.Server.DnsNames.FirstOrDefault() ?? kit.Server.IPAddresses.FirstOrDefault() ?? "localhost";
+        return string.Join(Environment.NewLine, new[]
+        {
+            $"TLS kit written to {root}",
+            $"  {CAFolder}/      ca.pem, ca-key.pem                   keep ca-key.pem off the hosts: it signs every certificate",
+            $"  {ServerFolder}/  server-cert.pem, server-key.pem, ca.pem  for the Docker host",
+            $"  {ClientFolder}/  cert.pem, key.pem, ca.pem             for each client (a DOCKER_CERT_PATH folder)",
+            $"The server certificate is valid for: {string.Join(", ", kit.Server.DnsNames.Concat(kit.Server.IPAddresses))}",
+            "Next:",
+            $"  on the Docker host:  Set-DockerDaemonConfig -CertPath '{server}'   (then restart the daemon)",
+            $"  on each client:      Install-DockerClientCert -Path '{client}'",
+            $"                       Set-DockerClientEnv -DockerHost {host}:2376",
+            "  check:               Test-DockerTlsConnection",
+        });
+    }
+
+    private static bool IsValidDnsName(string name)
+    {
+        try { return SubjectAltNames.NormalizeDnsNames(new[] { name }).Count == 1; }
+        catch (DockerTlsException) { return false; }
+    }
+}

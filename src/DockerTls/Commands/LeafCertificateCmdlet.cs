@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using DockerTls.Core;
+using DockerTls.Core.Pki;
+
+namespace DockerTls.Commands;
+
+/// <summary>
+/// What New-DockerServerCert and New-DockerClientCert share: the CA from -CAPath or from the pipeline,
+/// loaded once per command; one folder per item when the items come down the pipeline.
+/// </summary>
+public abstract class LeafCertificateCmdlet : KeyCmdlet
+{
+    private readonly Dictionary<string, CertificateAuthority> _authorities = new(StringComparer.Ordinal);
+    private char[]? _passphrase;
+    private bool _folderPerItem;
+
+    [Parameter(Mandatory = true, ParameterSetName = "CAPath", ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string CAPath { get; set; } = "";
+
+    [Parameter(Mandatory = true, ParameterSetName = "CA", ValueFromPipeline = true)]
+    public DockerCertificate? CA { get; set; }
+
+    [Parameter]
+    public SecureString? CAPassphrase { get; set; }
+
+    [Parameter]
+    public int ValidityDays { get; set; } = 365;
+
+    protected abstract CertificateKind Kind { get; }
+
+    /// <summary>The parameters whose values, when they come down the pipeline, name one item each.</summary>
+    protected abstract string[] ItemParameters { get; }
+
+    protected override void BeginProcessing()
+    {
+        _passphrase = ToChars(CAPassphrase);
+        // Items named by pipeline objects (Import-Csv hosts.csv | ...) each get a folder of their own.
+        _folderPerItem = MyInvocation.ExpectingInput && !ItemParameters.Any(MyInvocation.BoundParameters.ContainsKey);
+    }
+
+    /// <summary>Issues the certificate for the current item and writes it, unless -WhatIf.</summary>
+    protected void IssueAndWrite(string commonName, Func<CertificateAuthority, IssuedCertificate> issue)
+    {
+        try
+        {
+            var spec = KeySpec;
+            var ca = LoadAuthority();
+            var root = OutputFolder;
+            var folder = _folderPerItem ? Path.Combine(root, FolderName(commonName)) : root;
+            var names = string.Join(", ", CertificateFiles.Targets(folder, Kind).Select(Path.GetFileName));
+            if (!ShouldProcess(folder, $"Create the {Kind.ToString().ToLowerInvariant()} certificate '{commonName}' ({spec}): {names}")) return;
+            CertificateFiles.CheckTargets(folder, Kind, ca.BundlePem, Force);
+            var issued = issue(ca);
+            if (issued.Warning != null) WriteWarning(issued.Warning);
+            WriteObject(CertificateFiles.Write(folder, Kind, issued, ca.BundlePem, Force, VerboseFileWritten));
+        }
+        catch (DockerTlsException e) when (MyInvocation.ExpectingInput && e.ErrorId is not ("CANotFound" or "NotACertificateAuthority"
+            or "CAKeyNotFound" or "CAPassphraseRequired" or "CAPassphraseWrong" or "CAKeyMismatch" or "CAExpired" or "CAKeyInvalid"))
+        {
+            WriteDockerTlsError(e); // one bad row among many: report it and go on
+        }
+        catch (DockerTlsException e)
+        {
+            ThrowTerminating(e);
+        }
+    }
+
+    private CertificateAuthority LoadAuthority()
+    {
+        string path;
+        if (ParameterSetName == "CA")
+        {
+            if (CA!.Kind != CertificateKind.CA)
+                throw new DockerTlsException("NotACertificateAuthority", ErrorKind.InvalidArgument,
+                    $"'{CA.Path}' is a {CA.Kind} certificate, not a CA. Pipe the output of New-DockerCA, or use -CAPath.", CA.Path);
+            path = CA.Path;
+        }
+        else
+        {
+            path = ResolvePath(CAPath);
+        }
+        if (!_authorities.TryGetValue(path, out var ca))
+        {
+            ca = CertificateAuthority.Load(path, _passphrase);
+            _authorities[path] = ca;
+        }
+        return ca;
+    }
+
+    private static string FolderName(string commonName)
+    {
+        var invalid = Path.GetInvalidFileNameChars().Concat(new[] { ':', '*', '?', '/', '\\' }).ToArray();
+        return new string(commonName.Select(c => invalid.Contains(c) ? '_' : c).ToArray());
+    }
+
+    protected override void EndProcessing() => Release();
+
+    protected override void StopProcessing() => Release();
+
+    private void Release()
+    {
+        foreach (var ca in _authorities.Values) ca.Dispose();
+        _authorities.Clear();
+        Wipe(_passphrase);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Management.Automation;
+using System.Security;
+using DockerTls.Core;
+using DockerTls.Core.Pki;
+
+namespace DockerTls.Commands;
+
+[Cmdlet(VerbsCommon.New, "DockerCA", SupportsShouldProcess = true)]
+[OutputType(typeof(DockerCertificate))]
+public sealed class NewDockerCACommand : KeyCmdlet
+{
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string CommonName { get; set; } = "Docker CA";
+
+    [Parameter]
+    public int ValidityDays { get; set; } = 3650;
+
+    [Parameter]
+    public SecureString? Passphrase { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var folder = OutputFolder;
+        var passphrase = ToChars(Passphrase);
+        try
+        {
+            var spec = KeySpec;
+            if (!ShouldProcess(folder, $"Create the CA '{CommonName}' ({spec}, {ValidityDays} days): ca.pem, ca-key.pem")) return;
+            CertificateFiles.CheckTargets(folder, CertificateKind.CA, null, Force);
+            ProgressKey(1, "New-DockerCA", $"Generating the {spec} key");
+            var issued = CertificateAuthority.Create(CommonName, spec, ValidityDays, passphrase);
+            ProgressDone(1, "New-DockerCA");
+            WriteObject(CertificateFiles.Write(folder, CertificateKind.CA, issued, null, Force, VerboseFileWritten));
+        }
+        catch (DockerTlsException e)
+        {
+            ThrowTerminating(e);
+        }
+        finally
+        {
+            Wipe(passphrase);
+        }
+    }
+}

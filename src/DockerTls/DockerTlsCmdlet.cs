@@ -1,0 +1,80 @@
+using System;
+using System.Management.Automation;
+using System.Runtime.InteropServices;
+using System.Security;
+using DockerTls.Core;
+
+namespace DockerTls;
+
+/// <summary>
+/// What every DockerTls cmdlet shares: paths through the provider, Core's errors as PowerShell errors,
+/// secure strings handed to Core as character arrays that are wiped after use.
+/// </summary>
+public abstract class DockerTlsCmdlet : PSCmdlet
+{
+    /// <summary>
+    /// A file-system path for a PowerShell path: relative to the current location, <c>~</c> expanded, the file
+    /// need not exist. Non-FileSystem paths (HKLM:, Env:) end the command with <c>NotAFileSystemPath</c>.
+    /// </summary>
+    protected string ResolvePath(string path)
+    {
+        var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+        if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"'{path}' is a {provider.Name} path; DockerTls reads and writes files. Give a file-system path."),
+                "NotAFileSystemPath", ErrorCategory.InvalidArgument, path));
+        }
+        return resolved;
+    }
+
+    /// <summary>The current file-system location, the default output folder.</summary>
+    protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+
+    protected void ThrowTerminating(DockerTlsException error) => ThrowTerminatingError(ToErrorRecord(error));
+
+    protected void WriteDockerTlsError(DockerTlsException error) => WriteError(ToErrorRecord(error));
+
+    /// <summary>Core's error as a PowerShell error: its id, the matching category, its target.</summary>
+    protected static ErrorRecord ToErrorRecord(DockerTlsException error) =>
+        new(error, error.ErrorId, Category(error.Kind), error.Target);
+
+    private static ErrorCategory Category(ErrorKind kind) => kind switch
+    {
+        ErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        ErrorKind.InvalidData => ErrorCategory.InvalidData,
+        ErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+        ErrorKind.ResourceExists => ErrorCategory.ResourceExists,
+        ErrorKind.SecurityError => ErrorCategory.SecurityError,
+        ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        ErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+        ErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+        _ => ErrorCategory.InvalidOperation,
+    };
+
+    /// <summary>The characters of a secure string, for Core; the caller wipes them with <see cref="Wipe"/>.</summary>
+    protected static char[]? ToChars(SecureString? secure)
+    {
+        if (secure is null || secure.Length == 0) return null;
+        var pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
+        try
+        {
+            var chars = new char[secure.Length];
+            Marshal.Copy(pointer, chars, 0, chars.Length);
+            return chars;
+        }
+        finally { Marshal.ZeroFreeGlobalAllocUnicode(pointer); }
+    }
+
+    protected static void Wipe(char[]? chars)
+    {
+        if (chars != null) Array.Clear(chars, 0, chars.Length);
+    }
+
+    /// <summary>Narrates a file written, with its mode, for -Verbose.</summary>
+    protected void VerboseFileWritten(string path, string mode) => WriteVerbose($"Wrote {path} ({mode})");
+
+    /// <summary>Text for the user's console that is not pipeline output (next steps, restart commands).</summary>
+    protected void WriteHostText(string text) =>
+        WriteInformation(new HostInformationMessage { Message = text }, new[] { "PSHOST" });
+}

@@ -1,0 +1,35 @@
+using System.Management.Automation;
+using DockerTls.Core.Pki;
+
+namespace DockerTls;
+
+/// <summary>The parameters of every cmdlet that makes a key: where to write, which key, -Force.</summary>
+public abstract class KeyCmdlet : DockerTlsCmdlet
+{
+    [Parameter]
+    public string? OutputPath { get; set; }
+
+    [Parameter]
+    public KeyAlgorithm KeyAlgorithm { get; set; } = KeyAlgorithm.RSA;
+
+    [Parameter]
+    [ValidateSet("2048", "3072", "4096")]
+    public int KeySize { get; set; } = 4096;
+
+    [Parameter]
+    public EcCurve Curve { get; set; } = EcCurve.P256;
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected KeySpec KeySpec => new(KeyAlgorithm, KeySize, Curve);
+
+    /// <summary>-OutputPath as a file-system path; the current location when not given.</summary>
+    protected string OutputFolder => OutputPath is null ? CurrentDirectory : ResolvePath(OutputPath);
+
+    protected void ProgressKey(int activityId, string activity, string status) =>
+        WriteProgress(new ProgressRecord(activityId, activity, status));
+
+    protected void ProgressDone(int activityId, string activity) =>
+        WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+}
