@@ -23,9 +23,6 @@ public sealed class DockerTlsTestResult
     /// <summary>The certificate the daemon presented, when the handshake got that far.</summary>
     public DockerCertificate? ServerCertificate { get; set; }
 
-    /// <summary>The client certificate used (<c>cert.pem</c>), when it could be read.</summary>
-    public DockerCertificate? ClientCertificate { get; set; }
-
     /// <summary>The folder the CA and client certificate were read from.</summary>
     public string CertPath { get; set; } = "";
 

@@ -15,10 +15,10 @@ public static class ServerCertificateCheck
 {
     /// <summary>
     /// <see cref="ConnectionFailure.None"/> when <paramref name="certificate"/> is signed by one of <paramref name="authorities"/>,
-    /// it and that CA are valid at <paramref name="now"/>, and <paramref name="host"/> (a name or IP address) is among its
-    /// subject alternative names; else the first problem found, in that order.
+    /// it and that CA are valid at <paramref name="now"/>, and <paramref name="host"/> (a name or IP address) is among the
+    /// subject alternative names of its <paramref name="summary"/>; else the first problem found, in that order.
     /// </summary>
-    public static ConnectionFailure Check(BcCertificate certificate, IReadOnlyList<BcCertificate> authorities, string host, DateTime now)
+    public static ConnectionFailure Check(BcCertificate certificate, DockerCertificate summary, IReadOnlyList<BcCertificate> authorities, string host, DateTime now)
     {
         var issuer = FindIssuer(certificate, authorities);
         if (issuer is null)
@@ -39,13 +39,12 @@ public static class ServerCertificateCheck
             }
         }
 
-        var summary = CertificateReader.Summarize(certificate, ".", now);
         return MatchesHost(summary, host) ? ConnectionFailure.None : ConnectionFailure.NameMismatch;
     }
 
     /// <summary>The CA of <paramref name="authorities"/> that signed the certificate, or null.</summary>
     public static BcCertificate? FindIssuer(BcCertificate certificate, IReadOnlyList<BcCertificate> authorities) =>
-        authorities.FirstOrDefault(ca => ca.SubjectDN.Equivalent(certificate.IssuerDN) && SignedBy(certificate, ca));
+        authorities.FirstOrDefault(ca => ca.SubjectDN.Equivalent(certificate.IssuerDN) && CertificateSignature.IsSignedBy(certificate, ca));
 
     /// <summary>
     /// Whether <paramref name="host"/> is one of the certificate's IP addresses (for an address) or DNS names (for a name,
@@ -71,19 +70,5 @@ public static class ServerCertificateCheck
         }
 
         return string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static bool SignedBy(BcCertificate certificate, BcCertificate ca)
-    {
-        try
-        {
-            certificate.Verify(ca.GetPublicKey());
-            return true;
-        }
-        catch (Exception e) when (e is Org.BouncyCastle.Security.GeneralSecurityException || e is ArgumentException
-            || e is InvalidOperationException || e is Org.BouncyCastle.Crypto.CryptoException)
-        {
-            return false;
-        }
     }
 }

@@ -28,6 +28,7 @@ public sealed class TlsProbe
     private readonly Stopwatch watch = new();
     private DockerTlsTestResult result = null!;
     private ConnectionDiagnosis diagnosis = null!;
+    private X509Certificate2? clientCertificate;
 
     /// <summary>A probe of <paramref name="settings"/> that gives up after <paramref name="timeout"/>.</summary>
     public TlsProbe(ConnectionSettings settings, TimeSpan timeout)
@@ -45,7 +46,10 @@ public sealed class TlsProbe
         var files = ReadClientFiles();
         if (files != null)
         {
-            Connect(files);
+            using (clientCertificate)
+            {
+                Connect(files, clientCertificate!);
+            }
         }
 
         result.ElapsedMilliseconds = watch.ElapsedMilliseconds;
@@ -54,7 +58,7 @@ public sealed class TlsProbe
 
     private ClientCertificateFiles? ReadClientFiles()
     {
-        var missing = ClientFileNames.Where(name => !File.Exists(Path.Combine(settings.CertPath, name))).ToList();
+        var missing = ClientCertificateFiles.FileNames.Where(name => !File.Exists(Path.Combine(settings.CertPath, name))).ToList();
         if (missing.Count > 0)
         {
             diagnosis.ClientCertificateMissing(missing);
@@ -71,35 +75,32 @@ public sealed class TlsProbe
             diagnosis.ClientCertificateMissing(Array.Empty<string>(), e.Target as string ?? settings.CertPath);
             return null;
         }
-        catch (DockerTlsException e) when (e.ErrorId.EndsWith("KeyInvalid", StringComparison.Ordinal))
+
+        if (files.KeyEncrypted)
         {
-            diagnosis.KeyMismatch(Path.Combine(settings.CertPath, "cert.pem"), Path.Combine(settings.CertPath, "key.pem"), unreadable: true);
+            diagnosis.EncryptedKey(files.KeyPath);
             return null;
         }
 
-        result.ClientCertificate = files.Certificate;
+        try
+        {
+            clientCertificate = files.LoadWithKey();
+        }
+        catch (DockerTlsException e)
+        {
+            diagnosis.KeyMismatch(files.CertPath, files.KeyPath, unreadable: e.ErrorId.EndsWith("KeyInvalid", StringComparison.Ordinal));
+            return null;
+        }
+
         var now = DateTime.UtcNow;
-        if (files.Certificate.KeyEncrypted == true)
+        if (files.Certificate.NotAfter.ToUniversalTime() < now || files.Certificate.NotBefore.ToUniversalTime() > now)
         {
-            diagnosis.EncryptedKey(files.KeyPath);
-        }
-        else if (files.Certificate.KeyMatches != true)
-        {
-            diagnosis.KeyMismatch(files.CertPath, files.KeyPath, unreadable: false);
-        }
-        else if (files.Certificate.NotAfter < now || files.Certificate.NotBefore > now)
-        {
-            diagnosis.ClientCertificateOutOfValidity(files.Certificate, now);
-        }
-        else
-        {
-            return files;
+            diagnosis.ClientCertificateOutOfValidity(files.Summary(), now);
+            return null;
         }
 
-        return null;
+        return files;
     }
-
-    private static readonly string[] ClientFileNames = { "ca.pem", "cert.pem", "key.pem" };
 
     private TimeSpan Remaining
     {
@@ -112,7 +113,7 @@ public sealed class TlsProbe
 
     private bool Expired => watch.Elapsed >= timeout;
 
-    private void Connect(ClientCertificateFiles files)
+    private void Connect(ClientCertificateFiles files, X509Certificate2 clientCertificate)
     {
         var addresses = Resolve();
         if (addresses is null)
@@ -126,7 +127,6 @@ public sealed class TlsProbe
             return;
         }
 
-        using var clientCertificate = files.ToX509Certificate2();
         using var network = new NetworkStream(socket, ownsSocket: false);
         using var tls = new SslStream(network, false, (_, certificate, _, _) => ValidateServer(certificate, files), (_, _, _, _, _) => clientCertificate);
         ConnectionFailure serverVerdict = ConnectionFailure.None;
@@ -141,8 +141,8 @@ public sealed class TlsProbe
             serverSeen = true;
             var now = DateTime.UtcNow;
             var certificate = new BcParser().ReadCertificate(presented.GetRawCertData());
-            serverVerdict = ServerCertificateCheck.Check(certificate, client.Authorities, settings.Host.Host, now);
             var summary = CertificateReader.Summarize(certificate, ".", now);
+            serverVerdict = ServerCertificateCheck.Check(certificate, summary, client.Authorities, settings.Host.Host, now);
             summary.Path = settings.Host.Uri;
             summary.ChainCAPath = client.CAPath;
             summary.ChainValid = serverVerdict is not (ConnectionFailure.UnknownAuthority or ConnectionFailure.ServerCertificateExpired or ConnectionFailure.NotYetValid);
@@ -168,7 +168,7 @@ public sealed class TlsProbe
             }
             else if (serverSeen)
             {
-                diagnosis.ClientCertificateRejected(files.Certificate, Innermost(e));
+                diagnosis.ClientCertificateRejected(files.Summary(), Innermost(e));
             }
             else
             {
@@ -199,7 +199,7 @@ public sealed class TlsProbe
             }
             else
             {
-                diagnosis.ClientCertificateRejected(files.Certificate, Innermost(e));
+                diagnosis.ClientCertificateRejected(files.Summary(), Innermost(e));
             }
 
             return;
