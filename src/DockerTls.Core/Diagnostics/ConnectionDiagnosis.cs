@@ -57,14 +57,14 @@ public sealed class ConnectionDiagnosis
             : "so the docker CLI sends no client certificate and a daemon with tlsverify refuses it (\"remote error: tls: bad certificate\")";
         Fail(ConnectionFailure.ClientCertificateMissing,
             $"{what}, {effect}.",
-            $"Install the client files from the kit's client folder: Install-DockerClientCert -Path <kit>/client{DestinationArgument()}, "
+            $"Install the client files from the kit's client folder: {InstallClient()}, "
             + "or make a client certificate first: New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client.");
     }
 
     /// <summary>key.pem is encrypted.</summary>
     public void EncryptedKey(string keyPath) => Fail(ConnectionFailure.EncryptedKey,
         $"The client key '{keyPath}' is encrypted with a passphrase, and Docker refuses encrypted client keys (\"private key is encrypted\").",
-        $"Issue a new client certificate without a passphrase and install it: New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client -Force; Install-DockerClientCert -Path <kit>/client{DestinationArgument()} -Force "
+        $"Issue a new client certificate without a passphrase and install it: New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client -Force; {InstallClient()} "
         + "(or decrypt the key in place: openssl pkey -in key.pem -out key.pem).");
 
     /// <summary>key.pem is not the pair of cert.pem, or no key at all.</summary>
@@ -72,12 +72,12 @@ public sealed class ConnectionDiagnosis
         unreadable
             ? $"'{keyPath}' is not a private key Docker can read, so it cannot be the pair of '{certPath}'."
             : $"The key '{keyPath}' is not the pair of the certificate '{certPath}' (\"tls: private key does not match public key\"): they come from different certificates.",
-        $"Put the key.pem made with this cert.pem beside it, or install a matching pair again: Install-DockerClientCert -Path <kit>/client{DestinationArgument()} -Force.");
+        $"Put the key.pem made with this cert.pem beside it, or install a matching pair again: {InstallClient()}.");
 
     /// <summary>The client certificate has expired or is not valid yet.</summary>
     public void ClientCertificateOutOfValidity(DockerCertificate client, DateTime now)
     {
-        var renew = $"New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client -Force; Install-DockerClientCert -Path <kit>/client{DestinationArgument()} -Force";
+        var renew = $"New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client -Force; {InstallClient()}";
         if (client.NotAfter < now)
         {
             Fail(ConnectionFailure.ClientCertificateExpired,
@@ -131,7 +131,7 @@ public sealed class ConnectionDiagnosis
                 var cas = string.Join("; ", authorities.Select(a => $"'{a.Subject}' SHA-256 {a.Sha256Fingerprint}"));
                 Fail(failure,
                     $"The daemon's certificate (issued by '{server.Issuer}', SHA-256 {server.Sha256Fingerprint}) is not signed by the CA in '{caPath}' ({cas}) (\"x509: certificate signed by unknown authority\"); often one side's CA was made again.",
-                    $"Install the ca.pem of the CA that issued the daemon's certificate, with the client certificate from that CA: Install-DockerClientCert -Path <kit>/client{DestinationArgument()} -Force; "
+                    $"Install the ca.pem of the CA that issued the daemon's certificate, with the client certificate from that CA: {InstallClient()}; "
                     + "or, if the daemon holds an old certificate, issue a new one from your CA: New-DockerServerCert -CAPath <kit>/ca -OutputPath <kit>/server -Force and Set-DockerDaemonConfig -CertPath <kit>/server.");
                 break;
             case ConnectionFailure.ServerCertificateExpired:
@@ -149,16 +149,20 @@ public sealed class ConnectionDiagnosis
     }
 
     /// <summary>The daemon refused the client certificate; <paramref name="client"/> says why it likely did.</summary>
-    public void ClientCertificateRejected(DockerCertificate client, string message)
+    public void ClientCertificateRejected(DockerCertificate client, IReadOnlyList<string> caSubjects, string message)
     {
         string reason;
         if (!client.ClientAuth)
         {
             reason = $"'{client.Path}' has no clientAuth extended key usage, so it is not a client certificate";
         }
+        else if (client.ChainValid != true && caSubjects.Contains(client.Issuer))
+        {
+            reason = $"'{client.Path}' names '{client.Issuer}' as its issuer but was not signed by the CA in ca.pem of that name (a CA made again, with a new key)";
+        }
         else if (client.ChainValid != true)
         {
-            reason = $"'{client.Path}' is issued by '{client.Issuer}', not by the CA in ca.pem that the daemon trusts";
+            reason = $"'{client.Path}' is issued by '{client.Issuer}', not by the CA in ca.pem ('{string.Join("', '", caSubjects)}') that the daemon trusts";
         }
         else
         {
@@ -167,7 +171,7 @@ public sealed class ConnectionDiagnosis
 
         Fail(ConnectionFailure.ClientCertificateRejected,
             $"The daemon refused the client certificate (\"remote error: tls: bad certificate\"{(message.Length == 0 ? "" : $"; {message}")}): most likely {reason}.",
-            $"Issue a client certificate from the daemon's CA and install it: New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client -Force; Install-DockerClientCert -Path <kit>/client{DestinationArgument()} -Force; "
+            $"Issue a client certificate from the daemon's CA and install it: New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client -Force; {InstallClient()}; "
             + "on the daemon's host, Get-DockerDaemonConfig shows which CA it trusts (tlscacert).");
     }
 
@@ -176,8 +180,19 @@ public sealed class ConnectionDiagnosis
         $"TLS to {Host} port {settings.Host.Port} works, but {what}; this may not be a Docker daemon, or it is not ready.",
         "Check that the port belongs to dockerd (ss -ltnp on its host) and look at its log (journalctl -u docker).");
 
-    private string DestinationArgument() =>
-        settings.Source.StartsWith("context", StringComparison.Ordinal) || settings.Source == "-Context" ? "" : $" -Destination '{CertPath}'";
+    // The command that puts a client set from the kit where this test read it: the context's own copy, the CLI's default
+    // folder, or the folder given.
+    private string InstallClient()
+    {
+        if (settings.ContextName != null)
+        {
+            return $"New-DockerContext -Name {settings.ContextName} -DockerHost {Address} -CertPath <kit>/client -Force";
+        }
+
+        return settings.IsDefaultCertPath
+            ? "Install-DockerClientCert -Path <kit>/client -Force"
+            : $"Install-DockerClientCert -Path <kit>/client -Destination '{CertPath}' -Force";
+    }
 
     private void Fail(ConnectionFailure failure, string diagnosis, string remedy)
     {

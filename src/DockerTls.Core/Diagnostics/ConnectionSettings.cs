@@ -14,7 +14,7 @@ namespace DockerTls.Core.Diagnostics;
 /// </summary>
 public sealed class ConnectionSettings
 {
-    private ConnectionSettings(ClientHostAddress host, string certPath, string source, string? overriddenContext, string? overriddenContextHost)
+    private ConnectionSettings(ClientHostAddress host, string certPath, string source, string? overriddenContext = null, string? overriddenContextHost = null)
     {
         Host = host;
         CertPath = certPath;
@@ -32,6 +32,12 @@ public sealed class ConnectionSettings
     /// <summary>Where the address came from, for the user: <c>-DockerHost</c>, <c>DOCKER_HOST</c>, <c>context 'prod'</c>.</summary>
     public string Source { get; }
 
+    /// <summary>The Docker context tested, or null when the address came from <c>-DockerHost</c> or <c>DOCKER_HOST</c>.</summary>
+    public string? ContextName { get; private set; }
+
+    /// <summary>Whether <see cref="CertPath"/> is the docker CLI's default folder (<c>$DOCKER_CONFIG</c> or <c>~/.docker</c>).</summary>
+    public bool IsDefaultCertPath { get; private set; }
+
     /// <summary>The context that <c>DOCKER_HOST</c> silently overrides, or null.</summary>
     public string? OverriddenContext { get; }
 
@@ -40,7 +46,7 @@ public sealed class ConnectionSettings
 
     /// <summary>Settings given outright.</summary>
     public static ConnectionSettings ForHost(string dockerHost, string certPath) =>
-        new(ClientHostAddress.Parse(dockerHost), Path.GetFullPath(certPath), "-DockerHost", null, null);
+        new(ClientHostAddress.Parse(dockerHost), Path.GetFullPath(certPath), "-DockerHost");
 
     /// <summary>
     /// Resolves what was given (each may be null) and the environment (read through <paramref name="getVariable"/>) into
@@ -68,12 +74,15 @@ public sealed class ConnectionSettings
 
         if (!string.IsNullOrEmpty(context) && context != "default")
         {
-            return FromContext(store, context!, certPath, "-Context");
+            return FromContext(store, context!, certPath, $"context '{context}'");
         }
 
         if (!string.IsNullOrEmpty(dockerHost))
         {
-            return new ConnectionSettings(ClientHostAddress.Parse(dockerHost), Full(certPath ?? defaultCertPath), "-DockerHost", null, null);
+            return new ConnectionSettings(ClientHostAddress.Parse(dockerHost), Full(certPath ?? defaultCertPath), "-DockerHost")
+            {
+                IsDefaultCertPath = certPath is null && defaultCertPath == configFolder,
+            };
         }
 
         var selected = context == "default" ? null : store.SelectedContext(Empty(getVariable("DOCKER_CONTEXT")));
@@ -86,7 +95,10 @@ public sealed class ConnectionSettings
                 Full(certPath ?? defaultCertPath),
                 "DOCKER_HOST",
                 selected != null && store.Exists(selected) ? selected : null,
-                overriddenHost);
+                overriddenHost)
+            {
+                IsDefaultCertPath = certPath is null && defaultCertPath == configFolder,
+            };
         }
 
         if (selected != null)
@@ -118,7 +130,7 @@ public sealed class ConnectionSettings
             $"The Docker context '{name}' has no docker endpoint host in '{Path.Combine(store.MetadataFolder(name), "meta.json")}'. Recreate it with New-DockerContext -Force.",
             name);
         var tls = certPath ?? Path.Combine(store.TlsFolder(name), "docker");
-        return new ConnectionSettings(ClientHostAddress.Parse(endpoint), Full(tls), source, null, null);
+        return new ConnectionSettings(ClientHostAddress.Parse(endpoint), Full(tls), source) { ContextName = certPath is null ? name : null };
     }
 
     private static string? TryReadEndpoint(DockerContextStore store, string name)

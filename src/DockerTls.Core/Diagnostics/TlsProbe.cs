@@ -168,7 +168,7 @@ public sealed class TlsProbe
             }
             else if (serverSeen)
             {
-                diagnosis.ClientCertificateRejected(files.Summary(), Innermost(e));
+                diagnosis.ClientCertificateRejected(files.Summary(), CASubjects(files), Innermost(e));
             }
             else
             {
@@ -199,7 +199,7 @@ public sealed class TlsProbe
             }
             else
             {
-                diagnosis.ClientCertificateRejected(files.Summary(), Innermost(e));
+                diagnosis.ClientCertificateRejected(files.Summary(), CASubjects(files), Innermost(e));
             }
 
             return;
@@ -375,6 +375,9 @@ public sealed class TlsProbe
 
         return false;
     }
+
+    private static IReadOnlyList<string> CASubjects(ClientCertificateFiles files) =>
+        files.Authorities.Select(ca => ca.SubjectDN.ToString()).ToList();
 
     private static string Innermost(Exception e)
     {
