@@ -99,6 +99,11 @@ $Extensions
     New-DatedCertificate -Folder $future -CertName 'server-cert.pem' -KeyName 'server-key.pem' `
         -Extensions "extendedKeyUsage = serverAuth`nsubjectAltName = DNS:localhost,IP:127.0.0.1" -StartDate '20990101000000Z' -EndDate '20991231000000Z'
 
+    # A server certificate from the kit's CA that expired in 2020.
+    $script:expiredServer = New-Folder 'server-expired' @{ 'ca.pem' = (Join-Path $pki 'ca/ca.pem') }
+    New-DatedCertificate -Folder $expiredServer -CertName 'server-cert.pem' -KeyName 'server-key.pem' `
+        -Extensions "extendedKeyUsage = serverAuth`nsubjectAltName = DNS:localhost,IP:127.0.0.1" -StartDate '20200101000000Z' -EndDate '20200201000000Z'
+
     # A client certificate from the kit's CA that expired in 2020.
     $script:expired = New-Folder 'client-expired' @{ 'ca.pem' = (Join-Path $client 'ca.pem') }
     New-DatedCertificate -Folder $expired -CertName 'cert.pem' -KeyName 'key.pem' -Extensions 'extendedKeyUsage = clientAuth' `
@@ -109,11 +114,12 @@ $Extensions
         $script:plain = Start-TestTlsDockerd -Insecure
         $script:wrongNameDaemon = Start-TestTlsDockerd -CertPath $wrongName
         $script:futureDaemon = Start-TestTlsDockerd -CertPath $future
+        $script:expiredDaemon = Start-TestTlsDockerd -CertPath $expiredServer
     }
 }
 
 AfterAll {
-    foreach ($d in $daemon, $plain, $wrongNameDaemon, $futureDaemon) { if ($d) { Stop-TestDockerd $d } }
+    foreach ($d in $daemon, $plain, $wrongNameDaemon, $futureDaemon, $expiredDaemon) { if ($d) { Stop-TestDockerd $d } }
     foreach ($variable in $savedEnv.Keys) {
         if ($null -eq $savedEnv[$variable]) { Remove-Item "Env:$variable" -ErrorAction Ignore } else { Set-Item "Env:$variable" $savedEnv[$variable] }
     }
@@ -344,6 +350,76 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
                 $result.CallSeconds | Should -BeLessThan 3
             } finally {
                 $listener.Stop()
+            }
+        }
+
+        It 'a client certificate without clientAuth: ClientCertificateRejected, naming the missing usage' {
+            $folder = New-Folder 'client-server-cert' @{ 'ca.pem' = "$client/ca.pem"; 'cert.pem' = "$pki/server/server-cert.pem"; 'key.pem' = "$pki/server/server-key.pem" }
+            $cli = Invoke-DockerVersion $daemon.DockerHost $folder
+            $cli.ExitCode | Should -Not -Be 0
+            $cli.StdErr | Should -Match 'bad certificate'
+            $result = Test-Timed @{ DockerHost = $daemon.DockerHost; CertPath = $folder; TimeoutSec = 5 }
+            $result.Failure | Should -Be 'ClientCertificateRejected'
+            $result.Diagnosis | Should -BeLike '*has no clientAuth extended key usage*'
+        }
+
+        It 'an expired server certificate: ServerCertificateExpired' {
+            $cli = Invoke-DockerVersion $expiredDaemon.DockerHost $client
+            $cli.ExitCode | Should -Not -Be 0
+            $cli.StdErr | Should -Match 'expired or is not yet valid'
+            $result = Test-Timed @{ DockerHost = $expiredDaemon.DockerHost; CertPath = $client; TimeoutSec = 5 }
+            $result.Failure | Should -Be 'ServerCertificateExpired'
+            $result.Diagnosis | Should -BeLike '*expired on 2020-02-01 00:00 UTC*'
+            $result.Remedy | Should -BeLike '*New-DockerServerCert*Set-DockerDaemonConfig*'
+        }
+
+        It 'a host name that does not resolve: HostNotFound' {
+            # .invalid never resolves (RFC 6761); nothing is contacted but the resolver.
+            $address = 'tcp://docker.invalid:2376'
+            $cli = Invoke-DockerVersion $address $client
+            $cli.ExitCode | Should -Not -Be 0
+            $cli.StdErr | Should -Match 'no such host|lookup'
+            $result = Test-Timed @{ DockerHost = $address; CertPath = $client; TimeoutSec = 5 }
+            $result.Failure | Should -Be 'HostNotFound'
+            $result.Diagnosis | Should -BeLike "*'docker.invalid' does not resolve*"
+            $result.CallSeconds | Should -BeLessThan 5
+        }
+
+        It 'a TLS port that is not Docker: ApiError' {
+            # A TLS server on loopback that answers every request with 404, as a web server on the wrong port would.
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start()
+            $server = Start-ThreadJob -ArgumentList $listener, "$pki/server/server-cert.pem", "$pki/server/server-key.pem" -ScriptBlock {
+                param($listener, $certPath, $keyPath)
+                $certificate = [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($certPath, $keyPath)
+                while ($true) {
+                    $connection = $listener.AcceptTcpClient()
+                    try {
+                        $tls = [System.Net.Security.SslStream]::new($connection.GetStream())
+                        $tls.AuthenticateAsServer($certificate)
+                        $reader = [System.IO.StreamReader]::new($tls)
+                        while ($reader.ReadLine()) { }
+                        $answer = [Text.Encoding]::ASCII.GetBytes("HTTP/1.1 404 Not Found`r`nContent-Length: 0`r`nConnection: close`r`n`r`n")
+                        $tls.Write($answer, 0, $answer.Length)
+                        $tls.Flush()
+                    } catch {
+                    } finally {
+                        $connection.Dispose()
+                    }
+                }
+            }
+            try {
+                $address = "tcp://127.0.0.1:$(([System.Net.IPEndPoint] $listener.LocalEndpoint).Port)"
+                $cli = Invoke-DockerVersion $address $client -TimeoutSec 20
+                $cli.ExitCode | Should -Not -Be 0
+                $cli.TimedOut | Should -BeFalse
+                $result = Test-Timed @{ DockerHost = $address; CertPath = $client; TimeoutSec = 5 }
+                $result.Failure | Should -Be 'ApiError'
+                $result.TlsProtocol | Should -Not -BeNullOrEmpty
+                $result.Diagnosis | Should -BeLike "*GET /_ping answered 'HTTP/1.1 404 Not Found'*"
+            } finally {
+                $listener.Stop()
+                $server | Remove-Job -Force
             }
         }
 

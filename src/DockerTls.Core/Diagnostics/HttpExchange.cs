@@ -82,6 +82,11 @@ public static class HttpExchange
         {
             reader.ReadExactly(body, Math.Min(int.Parse(length, NumberStyles.None, CultureInfo.InvariantCulture), MaxBody));
         }
+        else if (status != 204 && status != 304)
+        {
+            // Neither length nor chunks: the body runs to the end of the connection (HTTP/1.0 style).
+            reader.ReadToEnd(body, MaxBody);
+        }
 
         response.Body = Encoding.UTF8.GetString(body.ToArray());
         return response;
@@ -124,16 +129,26 @@ public static class HttpExchange
             }
         }
 
+        public void ReadToEnd(Stream destination, int limit)
+        {
+            while (destination.Length < limit && (position < count || Fill()))
+            {
+                destination.WriteByte(buffer[position++]);
+            }
+        }
+
+        private bool Fill()
+        {
+            count = stream.Read(buffer, 0, buffer.Length);
+            position = 0;
+            return count > 0;
+        }
+
         private int ReadByte()
         {
-            if (position == count)
+            if (position == count && !Fill())
             {
-                count = stream.Read(buffer, 0, buffer.Length);
-                position = 0;
-                if (count <= 0)
-                {
-                    throw new EndOfStreamException("the daemon closed the connection");
-                }
+                throw new EndOfStreamException("the daemon closed the connection");
             }
 
             return buffer[position++];

@@ -26,6 +26,10 @@ public sealed class HttpExchangeTests
     }
 
     [Fact]
+    public void ReadsABodyWithoutLengthToTheEndOfTheConnection() =>
+        Assert.Equal("<html>status</html>", Read("HTTP/1.0 200 ok\r\nContent-type: text/html\r\n\r\n<html>status</html>").Body);
+
+    [Fact]
     public void RefusesWhatIsNotHttp() =>
         Assert.Throws<InvalidDataException>(() => Read("\u0015\u0003\u0001\u0000\u0002\u0002\u0028\n"));
 
