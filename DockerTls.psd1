@@ -16,6 +16,9 @@
         'New-DockerClientCert'
         'Initialize-DockerTls'
         'Get-DockerCertificate'
+        'Set-DockerDaemonConfig'
+        'Get-DockerDaemonConfig'
+        'New-DockerSystemdUnit'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,236 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using DockerTls.Core.Json;
+
+namespace DockerTls.Core.Daemon;
+
+/// <summary>
+/// A daemon.json read strictly, the way dockerd reads it, and the merge that sets the TLS keys and <c>hosts</c> while
+/// every other key keeps its value and its place.
+/// </summary>
+public sealed class DaemonConfigFile
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static readonly string[] BoolKeys = { "tls", "tlsverify", "live-restore" };
+    private static readonly string[] StringKeys = { "tlscacert", "tlscert", "tlskey" };
+
+    private DaemonConfigFile(string path, bool exists, byte[] originalBytes, JsonObject root, bool hasBom)
+    {
+        Path = path;
+        Exists = exists;
+        OriginalBytes = originalBytes;
+        Root = root;
+        HasByteOrderMark = hasBom;
+    }
+
+    /// <summary>The file's path.</summary>
+    public string Path { get; }
+
+    /// <summary>False when the file did not exist (it is then treated as <c>{}</c>).</summary>
+    public bool Exists { get; }
+
+    /// <summary>The bytes read, for the backup and for proving a file unchanged.</summary>
+    public byte[] OriginalBytes { get; }
+
+    /// <summary>The configuration; changes go to a copy (<see cref="Merge"/>).</summary>
+    public JsonObject Root { get; }
+
+    /// <summary>True when the file starts with a UTF-8 byte-order mark (only possible when read leniently).</summary>
+    public bool HasByteOrderMark { get; }
+
+    /// <summary>The <c>hosts</c> list, or an empty list.</summary>
+    public IReadOnlyList<string> Hosts => GetHosts(Root);
+
+    /// <summary>The effective TLS mode of the file (Engine 20.10 rules).</summary>
+    public TlsMode TlsMode => TlsModes.Resolve(GetBool(Root, "tls"), GetBool(Root, "tlsverify"));
+
+    /// <summary><c>tlscacert</c>, or null.</summary>
+    public string? TlsCACert => GetString(Root, "tlscacert");
+
+    /// <summary><c>tlscert</c>, or null.</summary>
+    public string? TlsCert => GetString(Root, "tlscert");
+
+    /// <summary><c>tlskey</c>, or null.</summary>
+    public string? TlsKey => GetString(Root, "tlskey");
+
+    /// <summary><c>live-restore</c>; false when absent (dockerd's default).</summary>
+    public bool LiveRestore => GetBool(Root, "live-restore") ?? false;
+
+    /// <summary>Reads a daemon.json; a missing file is an empty configuration.</summary>
+    /// <exception cref="DockerTlsException"><c>DaemonConfigInvalidJson</c> naming the line.</exception>
+    public static DaemonConfigFile Load(string path, bool allowByteOrderMark = false)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new DockerTlsException(DaemonErrorIds.DaemonConfigInvalidJson, ErrorKind.InvalidArgument,
+                $"'{path}' is a folder; give the path of the daemon.json file.", path);
+        }
+
+        return File.Exists(path)
+            ? Parse(path, File.ReadAllBytes(path), allowByteOrderMark)
+            : new DaemonConfigFile(path, false, Array.Empty<byte>(), new JsonObject(), false);
+    }
+
+    /// <summary>Parses the bytes of a daemon.json read from <paramref name="path"/>.</summary>
+    /// <exception cref="DockerTlsException"><c>DaemonConfigInvalidJson</c> naming the line.</exception>
+    public static DaemonConfigFile Parse(string path, byte[] bytes, bool allowByteOrderMark = false)
+    {
+        var hasBom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
+        if (hasBom && !allowByteOrderMark)
+        {
+            throw Invalid(path,
+                $"'{path}' starts with a UTF-8 byte-order mark (BOM). Docker Engine before 23.0 refuses to start with it " +
+                "(Windows PowerShell 5.1's Set-Content -Encoding UTF8 writes one). Save the file as UTF-8 without BOM and run again; the file was left unchanged.");
+        }
+
+        if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
+        {
+            throw Invalid(path, $"'{path}' is UTF-16; dockerd reads UTF-8 only. Save it as UTF-8 without BOM and run again; the file was left unchanged.");
+        }
+
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(bytes, hasBom ? 3 : 0, bytes.Length - (hasBom ? 3 : 0));
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(path, $"'{path}' is not valid UTF-8. Save it as UTF-8 without BOM and run again; the file was left unchanged.", e);
+        }
+
+        // dockerd treats an empty (or all-blank) file as no configuration.
+        if (text.Trim().Length == 0)
+        {
+            return new DaemonConfigFile(path, true, bytes, new JsonObject(), hasBom);
+        }
+
+        JsonNode node;
+        try
+        {
+            node = JsonText.Parse(text);
+        }
+        catch (JsonParseException e)
+        {
+            throw Invalid(path, $"'{path}' is not valid JSON: {e.Message}. Fix that line (or restore a backup) and run again; the file was left unchanged.", e);
+        }
+
+        if (node is not JsonObject root)
+        {
+            throw Invalid(path, $"'{path}' holds a JSON {Describe(node)}, not an object. daemon.json must be one object such as {{\"tlsverify\": true}}; the file was left unchanged.");
+        }
+
+        var typeProblem = FindTypeProblem(root);
+        if (typeProblem is not null)
+        {
+            var line = LineOfKey(text, typeProblem.Value.Key);
+            throw Invalid(path, $"'{path}' line {line}: {typeProblem.Value.Problem} Fix it and run again; the file was left unchanged.");
+        }
+
+        return new DaemonConfigFile(path, true, bytes, root, hasBom);
+    }
+
+    /// <summary>
+    /// A copy of the configuration with <c>tlsverify: true</c>, <c>tlscacert</c>, <c>tlscert</c>, <c>tlskey</c> and
+    /// <c>hosts</c> set. Existing keys keep their place; new ones are appended in that order. A <c>tls</c> key, if
+    /// present, becomes true. Every other key is untouched.
+    /// </summary>
+    public JsonObject Merge(DaemonTlsSettings settings)
+    {
+        var result = (JsonObject)Root.DeepClone();
+        if (result.ContainsKey("tls"))
+        {
+            result["tls"] = new JsonBool(true);
+        }
+
+        result["tlsverify"] = new JsonBool(true);
+        result["tlscacert"] = new JsonString(settings.CACertPath);
+        result["tlscert"] = new JsonString(settings.CertPath);
+        result["tlskey"] = new JsonString(settings.KeyPath);
+        result["hosts"] = new JsonArray(settings.Hosts.Select(h => (JsonNode?)new JsonString(h)));
+        return result;
+    }
+
+    /// <summary>The bytes to write: two-space indented JSON, "\n" line ends, final newline, UTF-8 without BOM.</summary>
+    public static byte[] Serialize(JsonObject root) => new UTF8Encoding(false).GetBytes(JsonText.Write(root, indented: true));
+
+    /// <summary>The <c>hosts</c> of a configuration, or an empty list.</summary>
+    public static IReadOnlyList<string> GetHosts(JsonObject root) =>
+        root["hosts"] is JsonArray array ? array.OfType<JsonString>().Select(s => s.Value).ToArray() : Array.Empty<string>();
+
+    private static bool? GetBool(JsonObject root, string key) => root[key] is JsonBool b ? b.Value : null;
+
+    private static string? GetString(JsonObject root, string key) => root[key] is JsonString s ? s.Value : null;
+
+    private static DockerTlsException Invalid(string path, string message, Exception? inner = null) =>
+        new(DaemonErrorIds.DaemonConfigInvalidJson, ErrorKind.InvalidData, message, path, inner);
+
+    private static (string Key, string Problem)? FindTypeProblem(JsonObject root)
+    {
+        if (root.TryGetValue("hosts", out var hosts))
+        {
+            if (hosts is not JsonArray array)
+            {
+                return ("hosts", $"\"hosts\" must be an array of strings, like [\"unix:///var/run/docker.sock\", \"tcp://0.0.0.0:2376\"], not a {Describe(hosts)}.");
+            }
+
+            var bad = array.FirstOrDefault(item => item is not JsonString);
+            if (bad is not null)
+            {
+                return ("hosts", $"\"hosts\" must be an array of strings, but it holds a {Describe(bad)}.");
+            }
+        }
+
+        foreach (var key in BoolKeys)
+        {
+            if (root.TryGetValue(key, out var value) && value is not JsonBool)
+            {
+                return (key, $"\"{key}\" must be true or false, not a {Describe(value)}.");
+            }
+        }
+
+        foreach (var key in StringKeys)
+        {
+            if (root.TryGetValue(key, out var value) && value is not JsonString)
+            {
+                return (key, $"\"{key}\" must be a path in a string, not a {Describe(value)}.");
+            }
+        }
+
+        return null;
+    }
+
+    private static string Describe(JsonNode node) => node switch
+    {
+        JsonObject => "object",
+        JsonArray => "array",
+        JsonString => "string",
+        JsonNumber => "number",
+        JsonBool => "boolean",
+        _ => "null",
+    };
+
+    private static int LineOfKey(string text, string key)
+    {
+        var match = Regex.Match(text, "\"" + Regex.Escape(key) + "\"\\s*:");
+        if (!match.Success)
+        {
+            return 1;
+        }
+
+        var line = 1;
+        for (var i = 0; i < match.Index; i++)
+        {
+            if (text[i] == '\n')
+            {
+                line++;
+            }
+        }
+
+        return line;
+    }
+}

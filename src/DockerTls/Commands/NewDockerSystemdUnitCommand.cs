@@ -1,0 +1,50 @@
+using System;
+using System.Management.Automation;
+using DockerTls.Core;
+using DockerTls.Core.Daemon;
+
+namespace DockerTls.Commands;
+
+[Cmdlet(VerbsCommon.New, "DockerSystemdUnit", SupportsShouldProcess = true)]
+[OutputType(typeof(SystemdUnitFile))]
+public sealed class NewDockerSystemdUnitCommand : DockerTlsCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    public SystemdUnitKind Kind { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int Port { get; set; } = DaemonPaths.TlsPort;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string SystemdRoot { get; set; } = "/";
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var unit = SystemdUnitFile.Create(Kind, ResolvePath(SystemdRoot), Port);
+            foreach (var warning in unit.Warnings)
+            {
+                WriteWarning(warning);
+            }
+
+            if (!ShouldProcess($"Write '{unit.Path}':" + Environment.NewLine + unit.Text, $"Write '{unit.Path}'?", "New-DockerSystemdUnit"))
+            {
+                return;
+            }
+
+            unit.Write(Force, VerboseFileWritten);
+            WriteHostText("Apply it with: " + string.Join(" && ", unit.Commands));
+            WriteObject(unit);
+        }
+        catch (DockerTlsException e)
+        {
+            ThrowTerminating(e);
+        }
+    }
+}

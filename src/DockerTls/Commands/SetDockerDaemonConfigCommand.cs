@@ -1,0 +1,128 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using DockerTls.Core;
+using DockerTls.Core.Daemon;
+
+namespace DockerTls.Commands;
+
+[Cmdlet(VerbsCommon.Set, "DockerDaemonConfig", SupportsShouldProcess = true, DefaultParameterSetName = CertPathSet)]
+[OutputType(typeof(DaemonConfigReport))]
+public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
+{
+    private const string CertPathSet = "CertPath";
+    private const string TlsFilesSet = "TlsFiles";
+
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    [Parameter(ParameterSetName = CertPathSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? CertPath { get; set; }
+
+    [Parameter(ParameterSetName = CertPathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? CertDestination { get; set; }
+
+    [Parameter(ParameterSetName = TlsFilesSet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string? TlsCACert { get; set; }
+
+    [Parameter(ParameterSetName = TlsFilesSet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string? TlsCert { get; set; }
+
+    [Parameter(ParameterSetName = TlsFilesSet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string? TlsKey { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? DockerHost { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoLocalSocket { get; set; }
+
+    [Parameter]
+    public SwitchParameter AllowInsecure { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SystemdRoot { get; set; }
+
+    [Parameter]
+    public SwitchParameter ConfigureSystemd { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoBackup { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var platform = DaemonPlatforms.Current;
+        var programData = DaemonPaths.CurrentProgramData();
+        var request = new DaemonConfigRequest
+        {
+            Path = Path is null ? DaemonPaths.DefaultConfigPath(platform, programData) : ResolvePath(Path),
+            PathGiven = Path is not null,
+            CertPath = CertPath is null ? null : ResolvePath(CertPath),
+            CertDestination = CertDestination is null ? DaemonPaths.DefaultCertDestination(platform, programData) : ResolvePath(CertDestination),
+            TlsCACert = TlsCACert is null ? null : ResolvePath(TlsCACert),
+            TlsCert = TlsCert is null ? null : ResolvePath(TlsCert),
+            TlsKey = TlsKey is null ? null : ResolvePath(TlsKey),
+            DockerHost = DockerHost ?? Array.Empty<string>(),
+            NoLocalSocket = NoLocalSocket,
+            AllowInsecure = AllowInsecure,
+            SystemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : platform == DaemonPlatform.Linux ? "/" : null,
+            ConfigureSystemd = ConfigureSystemd,
+            NoBackup = NoBackup,
+            Platform = platform,
+            Now = DateTime.Now,
+        };
+
+        DaemonConfigPlan plan;
+        try
+        {
+            plan = DaemonConfigPlan.Create(request);
+        }
+        catch (DockerTlsException e)
+        {
+            ThrowTerminating(e);
+            return;
+        }
+
+        foreach (var warning in plan.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        var description = $"Configure mutual TLS in '{plan.Path}':" + Environment.NewLine + string.Join(Environment.NewLine, plan.Changes.Select(c => "  " + c));
+        if (!ShouldProcess(description, $"Configure mutual TLS in '{plan.Path}'?", "Set-DockerDaemonConfig"))
+        {
+            return;
+        }
+
+        if (plan.ConfigUnchanged)
+        {
+            WriteVerbose($"'{plan.Path}' already holds this configuration.");
+        }
+
+        try
+        {
+            plan.Apply(VerboseFileWritten);
+        }
+        catch (DockerTlsException e)
+        {
+            ThrowTerminating(e);
+        }
+
+        WriteHostText($"TLS settings are read only when the daemon starts. Restart it to apply them: {plan.RestartCommand}");
+        if (PassThru)
+        {
+            WriteObject(DaemonConfigReport.Build(plan.Path, request.SystemdRoot, platform, DateTime.UtcNow));
+        }
+    }
+}
