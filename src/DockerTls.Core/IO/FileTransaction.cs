@@ -130,7 +130,7 @@ public sealed class FileTransaction
         using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
         {
             stream.Write(file.Content, 0, file.Content.Length);
-            stream.Flush(flushToDisk: true);
+            stream.Flush();
         }
         if (PlatformInfo.IsWindows)
         {

@@ -38,7 +38,7 @@ public static class CertificateReader
         }
         if (caPath != null)
         {
-            summary.CAPath = Path.GetFullPath(caPath);
+            summary.ChainCAPath = Path.GetFullPath(caPath);
             summary.ChainValid = IsSignedByAny(certificate, PemFormat.ReadCertificates(caPath), DateTime.UtcNow);
         }
         return summary;

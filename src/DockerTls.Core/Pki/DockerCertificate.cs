@@ -65,8 +65,8 @@ public sealed class DockerCertificate
     /// <summary>Whether a CA in the given ca.pem signed it and both are within validity; null when no CA was given.</summary>
     public bool? ChainValid { get; set; }
 
-    /// <summary>The ca.pem it was checked against.</summary>
-    public string? CAPath { get; set; }
+    /// <summary>The ca.pem <see cref="ChainValid"/> was checked against.</summary>
+    public string? ChainCAPath { get; set; }
 
     public override string ToString() => $"{Kind} {Subject} ({Path})";
 }

@@ -17,7 +17,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
 {
     private readonly Dictionary<string, CertificateAuthority> _authorities = new(StringComparer.Ordinal);
     private char[]? _passphrase;
-    private bool _folderPerItem;
+    private HashSet<string> _commandLine = new();
 
     [Parameter(Mandatory = true, ParameterSetName = "CAPath", ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -40,9 +40,19 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
     protected override void BeginProcessing()
     {
         _passphrase = ToChars(CAPassphrase);
-        // Items named by pipeline objects (Import-Csv hosts.csv | ...) each get a folder of their own.
-        _folderPerItem = MyInvocation.ExpectingInput && !ItemParameters.Any(MyInvocation.BoundParameters.ContainsKey);
+        _commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>Items named by pipeline objects (Import-Csv hosts.csv | ...) each get a folder of their own.</summary>
+    private bool FolderPerItem =>
+        MyInvocation.ExpectingInput && ParameterSetName != "CA" && !ItemParameters.Any(_commandLine.Contains);
+
+    /// <summary>
+    /// A value bound by property name, unless the pipeline object is the CA itself: then its own
+    /// CommonName is not the new certificate's, and only the command line names the certificate.
+    /// </summary>
+    protected T? ItemValue<T>(string parameter, T? value) =>
+        ParameterSetName == "CA" && !_commandLine.Contains(parameter) ? default : value;
 
     /// <summary>Issues the certificate for the current item and writes it, unless -WhatIf.</summary>
     protected void IssueAndWrite(string commonName, Func<CertificateAuthority, IssuedCertificate> issue)
@@ -52,7 +62,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
             var spec = KeySpec;
             var ca = LoadAuthority();
             var root = OutputFolder;
-            var folder = _folderPerItem ? Path.Combine(root, FolderName(commonName)) : root;
+            var folder = FolderPerItem ? Path.Combine(root, FolderName(commonName)) : root;
             var names = string.Join(", ", CertificateFiles.Targets(folder, Kind).Select(Path.GetFileName));
             if (!ShouldProcess(folder, $"Create the {Kind.ToString().ToLowerInvariant()} certificate '{commonName}' ({spec}): {names}")) return;
             CertificateFiles.CheckTargets(folder, Kind, ca.BundlePem, Force);

@@ -3,7 +3,7 @@ using DockerTls.Core.Pki;
 
 namespace DockerTls.Commands;
 
-[Cmdlet(VerbsCommon.New, "DockerClientCert", SupportsShouldProcess = true, DefaultParameterSetName = "CAPath")]
+[Cmdlet(VerbsCommon.New, "DockerClientCert", SupportsShouldProcess = true, DefaultParameterSetName = "CA")]
 [OutputType(typeof(DockerCertificate))]
 public sealed class NewDockerClientCertCommand : LeafCertificateCmdlet
 {
@@ -15,6 +15,9 @@ public sealed class NewDockerClientCertCommand : LeafCertificateCmdlet
 
     protected override string[] ItemParameters => new[] { nameof(CommonName) };
 
-    protected override void ProcessRecord() =>
-        IssueAndWrite(CommonName, ca => ca.IssueClient(CommonName, KeySpec, ValidityDays));
+    protected override void ProcessRecord()
+    {
+        var commonName = ItemValue(nameof(CommonName), CommonName) ?? "client";
+        IssueAndWrite(commonName, ca => ca.IssueClient(commonName, KeySpec, ValidityDays));
+    }
 }

@@ -3,7 +3,7 @@ using DockerTls.Core.Pki;
 
 namespace DockerTls.Commands;
 
-[Cmdlet(VerbsCommon.New, "DockerServerCert", SupportsShouldProcess = true, DefaultParameterSetName = "CAPath")]
+[Cmdlet(VerbsCommon.New, "DockerServerCert", SupportsShouldProcess = true, DefaultParameterSetName = "CA")]
 [OutputType(typeof(DockerCertificate))]
 public sealed class NewDockerServerCertCommand : LeafCertificateCmdlet
 {
@@ -24,7 +24,7 @@ public sealed class NewDockerServerCertCommand : LeafCertificateCmdlet
     {
         try
         {
-            var commonName = CertificateAuthority.ServerCommonName(CommonName, DnsName, IPAddress);
+            var commonName = CertificateAuthority.ServerCommonName(ItemValue(nameof(CommonName), CommonName), DnsName, IPAddress);
             IssueAndWrite(commonName, ca => ca.IssueServer(commonName, DnsName, IPAddress, KeySpec, ValidityDays));
         }
         catch (Core.DockerTlsException e) when (MyInvocation.ExpectingInput)
