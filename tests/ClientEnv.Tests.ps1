@@ -559,6 +559,20 @@ Describe 'New-DockerContext' {
             $table | Should -Match 'shown\s+False\s+tcp://h:2376\s+a lab'
         }
 
+        It 'makes one context per CSV row, reporting a bad row and going on' {
+            $csv = Join-Path $TestDrive 'contexts.csv'
+            @(
+                [pscustomobject]@{ Name = 'web1'; DockerHost = 'web1.example:2376'; CertPath = $client; Description = 'first' }
+                [pscustomobject]@{ Name = 'default'; DockerHost = 'web2.example'; CertPath = $client; Description = 'reserved name' }
+                [pscustomobject]@{ Name = 'web3'; DockerHost = '[fd00::3]'; CertPath = $client; Description = 'third' }
+            ) | Export-Csv -Path $csv
+            $made = Import-Csv $csv | New-DockerContext -ErrorVariable failures -ErrorAction SilentlyContinue
+            $made.Name | Should -Be @('web1', 'web3')
+            $made[1].DockerHost | Should -Be 'tcp://[fd00::3]:2376'
+            $failures | Should -HaveCount 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidContextName,DockerTls.Commands.NewDockerContextCommand'
+        }
+
         It 'warns when DOCKER_HOST is set, since it overrides every context' {
             $env:DOCKER_HOST = 'tcp://other:2376'
             New-DockerContext -Name warned -DockerHost h -CertPath $client -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null

@@ -49,6 +49,10 @@ public sealed class InstallDockerClientCertCommand : DockerTlsCmdlet
                     + "Run Set-DockerClientEnv or Clear-DockerClientEnv to change it.");
             }
         }
+        catch (DockerTlsException e) when (MyInvocation.ExpectingInput)
+        {
+            WriteDockerTlsError(e); // one bad item among many: report it and go on
+        }
         catch (DockerTlsException e)
         {
             ThrowTerminating(e);

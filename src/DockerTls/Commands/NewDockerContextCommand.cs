@@ -67,6 +67,10 @@ public sealed class NewDockerContextCommand : DockerTlsCmdlet
 
             WriteObject(context);
         }
+        catch (DockerTlsException e) when (MyInvocation.ExpectingInput)
+        {
+            WriteDockerTlsError(e); // one bad item among many: report it and go on
+        }
         catch (DockerTlsException e)
         {
             ThrowTerminating(e);
