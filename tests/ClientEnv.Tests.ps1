@@ -139,6 +139,14 @@ Describe 'Install-DockerClientCert' {
         }
     }
 
+    Context 'DOCKER_CERT_PATH elsewhere' {
+        It 'warns that the CLI reads the folder DOCKER_CERT_PATH names, not the destination' {
+            $env:DOCKER_CERT_PATH = Join-Path $TestDrive 'somewhere-else'
+            Install-DockerClientCert -Path $client -Destination (Join-Path $TestDrive 'install-warn') -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+            "$warnings" | Should -Match 'DOCKER_CERT_PATH is set'
+        }
+    }
+
     Context 'Existing files' {
         It 'never overwrites without -Force, and replaces with -Force' {
             $destination = Join-Path $TestDrive 'install-existing'
@@ -543,6 +551,26 @@ Describe 'New-DockerContext' {
         It 'uses the default folder''s certificates when -CertPath is not given' {
             Install-DockerClientCert -Path $client | Out-Null
             (New-DockerContext -Name 'defaultcerts' -DockerHost h).Name | Should -Be 'defaultcerts'
+        }
+
+        It 'shows as a table with Name, Current, DockerHost and Description' {
+            $table = New-DockerContext -Name shown -DockerHost h -CertPath $client -Description 'a lab' | Out-String
+            $table | Should -Match 'Name\s+Current\s+DockerHost\s+Description'
+            $table | Should -Match 'shown\s+False\s+tcp://h:2376\s+a lab'
+        }
+
+        It 'makes one context per CSV row, reporting a bad row and going on' {
+            $csv = Join-Path $TestDrive 'contexts.csv'
+            @(
+                [pscustomobject]@{ Name = 'web1'; DockerHost = 'web1.example:2376'; CertPath = $client; Description = 'first' }
+                [pscustomobject]@{ Name = 'default'; DockerHost = 'web2.example'; CertPath = $client; Description = 'reserved name' }
+                [pscustomobject]@{ Name = 'web3'; DockerHost = '[fd00::3]'; CertPath = $client; Description = 'third' }
+            ) | Export-Csv -Path $csv
+            $made = Import-Csv $csv | New-DockerContext -ErrorVariable failures -ErrorAction SilentlyContinue
+            $made.Name | Should -Be @('web1', 'web3')
+            $made[1].DockerHost | Should -Be 'tcp://[fd00::3]:2376'
+            $failures | Should -HaveCount 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidContextName,DockerTls.Commands.NewDockerContextCommand'
         }
 
         It 'warns when DOCKER_HOST is set, since it overrides every context' {

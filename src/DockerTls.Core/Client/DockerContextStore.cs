@@ -155,6 +155,12 @@ public sealed class DockerContextStore
         var metaFolder = MetadataFolder(name);
         var tlsFolder = TlsFolder(name);
         var endpointFolder = Path.Combine(tlsFolder, "docker");
+        if (!Directory.Exists(ConfigFolder))
+        {
+            // The folder will hold config.json, where registry credentials live: private, as the CLI makes it.
+            transaction.AddDirectory(ConfigFolder, FileModes.PrivateDirectory);
+        }
+
         transaction.AddDirectory(Path.Combine(ConfigFolder, "contexts"), FileModes.PublicDirectory);
         transaction.AddDirectory(MetaRoot, FileModes.PublicDirectory);
         transaction.AddDirectory(metaFolder, FileModes.PublicDirectory);

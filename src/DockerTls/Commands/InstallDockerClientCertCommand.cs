@@ -42,6 +42,16 @@ public sealed class InstallDockerClientCertCommand : DockerTlsCmdlet
             }
 
             WriteObject(ClientCertificateInstaller.Install(source, destination, Force, VerboseFileWritten));
+            var certPath = System.Environment.GetEnvironmentVariable(ClientEnvironment.CertPathVariable);
+            if (!string.IsNullOrEmpty(certPath) && !ClientEnvironment.SamePath(certPath, destination))
+            {
+                WriteWarning($"DOCKER_CERT_PATH is set to '{certPath}', so the docker CLI reads its certificates there, not from '{destination}'. "
+                    + "Run Set-DockerClientEnv or Clear-DockerClientEnv to change it.");
+            }
+        }
+        catch (DockerTlsException e) when (MyInvocation.ExpectingInput)
+        {
+            WriteDockerTlsError(e); // one bad item among many: report it and go on
         }
         catch (DockerTlsException e)
         {

@@ -59,7 +59,17 @@ public sealed class NewDockerContextCommand : DockerTlsCmdlet
                 WriteWarning($"DOCKER_HOST is set ({dockerHost}) and overrides every context; run Clear-DockerClientEnv so that docker uses '{Name}'.");
             }
 
+            var dockerContext = Environment.GetEnvironmentVariable("DOCKER_CONTEXT");
+            if (Use && !string.IsNullOrEmpty(dockerContext) && dockerContext != Name)
+            {
+                WriteWarning($"DOCKER_CONTEXT is set ({dockerContext}) and overrides currentContext in config.json; remove it ($env:DOCKER_CONTEXT = $null) so that docker uses '{Name}'.");
+            }
+
             WriteObject(context);
+        }
+        catch (DockerTlsException e) when (MyInvocation.ExpectingInput)
+        {
+            WriteDockerTlsError(e); // one bad item among many: report it and go on
         }
         catch (DockerTlsException e)
         {

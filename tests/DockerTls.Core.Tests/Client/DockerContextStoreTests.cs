@@ -77,6 +77,8 @@ public class DockerContextStoreTests : IClassFixture<TestCertificates>
             Assert.Equal(rwx, File.GetUnixFileMode(tls));
             Assert.Equal(rwx, File.GetUnixFileMode(Path.GetDirectoryName(tls)!));
             Assert.Equal(rwx, File.GetUnixFileMode(Path.Combine(config, "contexts", "tls")));
+            Assert.Equal(rwx, File.GetUnixFileMode(config));
+            Assert.Equal(rwx | rx, File.GetUnixFileMode(Path.Combine(config, "contexts")));
         }
 
         Assert.False(context.Current);
