@@ -28,7 +28,6 @@ public sealed class TlsProbe
     private readonly Stopwatch watch = new();
     private DockerTlsTestResult result = null!;
     private ConnectionDiagnosis diagnosis = null!;
-    private X509Certificate2? clientCertificate;
 
     /// <summary>A probe of <paramref name="settings"/> that gives up after <paramref name="timeout"/>.</summary>
     public TlsProbe(ConnectionSettings settings, TimeSpan timeout)
@@ -43,12 +42,12 @@ public sealed class TlsProbe
         watch.Restart();
         result = new DockerTlsTestResult { DockerHost = settings.Host.Uri, CertPath = settings.CertPath, Source = settings.Source };
         diagnosis = new ConnectionDiagnosis(result, settings);
-        var files = ReadClientFiles();
-        if (files != null)
+        var files = ReadClientFiles(out var clientCertificate);
+        if (files != null && clientCertificate != null)
         {
             using (clientCertificate)
             {
-                Connect(files, clientCertificate!);
+                Connect(files, clientCertificate);
             }
         }
 
@@ -56,8 +55,9 @@ public sealed class TlsProbe
         return result;
     }
 
-    private ClientCertificateFiles? ReadClientFiles()
+    private ClientCertificateFiles? ReadClientFiles(out X509Certificate2? clientCertificate)
     {
+        clientCertificate = null;
         var missing = ClientCertificateFiles.FileNames.Where(name => !File.Exists(Path.Combine(settings.CertPath, name))).ToList();
         if (missing.Count > 0)
         {
@@ -95,6 +95,8 @@ public sealed class TlsProbe
         var now = DateTime.UtcNow;
         if (files.Certificate.NotAfter.ToUniversalTime() < now || files.Certificate.NotBefore.ToUniversalTime() > now)
         {
+            clientCertificate.Dispose();
+            clientCertificate = null;
             diagnosis.ClientCertificateOutOfValidity(files.Summary(), now);
             return null;
         }
