@@ -167,6 +167,16 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $result.CertPath | Should -Be $env:DOCKER_CONFIG
         }
 
+        It 'takes the settings piped from Set-DockerClientEnv -PassThru, the default folder included' {
+            $env:DOCKER_CONFIG = New-Folder 'config-piped' @{ 'ca.pem' = "$client/ca.pem"; 'cert.pem' = "$client/cert.pem"; 'key.pem' = "$client/key.pem" }
+            $default = Set-DockerClientEnv -DockerHost $daemon.DockerHost -PassThru -WarningAction SilentlyContinue | Test-DockerTlsConnection
+            $default.Success | Should -BeTrue
+            $default.CertPath | Should -Be $env:DOCKER_CONFIG
+            $given = Set-DockerClientEnv -DockerHost "tcp://localhost:$($daemon.Port)" -CertPath $client -PassThru -WarningAction SilentlyContinue | Test-DockerTlsConnection
+            $given.Success | Should -BeTrue
+            $given.CertPath | Should -Be $client
+        }
+
         It 'returns only $true with -Quiet' {
             $answer = Test-DockerTlsConnection -DockerHost $daemon.DockerHost -CertPath $client -Quiet
             $answer | Should -BeOfType [bool]

@@ -9,12 +9,12 @@ namespace DockerTls.Commands;
 [OutputType(typeof(DockerTlsTestResult), typeof(bool))]
 public sealed class TestDockerTlsConnectionCommand : DockerTlsCmdlet
 {
+    // No null checks on the pipeline-bound pair: Set-DockerClientEnv -PassThru has no CertPath for the default folder,
+    // and an empty value means "the default", as it does for the docker CLI.
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
     public string? DockerHost { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
     public string? CertPath { get; set; }
 
     [Parameter]
@@ -36,7 +36,7 @@ public sealed class TestDockerTlsConnectionCommand : DockerTlsCmdlet
         {
             settings = ConnectionSettings.Resolve(
                 DockerHost,
-                CertPath is null ? null : ResolvePath(CertPath),
+                string.IsNullOrEmpty(CertPath) ? null : ResolvePath(CertPath!),
                 Context,
                 Environment.GetEnvironmentVariable,
                 Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
