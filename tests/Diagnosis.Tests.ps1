@@ -264,7 +264,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $result = Test-Timed @{ DockerHost = $wrongNameDaemon.DockerHost; CertPath = $client; TimeoutSec = 5 }
             $result.Failure | Should -Be 'NameMismatch'
             $result.Diagnosis | Should -BeLike '*valid for docker1.example.com, 192.0.2.10, not 127.0.0.1*'
-            $result.Remedy | Should -BeLike '*New-DockerServerCert*-IPAddress 127.0.0.1*'
+            $result.Remedy | Should -BeLike '*New-DockerServerCert -CAPath <kit>/ca -DnsName docker1.example.com -IPAddress 192.0.2.10,127.0.0.1 -OutputPath*'
             $result.ServerCertificate.DnsNames | Should -Be @('docker1.example.com')
             $result.CallSeconds | Should -BeLessThan 5
         }
@@ -380,7 +380,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $result = Test-Timed @{ DockerHost = $expiredDaemon.DockerHost; CertPath = $client; TimeoutSec = 5 }
             $result.Failure | Should -Be 'ServerCertificateExpired'
             $result.Diagnosis | Should -BeLike '*expired on 2020-02-01 00:00 UTC*'
-            $result.Remedy | Should -BeLike '*New-DockerServerCert*Set-DockerDaemonConfig*'
+            $result.Remedy | Should -BeLike '*New-DockerServerCert -CAPath <kit>/ca -DnsName localhost -IPAddress 127.0.0.1 -OutputPath*Set-DockerDaemonConfig*'
         }
 
         It 'a host name that does not resolve: HostNotFound' {

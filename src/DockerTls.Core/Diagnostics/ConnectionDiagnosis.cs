@@ -125,7 +125,7 @@ public sealed class ConnectionDiagnosis
                 Fail(failure,
                     $"The daemon's certificate is valid for {(names.Length == 0 ? "no names at all" : string.Join(", ", names))}, not {Host} (\"x509: certificate is valid for ..., not {Host}\").",
                     $"Connect with a name or address the certificate holds (Set-DockerClientEnv -DockerHost tcp://{(names.Length == 0 ? "<name>" : names[0])}:{settings.Host.Port}), "
-                    + $"or issue a server certificate that holds {Host}: New-DockerServerCert -CAPath <kit>/ca {(settings.Host.IsIPAddress ? "-IPAddress" : "-DnsName")} {Host} -OutputPath <kit>/server -Force, then Set-DockerDaemonConfig -CertPath <kit>/server and restart docker.");
+                    + $"or issue a server certificate that holds {Host} too: {NewServerCert(server, Host)}, then Set-DockerDaemonConfig -CertPath <kit>/server and restart docker.");
                 break;
             case ConnectionFailure.UnknownAuthority:
                 var cas = string.Join("; ", authorities.Select(a => $"'{a.Subject}' SHA-256 {a.Sha256Fingerprint}"));
@@ -138,12 +138,12 @@ public sealed class ConnectionDiagnosis
                 var expired = server.NotAfter < now ? $"The daemon's certificate (CN={server.CommonName}) expired on {Date(server.NotAfter)}" : "The CA certificate that signed the daemon's certificate has expired";
                 Fail(failure,
                     $"{expired} (\"x509: certificate has expired or is not yet valid\").",
-                    "Issue a new server certificate with the same names and install it on the daemon: New-DockerServerCert -CAPath <kit>/ca -DnsName ... -IPAddress ... -OutputPath <kit>/server -Force; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker.");
+                    $"Issue a new server certificate with the same names and install it on the daemon: {NewServerCert(server, null)}; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker.");
                 break;
             default:
                 Fail(ConnectionFailure.NotYetValid,
                     $"The daemon's certificate (CN={server.CommonName}) is not valid before {Date(server.NotBefore)}; it is now {Date(now)} here, so this clock or the daemon host's is wrong (\"x509: certificate has expired or is not yet valid\").",
-                    "Set the clocks right on both hosts (timedatectl set-ntp true), or issue a server certificate valid now: New-DockerServerCert -CAPath <kit>/ca -OutputPath <kit>/server -Force; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker.");
+                    $"Set the clocks right on both hosts (timedatectl set-ntp true), or issue a server certificate valid now: {NewServerCert(server, null)}; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker.");
                 break;
         }
     }
@@ -179,6 +179,22 @@ public sealed class ConnectionDiagnosis
     public void ApiError(string what) => Fail(ConnectionFailure.ApiError,
         $"TLS to {Host} port {settings.Host.Port} works, but {what}; this may not be a Docker daemon, or it is not ready.",
         "Check that the port belongs to dockerd (ss -ltnp on its host) and look at its log (journalctl -u docker).");
+
+    // The command that issues a server certificate with the names and addresses of the one the daemon has, plus the one used.
+    private static string NewServerCert(DockerCertificate server, string? alsoHost)
+    {
+        var dns = server.DnsNames.ToList();
+        var ips = server.IPAddresses.ToList();
+        if (alsoHost != null)
+        {
+            (System.Net.IPAddress.TryParse(alsoHost, out _) ? ips : dns).Add(alsoHost);
+        }
+
+        var command = "New-DockerServerCert -CAPath <kit>/ca";
+        command += dns.Count > 0 ? " -DnsName " + string.Join(",", dns) : "";
+        command += ips.Count > 0 ? " -IPAddress " + string.Join(",", ips) : "";
+        return command + " -OutputPath <kit>/server -Force";
+    }
 
     // The command that puts a client set from the kit where this test read it: the context's own copy, the CLI's default
     // folder, or the folder given.
