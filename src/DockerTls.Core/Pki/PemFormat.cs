@@ -2,13 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using Org.BouncyCastle.Asn1.Nist;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Utilities.IO.Pem;
 using Org.BouncyCastle.OpenSsl;
-using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 
 namespace DockerTls.Core.Pki;
@@ -16,11 +13,6 @@ namespace DockerTls.Core.Pki;
 /// <summary>Reads and writes the PEM files Docker uses: certificates and PKCS#8 private keys.</summary>
 public static class PemFormat
 {
-    private static readonly SecureRandom Random = new();
-
-    /// <summary>PBKDF2 rounds for an encrypted CA key: slow for a guesser, a fraction of a second for the admin.</summary>
-    internal const int Pbkdf2Iterations = 200_000;
-
     public static byte[] WriteCertificate(X509Certificate certificate) => Write(w => w.WriteObject(certificate));
 
     /// <summary>
@@ -31,10 +23,7 @@ public static class PemFormat
     public static byte[] WritePrivateKey(AsymmetricKeyParameter privateKey, char[]? passphrase = null)
     {
         if (passphrase is null || passphrase.Length == 0) return Write(w => w.WriteObject(new Pkcs8Generator(privateKey)));
-        var salt = new byte[16];
-        Random.NextBytes(salt);
-        var encrypted = EncryptedPrivateKeyInfoFactory.CreateEncryptedPrivateKeyInfo(
-            NistObjectIdentifiers.IdAes256Cbc, PkcsObjectIdentifiers.IdHmacWithSha256, passphrase, salt, Pbkdf2Iterations, Random, privateKey);
+        var encrypted = Pkcs8Encryption.Encrypt(privateKey, passphrase);
         return Write(w => w.WriteObject(new PemObject("ENCRYPTED PRIVATE KEY", encrypted.GetEncoded())));
     }
 
@@ -104,8 +93,9 @@ public static class PemFormat
         object? item;
         try
         {
-            var reader = new Org.BouncyCastle.OpenSsl.PemReader(new StringReader(File.ReadAllText(path)), new Password(passphrase));
-            item = reader.ReadObject();
+            var text = File.ReadAllText(path);
+            item = encrypted ? ReadPkcs8Natively(text, passphrase!) : null;
+            item ??= new Org.BouncyCastle.OpenSsl.PemReader(new StringReader(text), new Password(passphrase)).ReadObject();
         }
         catch (Exception e) when (encrypted && e is not DockerTlsException)
         {
@@ -124,6 +114,14 @@ public static class PemFormat
             _ => throw new DockerTlsException(idPrefix + "KeyInvalid", ErrorKind.InvalidData,
                 $"'{path}' holds no private key.", path),
         };
+    }
+
+    // The common case, a key this module encrypted, is opened with the platform's PBKDF2 and AES.
+    private static AsymmetricKeyParameter? ReadPkcs8Natively(string text, char[] passphrase)
+    {
+        var pem = new Org.BouncyCastle.Utilities.IO.Pem.PemReader(new StringReader(text)).ReadPemObject();
+        if (pem?.Type != "ENCRYPTED PRIVATE KEY") return null;
+        return Pkcs8Encryption.TryDecrypt(EncryptedPrivateKeyInfo.GetInstance(pem.Content), passphrase);
     }
 
     private static DockerTlsException NotFound(string path) =>
