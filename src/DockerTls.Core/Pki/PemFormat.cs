@@ -2,7 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.Sec;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Utilities.IO.Pem;
 using Org.BouncyCastle.OpenSsl;
@@ -114,6 +118,31 @@ public static class PemFormat
             _ => throw new DockerTlsException(idPrefix + "KeyInvalid", ErrorKind.InvalidData,
                 $"'{path}' holds no private key.", path),
         };
+    }
+
+    /// <summary>
+    /// The PKCS#8 structure of an unencrypted key file ("PRIVATE KEY", or PKCS#1 "RSA PRIVATE KEY" and SEC1
+    /// "EC PRIVATE KEY" wrapped as PKCS#8), without building the key; null for other contents.
+    /// </summary>
+    internal static PrivateKeyInfo? ReadPrivateKeyInfo(string path)
+    {
+        var pem = new Org.BouncyCastle.Utilities.IO.Pem.PemReader(new StringReader(File.ReadAllText(path))).ReadPemObject();
+        try
+        {
+            return pem?.Type switch
+            {
+                "PRIVATE KEY" => PrivateKeyInfo.GetInstance(pem.Content),
+                "RSA PRIVATE KEY" => new PrivateKeyInfo(new AlgorithmIdentifier(PkcsObjectIdentifiers.RsaEncryption, DerNull.Instance),
+                    RsaPrivateKeyStructure.GetInstance(pem.Content)),
+                "EC PRIVATE KEY" when ECPrivateKeyStructure.GetInstance(pem.Content).Parameters is { } curve =>
+                    new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, curve), ECPrivateKeyStructure.GetInstance(pem.Content)),
+                _ => null,
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or IOException)
+        {
+            return null;
+        }
     }
 
     // The common case, a key this module encrypted, is opened with the platform's PBKDF2 and AES.

@@ -1,5 +1,5 @@
 using System.IO;
-using DockerTls.Core.Diagnostics;
+using DockerTls.Core.Pki;
 using Xunit;
 
 namespace DockerTls.Core.Tests.Diagnostics;

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Asn1;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
-namespace DockerTls.Core.Diagnostics;
+namespace DockerTls.Core.Pki;
 
 /// <summary>
 /// Checks that a CA signed a certificate with the platform's cryptography. BouncyCastle 2 tests every RSA modulus it
