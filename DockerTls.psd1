@@ -19,6 +19,11 @@
         'Set-DockerDaemonConfig'
         'Get-DockerDaemonConfig'
         'New-DockerSystemdUnit'
+        'Install-DockerClientCert'
+        'Set-DockerClientEnv'
+        'Get-DockerClientEnv'
+        'Clear-DockerClientEnv'
+        'New-DockerContext'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -17,6 +17,9 @@ internal static class CommandPageReader
 
     private static readonly IDeserializer Yaml = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();
 
+    /// <summary>A -Name in a syntax line; the dash of Verb-Noun follows a letter, so it does not match.</summary>
+    private static readonly Regex SyntaxParameter = new(@"(?<![\w-])-([A-Za-z][A-Za-z0-9]*)");
+
     public static CommandHelp Read(Outline page)
     {
         CheckHeadings(page);
@@ -93,9 +96,6 @@ internal static class CommandPageReader
         }
         return sets;
     }
-
-    /// <summary>A -Name in a syntax line; the dash of Verb-Noun follows a letter, so it does not match.</summary>
-    private static readonly Regex SyntaxParameter = new(@"(?<![\w-])-([A-Za-z][A-Za-z0-9]*)");
 
     /// <summary>Every parameter a syntax line names must be documented under PARAMETERS, and the other way round.</summary>
     private static void CheckSyntaxAgainstParameters(Outline page, List<SyntaxSet> sets, List<ParameterHelp> parameters)

@@ -120,11 +120,11 @@ public sealed class DaemonConfigPlan
 
         foreach (var (src, dst, isKey) in new[] { (caSource, caTarget, false), (certSource, certTarget, false), (keySource, keyTarget, true) })
         {
-            if (!SamePath(src, dst))
+            if (!SamePath(src, dst) && !(File.Exists(dst) && File.ReadAllBytes(dst).SequenceEqual(File.ReadAllBytes(src))))
             {
                 plan.installs.Add((src, dst, isKey));
                 changes.Add($"install '{src}' as '{dst}'{(isKey ? " (0400)" : " (0444)")}");
-                if (!request.NoBackup && File.Exists(dst) && !File.ReadAllBytes(dst).SequenceEqual(File.ReadAllBytes(src)))
+                if (!request.NoBackup && File.Exists(dst))
                 {
                     var backup = BackupName(dst, request.Now);
                     plan.backups.Add((backup, File.ReadAllBytes(dst), isKey ? FileModes.Key : FileModes.Certificate));

@@ -17,7 +17,7 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    [Parameter(ParameterSetName = CertPathSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = CertPathSet)]
     [ValidateNotNullOrEmpty]
     public string? CertPath { get; set; }
 

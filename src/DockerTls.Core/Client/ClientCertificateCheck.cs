@@ -1,0 +1,81 @@
+using System;
+using System.IO;
+using DockerTls.Core.Pki;
+
+namespace DockerTls.Core.Client;
+
+/// <summary>
+/// Checks a client certificate folder (<c>ca.pem</c>, <c>cert.pem</c>, <c>key.pem</c>) the way the docker CLI and a
+/// <c>tlsverify</c> daemon will judge it, so that a bad set is refused before it is copied anywhere.
+/// </summary>
+public static class ClientCertificateCheck
+{
+    /// <summary>
+    /// Reads the folder's client certificate and throws unless it is usable: all three files present
+    /// (<c>ClientCertFolderIncomplete</c>), the key unencrypted (<c>EncryptedKey</c>) and the pair of the certificate
+    /// (<c>ClientKeyMismatch</c>), within its validity (<c>ClientCertificateExpired</c>), with <c>clientAuth</c> and
+    /// signed by a CA in <c>ca.pem</c> (<c>ClientCertificateInvalid</c>). Returns the certificate read.
+    /// </summary>
+    public static DockerCertificate Check(string folder)
+    {
+        ClientEnvironment.RequireCertificateFiles(folder);
+        var certPath = Path.Combine(folder, "cert.pem");
+        var keyPath = Path.Combine(folder, "key.pem");
+        var caPath = Path.Combine(folder, "ca.pem");
+        var certificate = CertificateReader.Read(certPath, keyPath, caPath);
+
+        if (certificate.KeyEncrypted == true)
+        {
+            throw new DockerTlsException(
+                "EncryptedKey",
+                ErrorKind.InvalidData,
+                $"The key '{keyPath}' is encrypted with a passphrase; Docker refuses encrypted client keys (\"private key is encrypted\"). "
+                + $"Write it without one (openssl pkey -in key.pem -out key.pem) or issue a new client certificate with New-DockerClientCert.",
+                keyPath);
+        }
+
+        if (certificate.KeyMatches != true)
+        {
+            throw new DockerTlsException(
+                "ClientKeyMismatch",
+                ErrorKind.InvalidData,
+                $"The key '{keyPath}' is not the pair of '{certPath}' (\"tls: private key does not match public key\"). Put the key that was made with this certificate beside it.",
+                keyPath);
+        }
+
+        var now = DateTime.UtcNow;
+        if (certificate.NotAfter < now || certificate.NotBefore > now)
+        {
+            var when = certificate.NotAfter < now
+                ? $"expired on {certificate.NotAfter:yyyy-MM-dd HH:mm} UTC"
+                : $"is not valid before {certificate.NotBefore:yyyy-MM-dd HH:mm} UTC (check this machine's clock)";
+            throw new DockerTlsException(
+                "ClientCertificateExpired",
+                ErrorKind.InvalidData,
+                $"The client certificate '{certPath}' {when}. Issue a new one with New-DockerClientCert.",
+                certPath);
+        }
+
+        if (!certificate.ClientAuth)
+        {
+            throw new DockerTlsException(
+                "ClientCertificateInvalid",
+                ErrorKind.InvalidData,
+                $"The certificate '{certPath}' has no clientAuth extended key usage, so a daemon with tlsverify answers \"bad certificate\". "
+                + "Issue a client certificate with New-DockerClientCert.",
+                certPath);
+        }
+
+        if (certificate.ChainValid != true)
+        {
+            throw new DockerTlsException(
+                "ClientCertificateInvalid",
+                ErrorKind.InvalidData,
+                $"The certificate '{certPath}' is not signed by a valid CA in '{caPath}', so the daemon will refuse it (\"bad certificate\"). "
+                + "Put the ca.pem of the CA that issued it beside it, or issue a new client certificate from the daemon's CA.",
+                certPath);
+        }
+
+        return certificate;
+    }
+}

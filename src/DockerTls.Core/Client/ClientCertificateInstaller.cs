@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+using System.IO;
+using DockerTls.Core.IO;
+using DockerTls.Core.Pki;
+
+namespace DockerTls.Core.Client;
+
+/// <summary>
+/// Puts a checked client certificate set where the docker CLI reads it (<c>$DOCKER_CONFIG</c> or <c>~/.docker</c> by default):
+/// <c>ca.pem</c> and <c>cert.pem</c> read-only for all, <c>key.pem</c> for the owner only, all three or none.
+/// </summary>
+public static class ClientCertificateInstaller
+{
+    /// <summary>
+    /// Checks <paramref name="sourceFolder"/> with <see cref="ClientCertificateCheck.Check"/>, then copies the three files into
+    /// <paramref name="destination"/> (created 0700 when missing). Without <paramref name="overwrite"/> an existing file there is
+    /// the error <c>KeyFileExists</c> and nothing is written. Returns the certificate as installed.
+    /// </summary>
+    public static DockerCertificate Install(string sourceFolder, string destination, bool overwrite, System.Action<string, string>? fileWritten = null)
+    {
+        ClientCertificateCheck.Check(sourceFolder);
+        var transaction = new FileTransaction(overwrite);
+        if (fileWritten != null)
+        {
+            transaction.FileWritten += fileWritten;
+        }
+
+        if (!Directory.Exists(destination))
+        {
+            transaction.AddDirectory(destination, FileModes.PrivateDirectory);
+        }
+
+        transaction.AddCertificate(Path.Combine(destination, "ca.pem"), File.ReadAllBytes(Path.Combine(sourceFolder, "ca.pem")));
+        transaction.AddCertificate(Path.Combine(destination, "cert.pem"), File.ReadAllBytes(Path.Combine(sourceFolder, "cert.pem")));
+        transaction.AddKey(Path.Combine(destination, "key.pem"), File.ReadAllBytes(Path.Combine(sourceFolder, "key.pem")));
+        transaction.Commit();
+        return CertificateReader.Read(Path.Combine(destination, "cert.pem"), Path.Combine(destination, "key.pem"), Path.Combine(destination, "ca.pem"));
+    }
+
+    /// <summary>The three paths <see cref="Install"/> writes in <paramref name="destination"/>.</summary>
+    public static IReadOnlyList<string> TargetPaths(string destination)
+    {
+        var paths = new List<string>();
+        foreach (var name in ClientEnvironment.CertificateFileNames)
+        {
+            paths.Add(Path.Combine(destination, name));
+        }
+
+        return paths;
+    }
+}

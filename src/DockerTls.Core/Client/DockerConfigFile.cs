@@ -1,0 +1,98 @@
+using System.IO;
+using System.Text;
+using DockerTls.Core.IO;
+using DockerTls.Core.Json;
+
+namespace DockerTls.Core.Client;
+
+/// <summary>
+/// The docker CLI's <c>config.json</c> in the config folder, as far as contexts need it: <c>currentContext</c>.
+/// Changing it keeps every other key (auths, credential helpers, plugins) and their order.
+/// </summary>
+public sealed class DockerConfigFile
+{
+    /// <summary>The key that names the context <c>docker</c> uses when neither <c>--context</c> nor <c>DOCKER_CONTEXT</c> says.</summary>
+    public const string CurrentContextKey = "currentContext";
+
+    /// <summary>A config file in <paramref name="configFolder"/>.</summary>
+    public DockerConfigFile(string configFolder)
+    {
+        Path = System.IO.Path.Combine(configFolder, "config.json");
+    }
+
+    /// <summary>The full path of <c>config.json</c>.</summary>
+    public string Path { get; }
+
+    /// <summary>
+    /// The parsed file (an empty object when it does not exist or is empty). Invalid JSON or a non-object is the error
+    /// <c>DockerConfigInvalidJson</c>, naming the line and column.
+    /// </summary>
+    public JsonObject Read()
+    {
+        if (!File.Exists(Path))
+        {
+            return new JsonObject();
+        }
+
+        var text = File.ReadAllText(Path, Encoding.UTF8);
+        if (text.Trim().Length == 0)
+        {
+            return new JsonObject();
+        }
+
+        JsonNode node;
+        try
+        {
+            node = JsonText.Parse(text.TrimStart('\uFEFF'));
+        }
+        catch (JsonParseException e)
+        {
+            throw new DockerTlsException(
+                "DockerConfigInvalidJson",
+                ErrorKind.InvalidData,
+                $"'{Path}' is not valid JSON (line {e.Line}, column {e.Column}: {e.Reason}). Fix or remove it; nothing was changed.",
+                Path,
+                e);
+        }
+
+        if (node is not JsonObject config)
+        {
+            throw new DockerTlsException(
+                "DockerConfigInvalidJson",
+                ErrorKind.InvalidData,
+                $"'{Path}' holds JSON but not an object. Fix or remove it; nothing was changed.",
+                Path);
+        }
+
+        return config;
+    }
+
+    /// <summary>The <c>currentContext</c> value, or null when unset, empty, or the file cannot be read.</summary>
+    public string? TryGetCurrentContext()
+    {
+        try
+        {
+            return Read()[CurrentContextKey] is JsonString { Value.Length: > 0 } value ? value.Value : null;
+        }
+        catch (DockerTlsException)
+        {
+            return null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Plans the file with <c>currentContext</c> set to <paramref name="contextName"/> into <paramref name="transaction"/>,
+    /// keeping its other keys and its mode (0600 for a new file, as the CLI writes it).
+    /// </summary>
+    public void PlanSetCurrentContext(FileTransaction transaction, string contextName)
+    {
+        var config = Read();
+        config[CurrentContextKey] = new JsonString(contextName);
+        var mode = (File.Exists(Path) ? FileModes.GetUnixMode(Path) : null) ?? FileModes.PrivateFile;
+        transaction.AddFile(Path, new UTF8Encoding(false).GetBytes(JsonText.Write(config) + "\n"), mode);
+    }
+}
