@@ -247,6 +247,31 @@ Describe 'Set-DockerDaemonConfig' {
         }
     }
 
+    Context 'backups' {
+        BeforeAll {
+            $folder = Join-Path $TestDrive 'backups'
+            New-Item -ItemType Directory $folder | Out-Null
+            $path = Join-Path $folder 'daemon.json'
+            $certs = Join-Path $folder 'certs'
+            Write-Utf8 $path "{`"debug`": true}"
+            $common = @{ Path = $path; CertPath = $serverFiles; CertDestination = $certs; SystemdRoot = $emptyRoot; WarningAction = 'SilentlyContinue' }
+        }
+
+        It 'makes no second backup when run again with the same settings' {
+            Set-DockerDaemonConfig @common
+            $first = Get-Snapshot $folder
+            @(Get-ChildItem $folder -Filter '*.bak').Count | Should -Be 1
+            Set-DockerDaemonConfig @common
+            Get-Snapshot $folder | Should -Be $first
+        }
+
+        It 'makes none with -NoBackup' {
+            Set-DockerDaemonConfig @common -DockerHost 'tcp://127.0.0.1:2376' -NoBackup
+            @(Get-ChildItem $folder -Filter '*.bak').Count | Should -Be 1
+            (Get-Content -Raw $path | ConvertFrom-Json).hosts | Should -Contain 'tcp://127.0.0.1:2376'
+        }
+    }
+
     Context 'plain TCP' {
         It 'refuses port 2375 with InsecureHost and writes nothing' {
             $folder = Join-Path $TestDrive 'insecure'
