@@ -186,7 +186,29 @@ Describe 'DockerTlsTestResult views' {
         }
     }
 
-    Context 'The default table' {
+    Context 'The default list' {
+        It 'is the default view: host, success, failure, versions and the diagnosis' {
+            $lines = @(($ok | Out-String -Width 120) -split "`r?`n" | Where-Object { $_.Trim() })
+            Get-ListLabels $lines | Should -Be @('DockerHost', 'Success', 'Failure', 'ServerVersion', 'ApiVersion', 'TlsProtocol', 'Diagnosis', 'ClientCertificate')
+            $lines | Should -Contain 'DockerHost        : tcp://127.0.0.1:2376'
+            $lines | Should -Contain 'Failure           : None'
+        }
+
+        It 'adds the remedy of a failure' {
+            $lines = Show @($failed) -As List
+            Get-ListLabels $lines | Should -Contain 'Remedy'
+            ($lines -join ' ') -replace '\s+', ' ' | Should -Match 'Remedy : Issue a new server certificate with New-DockerServerCert -IPAddress 10\.141\.20\.83'
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 120 }
+        }
+
+        It 'shows a certificate only when it expires within 30 days, marked' {
+            $lines = Show @($ok) -As List
+            Get-ListLabels $lines | Should -Not -Contain 'ServerCertificate'
+            $lines | Should -Contain "ClientCertificate : CN=short.example.com, $($short.DaysRemaining)! days left, until $($short.NotAfter.ToString('yyyy-MM-dd'))"
+        }
+    }
+
+    Context 'The table' {
         It 'shows host, success, failure and a diagnosis that wraps within 120 columns' {
             $lines = Show @($ok, $failed)
             $lines[0] -split '\s+' | Where-Object { $_ } | Should -Be @('DockerHost', 'Success', 'Failure', 'Diagnosis')
@@ -196,23 +218,6 @@ Describe 'DockerTlsTestResult views' {
             $wrapped = ($lines[3..($lines.Count - 1)] | ForEach-Object { $_.Substring($column) }) -join '' -replace '\s'
             $wrapped | Should -Be ($failed.Diagnosis + $failed.Remedy -replace '\s')
             $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 120 }
-        }
-    }
-
-    Context 'The list view' {
-        It 'shows every property, the certificates by subject and days' {
-            $lines = Show @($ok) -As List
-            $labels = Get-ListLabels $lines
-            $type = 'DockerTls.Core.Diagnostics.DockerTlsTestResult' -as [type]
-            $names = if ($type) { $type.GetProperties().Name } else { $ok.PSObject.Properties.Name }
-            foreach ($name in $names) { $labels | Should -Contain $name }
-            $lines | Should -Contain "ServerCertificate   : CN=web1.example.com, $($year.DaysRemaining) days"
-            $lines | Should -Contain "ClientCertificate   : CN=short.example.com, $($short.DaysRemaining)! days"
-        }
-
-        It 'shows the remedy of a failure' {
-            $lines = Show @($failed) -As List
-            ($lines -join ' ') -replace '\s+', ' ' | Should -Match 'Remedy : Issue a new server certificate with New-DockerServerCert -IPAddress 10\.141\.20\.83'
         }
     }
 }
