@@ -68,14 +68,24 @@ internal static class CertificateProfile
         return new X509Name(new List<DerObjectIdentifier> { X509Name.CN }, new List<string> { commonName });
     }
 
-    /// <summary>The signature algorithm that fits the signing key: SHA-256, or SHA-384 for P-384.</summary>
-    public static ISignatureFactory SignatureFactory(AsymmetricKeyParameter signingKey) => signingKey switch
+    /// <summary>
+    /// The signer that fits the signing key: SHA-256, or SHA-384 for P-384; native where the platform has
+    /// the algorithm, BouncyCastle's otherwise.
+    /// </summary>
+    public static ISignatureFactory SignatureFactory(AsymmetricKeyParameter signingKey)
     {
-        RsaPrivateCrtKeyParameters rsa => new NativeRsaSignatureFactory(rsa),
-        ECPrivateKeyParameters ec when ec.Parameters.Curve.FieldSize > 256 => new Asn1SignatureFactory("SHA384WITHECDSA", ec, Random),
-        ECPrivateKeyParameters ec => new Asn1SignatureFactory("SHA256WITHECDSA", ec, Random),
-        _ => new Asn1SignatureFactory("SHA256WITHRSA", signingKey, Random),
-    };
+        try
+        {
+            return NativeSignatureFactory.For(signingKey);
+        }
+        catch (Exception e) when (e is PlatformNotSupportedException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            var algorithm = signingKey is ECPrivateKeyParameters ec
+                ? ec.Parameters.Curve.FieldSize > 256 ? "SHA384WITHECDSA" : "SHA256WITHECDSA"
+                : "SHA256WITHRSA";
+            return new Asn1SignatureFactory(algorithm, signingKey, Random);
+        }
+    }
 
     private static BigInteger RandomSerial()
     {

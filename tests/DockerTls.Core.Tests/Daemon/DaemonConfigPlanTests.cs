@@ -27,8 +27,13 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         CertDestination = temp.Combine("etc/docker"),
         SystemdRoot = temp.Combine("root"),
         Platform = DaemonPlatform.Linux,
-        Now = new DateTime(2026, 11, 27, 20, 30, 5),
+        Now = now,
     };
+
+    // The certificates are made when the test runs, so the plan's clock must be the real one.
+    private readonly DateTime now = DateTime.Now;
+
+    private string Stamp => now.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public void InstallsFilesMergesAndBacksUp()
@@ -36,7 +41,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         using var temp = new TempFolder();
         var path = temp.Write("etc/docker/daemon.json", Existing);
         var plan = DaemonConfigPlan.Create(Request(temp));
-        Assert.Equal(path + ".20261127203005.bak", plan.BackupPath);
+        Assert.Equal(path + $".{Stamp}.bak", plan.BackupPath);
         Assert.Contains(plan.Changes, c => c == "set \"tlsverify\": true");
         Assert.DoesNotContain(plan.Warnings, w => w.Contains("live-restore"));
         Assert.Equal(Existing, File.ReadAllText(path)); // planning writes nothing
@@ -89,7 +94,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         var plan = DaemonConfigPlan.Create(Request(temp));
         plan.Apply();
         var backups = Directory.GetFiles(temp.Combine("etc/docker"), "*.bak").Select(Path.GetFileName).OrderBy(n => n).ToArray();
-        Assert.Equal(new[] { "ca.pem.20261127203005.bak", "server-cert.pem.20261127203005.bak", "server-key.pem.20261127203005.bak" }, backups);
+        Assert.Equal(new[] { $"ca.pem.{Stamp}.bak", $"server-cert.pem.{Stamp}.bak", $"server-key.pem.{Stamp}.bak" }, backups);
     }
 
     [Fact]
