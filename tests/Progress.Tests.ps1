@@ -51,7 +51,8 @@ Describe 'New-DockerServerCert' {
         BeforeAll {
             $script:run = Invoke-WithProgress @'
 $sw = [Diagnostics.Stopwatch]::StartNew()
-$certs = 1..150 | ForEach-Object { [pscustomobject]@{ DnsName = "host$_.example.com"; IPAddress = "127.0.0.$_" } } |
+# The rows come at least 5 ms apart, so that the run spans several 200 ms progress intervals however fast the keys are.
+$certs = 1..150 | ForEach-Object { Start-Sleep -Milliseconds 5; [pscustomobject]@{ DnsName = "host$_.example.com"; IPAddress = "127.0.0.$_" } } |
     New-DockerServerCert -CAPath ./ca -KeyAlgorithm ECDSA -OutputPath ./fleet
 [pscustomobject]@{ Count = @($certs).Count; Milliseconds = $sw.ElapsedMilliseconds }
 '@
