@@ -24,6 +24,7 @@
         'Get-DockerClientEnv'
         'Clear-DockerClientEnv'
         'New-DockerContext'
+        'Test-DockerTlsConnection'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,222 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using DockerTls.Core.Pki;
+
+namespace DockerTls.Core.Diagnostics;
+
+/// <summary>
+/// Turns what the probe saw into a <see cref="ConnectionFailure"/>, one sentence saying what happened in the user's terms,
+/// and the remedy, naming this module's cmdlets. Each method fills the result it was made for.
+/// </summary>
+public sealed class ConnectionDiagnosis
+{
+    private readonly DockerTlsTestResult result;
+    private readonly ConnectionSettings settings;
+
+    /// <summary>A diagnosis that writes into <paramref name="result"/>.</summary>
+    public ConnectionDiagnosis(DockerTlsTestResult result, ConnectionSettings settings)
+    {
+        this.result = result;
+        this.settings = settings;
+    }
+
+    private string Host => settings.Host.Host;
+
+    private string Address => settings.Host.Uri;
+
+    private string CertPath => settings.CertPath;
+
+    /// <summary>The handshake and both requests worked; a context overridden by <c>DOCKER_HOST</c> is still worth a warning.</summary>
+    public void Succeeded(string? version, string? apiVersion)
+    {
+        result.Success = true;
+        result.ServerVersion = version;
+        result.ApiVersion = apiVersion;
+        result.Failure = ConnectionFailure.None;
+        result.Diagnosis = $"Docker {version} (API {apiVersion}) at {Address} answered over {result.TlsProtocol} with mutual TLS.";
+        result.Remedy = "";
+        if (settings.OverriddenContext != null)
+        {
+            var endpoint = settings.OverriddenContextHost is null ? "" : $" ({settings.OverriddenContextHost})";
+            result.Failure = ConnectionFailure.ContextOverridden;
+            result.Diagnosis += $" But DOCKER_HOST={Address} overrides the current Docker context '{settings.OverriddenContext}'{endpoint}, so docker does not use that context.";
+            result.Remedy = $"To use the context '{settings.OverriddenContext}', remove the variables: Clear-DockerClientEnv. To keep using {Address}, select the default context: docker context use default.";
+        }
+    }
+
+    /// <summary>One or more of ca.pem, cert.pem and key.pem is missing or holds no certificate.</summary>
+    public void ClientCertificateMissing(IReadOnlyList<string> missing, string? unreadable = null)
+    {
+        var what = unreadable != null
+            ? $"'{unreadable}' holds no PEM certificate"
+            : $"{string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} missing from '{CertPath}'";
+        var effect = missing.Contains("ca.pem") || (unreadable?.EndsWith("ca.pem", StringComparison.Ordinal) ?? false)
+            ? "so the docker CLI cannot check the daemon's certificate (\"could not read CA certificate\")"
+            : "so the docker CLI sends no client certificate and a daemon with tlsverify refuses it (\"remote error: tls: bad certificate\")";
+        Fail(ConnectionFailure.ClientCertificateMissing,
+            $"{what}, {effect}.",
+            $"Install the client files from the kit's client folder: {InstallClient()}, "
+            + "or make a client certificate first: New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client.");
+    }
+
+    /// <summary>key.pem is encrypted.</summary>
+    public void EncryptedKey(string keyPath) => Fail(ConnectionFailure.EncryptedKey,
+        $"The client key '{keyPath}' is encrypted with a passphrase, and Docker refuses encrypted client keys (\"private key is encrypted\").",
+        $"Issue a new client certificate without a passphrase and install it: New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client -Force; {InstallClient()} "
+        + "(or decrypt the key in place: openssl pkey -in key.pem -out key.pem).");
+
+    /// <summary>key.pem is not the pair of cert.pem, or no key at all.</summary>
+    public void KeyMismatch(string certPath, string keyPath, bool unreadable) => Fail(ConnectionFailure.KeyMismatch,
+        unreadable
+            ? $"'{keyPath}' is not a private key Docker can read, so it cannot be the pair of '{certPath}'."
+            : $"The key '{keyPath}' is not the pair of the certificate '{certPath}' (\"tls: private key does not match public key\"): they come from different certificates.",
+        $"Put the key.pem made with this cert.pem beside it, or install a matching pair again: {InstallClient()}.");
+
+    /// <summary>The client certificate has expired or is not valid yet.</summary>
+    public void ClientCertificateOutOfValidity(DockerCertificate client, DateTime now)
+    {
+        var renew = $"New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client -Force; {InstallClient()}";
+        if (client.NotAfter < now)
+        {
+            Fail(ConnectionFailure.ClientCertificateExpired,
+                $"The client certificate '{client.Path}' (CN={client.CommonName}) expired on {Date(client.NotAfter)}, so the daemon refuses it.",
+                $"Issue a new client certificate and install it: {renew}.");
+        }
+        else
+        {
+            Fail(ConnectionFailure.NotYetValid,
+                $"The client certificate '{client.Path}' (CN={client.CommonName}) is not valid before {Date(client.NotBefore)}; it is now {Date(now)} here, so this clock or the issuer's is wrong.",
+                $"Set the clocks right (timedatectl set-ntp true), or issue a certificate that is valid now: {renew}.");
+        }
+    }
+
+    /// <summary>The host name does not resolve.</summary>
+    public void HostNotFound(string message) => Fail(ConnectionFailure.HostNotFound,
+        $"The host name '{Host}' does not resolve to an address ({message}).",
+        $"Check the spelling, or use the daemon's IP address: Test-DockerTlsConnection -DockerHost tcp://<ip>:{settings.Host.Port}; then point docker at it: Set-DockerClientEnv -DockerHost tcp://<ip>:{settings.Host.Port}.");
+
+    /// <summary>Nothing listens there.</summary>
+    public void ConnectionRefused(string message) => Fail(ConnectionFailure.ConnectionRefused,
+        $"Nothing accepts connections at {Host} port {settings.Host.Port} ({message}): the daemon is not running or does not listen on that address and port.",
+        $"On the daemon's host, check that docker runs and listens there: Get-DockerDaemonConfig; add the TCP host with TLS: Set-DockerDaemonConfig -CertPath <kit>/server -DockerHost tcp://0.0.0.0:{settings.Host.Port}, then restart docker (systemctl restart docker).");
+
+    /// <summary>A step did not finish within the timeout.</summary>
+    public void Timeout(string step, TimeSpan timeout) => Fail(ConnectionFailure.Timeout,
+        $"The {step} with {Host} port {settings.Host.Port} did not finish within {timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s: a firewall drops the packets, the address is wrong, or the service there does not answer.",
+        $"Check the address and that port {settings.Host.Port}/tcp is open between here and the daemon (firewall, security group); try a longer -TimeoutSec.");
+
+    /// <summary>The port does not speak TLS.</summary>
+    public void ServerNotTls(bool plainHttp, string? apiVersion, string message) => Fail(ConnectionFailure.ServerNotTls,
+        plainHttp
+            ? $"The daemon at {Host} port {settings.Host.Port} answers plain HTTP{(apiVersion is null ? "" : $" (Docker API {apiVersion})")}, not TLS (\"http: server gave HTTP response to HTTPS client\"); anyone who can reach that port controls the host."
+            : $"The service at {Host} port {settings.Host.Port} does not complete a TLS handshake ({message}).",
+        $"Use the daemon's TLS port (usually 2376), or turn on TLS on the daemon's host: Set-DockerDaemonConfig -CertPath <kit>/server -DockerHost tcp://0.0.0.0:2376, then restart docker.");
+
+    /// <summary>The server certificate failed one of the client's checks.</summary>
+    public void ServerCertificateRejected(ConnectionFailure failure, DockerCertificate server, IReadOnlyList<DockerCertificate> authorities, DateTime now)
+    {
+        var caPath = System.IO.Path.Combine(CertPath, "ca.pem");
+        switch (failure)
+        {
+            case ConnectionFailure.NameMismatch:
+                var names = server.DnsNames.Concat(server.IPAddresses).ToArray();
+                Fail(failure,
+                    $"The daemon's certificate is valid for {(names.Length == 0 ? "no names at all" : string.Join(", ", names))}, not {Host} (\"x509: certificate is valid for ..., not {Host}\").",
+                    $"Connect with a name or address the certificate holds (Set-DockerClientEnv -DockerHost tcp://{(names.Length == 0 ? "<name>" : names[0])}:{settings.Host.Port}), "
+                    + $"or issue a server certificate that holds {Host} too: {NewServerCert(server, Host)}, then Set-DockerDaemonConfig -CertPath <kit>/server and restart docker.");
+                break;
+            case ConnectionFailure.UnknownAuthority:
+                var cas = string.Join("; ", authorities.Select(a => $"'{a.Subject}' SHA-256 {a.Sha256Fingerprint}"));
+                Fail(failure,
+                    $"The daemon's certificate (issued by '{server.Issuer}', SHA-256 {server.Sha256Fingerprint}) is not signed by the CA in '{caPath}' ({cas}) (\"x509: certificate signed by unknown authority\"); often one side's CA was made again.",
+                    $"Install the ca.pem of the CA that issued the daemon's certificate, with the client certificate from that CA: {InstallClient()}; "
+                    + "or, if the daemon holds an old certificate, issue a new one from your CA: New-DockerServerCert -CAPath <kit>/ca -OutputPath <kit>/server -Force and Set-DockerDaemonConfig -CertPath <kit>/server.");
+                break;
+            case ConnectionFailure.ServerCertificateExpired:
+                var expired = server.NotAfter < now ? $"The daemon's certificate (CN={server.CommonName}) expired on {Date(server.NotAfter)}" : "The CA certificate that signed the daemon's certificate has expired";
+                Fail(failure,
+                    $"{expired} (\"x509: certificate has expired or is not yet valid\").",
+                    $"Issue a new server certificate with the same names and install it on the daemon: {NewServerCert(server, null)}; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker.");
+                break;
+            default:
+                Fail(ConnectionFailure.NotYetValid,
+                    $"The daemon's certificate (CN={server.CommonName}) is not valid before {Date(server.NotBefore)}; it is now {Date(now)} here, so this clock or the daemon host's is wrong (\"x509: certificate has expired or is not yet valid\").",
+                    $"Set the clocks right on both hosts (timedatectl set-ntp true), or issue a server certificate valid now: {NewServerCert(server, null)}; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker.");
+                break;
+        }
+    }
+
+    /// <summary>The daemon refused the client certificate; <paramref name="client"/> says why it likely did.</summary>
+    public void ClientCertificateRejected(DockerCertificate client, IReadOnlyList<string> caSubjects, string message)
+    {
+        string reason;
+        if (!client.ClientAuth)
+        {
+            reason = $"'{client.Path}' has no clientAuth extended key usage, so it is not a client certificate";
+        }
+        else if (client.ChainValid != true && caSubjects.Contains(client.Issuer))
+        {
+            reason = $"'{client.Path}' names '{client.Issuer}' as its issuer but was not signed by the CA in ca.pem of that name (a CA made again, with a new key)";
+        }
+        else if (client.ChainValid != true)
+        {
+            reason = $"'{client.Path}' is issued by '{client.Issuer}', not by the CA in ca.pem ('{string.Join("', '", caSubjects)}') that the daemon trusts";
+        }
+        else
+        {
+            reason = $"the daemon trusts another CA than '{client.Issuer}', which issued '{client.Path}' (its tlscacert is not this ca.pem)";
+        }
+
+        Fail(ConnectionFailure.ClientCertificateRejected,
+            $"The daemon refused the client certificate (\"remote error: tls: bad certificate\"{(message.Length == 0 ? "" : $"; {message}")}): most likely {reason}.",
+            $"Issue a client certificate from the daemon's CA and install it: New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client -Force; {InstallClient()}; "
+            + "on the daemon's host, Get-DockerDaemonConfig shows which CA it trusts (tlscacert).");
+    }
+
+    /// <summary>TLS worked but the API did not answer as Docker does.</summary>
+    public void ApiError(string what) => Fail(ConnectionFailure.ApiError,
+        $"TLS to {Host} port {settings.Host.Port} works, but {what}; this may not be a Docker daemon, or it is not ready.",
+        "Check that the port belongs to dockerd (ss -ltnp on its host) and look at its log (journalctl -u docker).");
+
+    // The command that issues a server certificate with the names and addresses of the one the daemon has, plus the one used.
+    private static string NewServerCert(DockerCertificate server, string? alsoHost)
+    {
+        var dns = server.DnsNames.ToList();
+        var ips = server.IPAddresses.ToList();
+        if (alsoHost != null)
+        {
+            (System.Net.IPAddress.TryParse(alsoHost, out _) ? ips : dns).Add(alsoHost);
+        }
+
+        var command = "New-DockerServerCert -CAPath <kit>/ca";
+        command += dns.Count > 0 ? " -DnsName " + string.Join(",", dns) : "";
+        command += ips.Count > 0 ? " -IPAddress " + string.Join(",", ips) : "";
+        return command + " -OutputPath <kit>/server -Force";
+    }
+
+    // The command that puts a client set from the kit where this test read it: the context's own copy, the CLI's default
+    // folder, or the folder given.
+    private string InstallClient()
+    {
+        if (settings.ContextName != null)
+        {
+            return $"New-DockerContext -Name {settings.ContextName} -DockerHost {Address} -CertPath <kit>/client -Force";
+        }
+
+        return settings.IsDefaultCertPath
+            ? "Install-DockerClientCert -Path <kit>/client -Force"
+            : $"Install-DockerClientCert -Path <kit>/client -Destination '{CertPath}' -Force";
+    }
+
+    private void Fail(ConnectionFailure failure, string diagnosis, string remedy)
+    {
+        result.Success = false;
+        result.Failure = failure;
+        result.Diagnosis = diagnosis;
+        result.Remedy = remedy;
+    }
+
+    private static string Date(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+}

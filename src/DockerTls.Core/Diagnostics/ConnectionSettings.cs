@@ -1,0 +1,157 @@
+using System;
+using System.IO;
+using System.Text;
+using DockerTls.Core.Client;
+using DockerTls.Core.Json;
+
+namespace DockerTls.Core.Diagnostics;
+
+/// <summary>
+/// The daemon address and certificate folder to test, resolved the way the docker CLI resolves them:
+/// a context asked for, else an address asked for, else <c>DOCKER_HOST</c> (with <c>DOCKER_CERT_PATH</c> or the config
+/// folder), else the selected context (<c>DOCKER_CONTEXT</c>, else <c>currentContext</c> in <c>config.json</c>).
+/// <c>DOCKER_CONFIG</c> moves the config folder from <c>~/.docker</c>.
+/// </summary>
+public sealed class ConnectionSettings
+{
+    private ConnectionSettings(ClientHostAddress host, string certPath, string source, string? overriddenContext = null, string? overriddenContextHost = null)
+    {
+        Host = host;
+        CertPath = certPath;
+        Source = source;
+        OverriddenContext = overriddenContext;
+        OverriddenContextHost = overriddenContextHost;
+    }
+
+    /// <summary>The daemon's address.</summary>
+    public ClientHostAddress Host { get; }
+
+    /// <summary>The folder holding <c>ca.pem</c>, <c>cert.pem</c> and <c>key.pem</c>.</summary>
+    public string CertPath { get; }
+
+    /// <summary>Where the address came from, for the user: <c>-DockerHost</c>, <c>DOCKER_HOST</c>, <c>context 'prod'</c>.</summary>
+    public string Source { get; }
+
+    /// <summary>The Docker context tested, or null when the address came from <c>-DockerHost</c> or <c>DOCKER_HOST</c>.</summary>
+    public string? ContextName { get; private set; }
+
+    /// <summary>Whether <see cref="CertPath"/> is the docker CLI's default folder (<c>$DOCKER_CONFIG</c> or <c>~/.docker</c>).</summary>
+    public bool IsDefaultCertPath { get; private set; }
+
+    /// <summary>The context that <c>DOCKER_HOST</c> silently overrides, or null.</summary>
+    public string? OverriddenContext { get; }
+
+    /// <summary>The docker endpoint of <see cref="OverriddenContext"/>, when it could be read.</summary>
+    public string? OverriddenContextHost { get; }
+
+    /// <summary>Settings given outright.</summary>
+    public static ConnectionSettings ForHost(string dockerHost, string certPath) =>
+        new(ClientHostAddress.Parse(dockerHost), Path.GetFullPath(certPath), "-DockerHost");
+
+    /// <summary>
+    /// Resolves what was given (each may be null) and the environment (read through <paramref name="getVariable"/>) into
+    /// settings. <paramref name="userHome"/> is the home folder. Errors: <c>ConflictingHostAndContext</c>,
+    /// <c>ContextNotFound</c>, <c>DockerHostNotSet</c>, <c>InvalidDockerHost</c>.
+    /// </summary>
+    public static ConnectionSettings Resolve(string? dockerHost, string? certPath, string? context, Func<string, string?> getVariable, string userHome)
+    {
+        if (getVariable is null)
+        {
+            throw new ArgumentNullException(nameof(getVariable));
+        }
+
+        if (!string.IsNullOrEmpty(dockerHost) && !string.IsNullOrEmpty(context))
+        {
+            throw new DockerTlsException(
+                "ConflictingHostAndContext",
+                ErrorKind.InvalidArgument,
+                "Give either -DockerHost or -Context, not both (the docker CLI refuses --host with --context too).");
+        }
+
+        var configFolder = DockerConfigFolder.Resolve(Empty(getVariable(DockerConfigFolder.Variable)), userHome);
+        var store = new DockerContextStore(configFolder);
+        var defaultCertPath = Empty(getVariable(ClientEnvironment.CertPathVariable)) ?? configFolder;
+
+        if (!string.IsNullOrEmpty(context) && context != "default")
+        {
+            return FromContext(store, context!, certPath, $"context '{context}'");
+        }
+
+        if (!string.IsNullOrEmpty(dockerHost))
+        {
+            return new ConnectionSettings(ClientHostAddress.Parse(dockerHost), Full(certPath ?? defaultCertPath), "-DockerHost")
+            {
+                IsDefaultCertPath = certPath is null && defaultCertPath == configFolder,
+            };
+        }
+
+        var selected = context == "default" ? null : store.SelectedContext(Empty(getVariable("DOCKER_CONTEXT")));
+        var variable = Empty(getVariable(ClientEnvironment.DockerHostVariable));
+        if (variable != null)
+        {
+            var overriddenHost = selected != null && store.Exists(selected) ? TryReadEndpoint(store, selected) : null;
+            return new ConnectionSettings(
+                ClientHostAddress.Parse(variable),
+                Full(certPath ?? defaultCertPath),
+                "DOCKER_HOST",
+                selected != null && store.Exists(selected) ? selected : null,
+                overriddenHost)
+            {
+                IsDefaultCertPath = certPath is null && defaultCertPath == configFolder,
+            };
+        }
+
+        if (selected != null)
+        {
+            return FromContext(store, selected, certPath, $"context '{selected}'");
+        }
+
+        throw new DockerTlsException(
+            "DockerHostNotSet",
+            ErrorKind.InvalidArgument,
+            "There is no TLS daemon to test: DOCKER_HOST is not set and no Docker context is selected, so the docker CLI talks to the "
+            + "local socket. Give -DockerHost tcp://host:2376, or point the CLI at the daemon first with Set-DockerClientEnv or New-DockerContext -Use.");
+    }
+
+    private static ConnectionSettings FromContext(DockerContextStore store, string name, string? certPath, string source)
+    {
+        if (!store.Exists(name))
+        {
+            throw new DockerTlsException(
+                "ContextNotFound",
+                ErrorKind.ObjectNotFound,
+                $"There is no Docker context named '{name}' in '{store.ConfigFolder}'. See 'docker context ls', or make one with New-DockerContext.",
+                name);
+        }
+
+        var endpoint = TryReadEndpoint(store, name) ?? throw new DockerTlsException(
+            "ContextNotFound",
+            ErrorKind.InvalidData,
+            $"The Docker context '{name}' has no docker endpoint host in '{Path.Combine(store.MetadataFolder(name), "meta.json")}'. Recreate it with New-DockerContext -Force.",
+            name);
+        var tls = certPath ?? Path.Combine(store.TlsFolder(name), "docker");
+        return new ConnectionSettings(ClientHostAddress.Parse(endpoint), Full(tls), source) { ContextName = certPath is null ? name : null };
+    }
+
+    private static string? TryReadEndpoint(DockerContextStore store, string name)
+    {
+        try
+        {
+            var meta = JsonText.Parse(File.ReadAllText(Path.Combine(store.MetadataFolder(name), "meta.json"), Encoding.UTF8));
+            return meta is JsonObject root
+                && root["Endpoints"] is JsonObject endpoints
+                && endpoints["docker"] is JsonObject docker
+                && docker["Host"] is JsonString { Value.Length: > 0 } host
+                ? host.Value
+                : null;
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is JsonParseException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static string Full(string path) => Path.GetFullPath(path);
+}

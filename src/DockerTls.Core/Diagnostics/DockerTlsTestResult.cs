@@ -1,0 +1,46 @@
+using DockerTls.Core.Pki;
+
+namespace DockerTls.Core.Diagnostics;
+
+/// <summary>What <c>Test-DockerTlsConnection</c> found: the daemon's versions on success, else the failure, its cause and the fix.</summary>
+public sealed class DockerTlsTestResult
+{
+    /// <summary>The address tested, <c>tcp://host:port</c>.</summary>
+    public string DockerHost { get; set; } = "";
+
+    /// <summary>True when the TLS handshake and <c>GET /_ping</c> and <c>GET /version</c> succeeded.</summary>
+    public bool Success { get; set; }
+
+    /// <summary>The daemon's engine version (<c>/version</c> <c>Version</c>), on success.</summary>
+    public string? ServerVersion { get; set; }
+
+    /// <summary>The daemon's API version (<c>/version</c> <c>ApiVersion</c>), on success.</summary>
+    public string? ApiVersion { get; set; }
+
+    /// <summary>The TLS version negotiated (<c>Tls12</c>, <c>Tls13</c>), once the handshake succeeded.</summary>
+    public string? TlsProtocol { get; set; }
+
+    /// <summary>The certificate the daemon presented, when the handshake got that far.</summary>
+    public DockerCertificate? ServerCertificate { get; set; }
+
+    /// <summary>The folder the CA and client certificate were read from.</summary>
+    public string CertPath { get; set; } = "";
+
+    /// <summary>Where the address came from: the parameter, <c>DOCKER_HOST</c>, or a context.</summary>
+    public string Source { get; set; } = "";
+
+    /// <summary><see cref="ConnectionFailure.None"/> on success without warnings, else what went wrong.</summary>
+    public ConnectionFailure Failure { get; set; }
+
+    /// <summary>One sentence saying what happened, in the user's terms.</summary>
+    public string Diagnosis { get; set; } = "";
+
+    /// <summary>What to do about it, naming this module's cmdlets; empty on success.</summary>
+    public string Remedy { get; set; } = "";
+
+    /// <summary>How long the test took, in milliseconds.</summary>
+    public long ElapsedMilliseconds { get; set; }
+
+    /// <inheritdoc />
+    public override string ToString() => Success ? $"{DockerHost}: Docker {ServerVersion}" : $"{DockerHost}: {Failure}";
+}

@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using DockerTls.Core.Client;
+using DockerTls.Core.Diagnostics;
+using Xunit;
+
+namespace DockerTls.Core.Tests.Diagnostics;
+
+public sealed class ConnectionSettingsTests : IDisposable
+{
+    private readonly TempFolder home = new();
+    private readonly Dictionary<string, string> environment = new();
+
+    public void Dispose() => home.Dispose();
+
+    private string DefaultConfig => Path.Combine(home.Path, ".docker");
+
+    private ConnectionSettings Resolve(string? host = null, string? certPath = null, string? context = null) =>
+        ConnectionSettings.Resolve(host, certPath, context, name => environment.TryGetValue(name, out var value) ? value : null, home.Path);
+
+    private void AddContext(string configFolder, string name, string host, bool current)
+    {
+        var store = new DockerContextStore(configFolder);
+        Directory.CreateDirectory(store.MetadataFolder(name));
+        File.WriteAllText(Path.Combine(store.MetadataFolder(name), "meta.json"), DockerContextStore.MetadataJson(name, "", host));
+        if (current)
+        {
+            File.WriteAllText(Path.Combine(configFolder, "config.json"), $"{{\"auths\":{{}},\"currentContext\":\"{name}\"}}");
+        }
+    }
+
+    [Fact]
+    public void TakesDockerHostWithTheConfigFolderLikeTheCli()
+    {
+        environment["DOCKER_HOST"] = "tcp://docker1:2376";
+        var settings = Resolve();
+        Assert.Equal("tcp://docker1:2376", settings.Host.Uri);
+        Assert.Equal(DefaultConfig, settings.CertPath);
+        Assert.Equal("DOCKER_HOST", settings.Source);
+        Assert.Null(settings.OverriddenContext);
+    }
+
+    [Fact]
+    public void HonoursDockerCertPathThenDockerConfig()
+    {
+        environment["DOCKER_HOST"] = "docker1";
+        environment["DOCKER_CONFIG"] = home["cfg"];
+        Assert.Equal(home["cfg"], Resolve().CertPath);
+        environment["DOCKER_CERT_PATH"] = home["certs"];
+        Assert.Equal(home["certs"], Resolve().CertPath);
+        Assert.Equal(home["given"], Resolve(certPath: home["given"]).CertPath);
+    }
+
+    [Fact]
+    public void ParametersWinOverTheEnvironment()
+    {
+        environment["DOCKER_HOST"] = "tcp://docker1:2376";
+        var settings = Resolve(host: "127.0.0.1:12376");
+        Assert.Equal("tcp://127.0.0.1:12376", settings.Host.Uri);
+        Assert.Equal("-DockerHost", settings.Source);
+    }
+
+    [Fact]
+    public void UsesTheCurrentContextWithItsTlsFolderWhenDockerHostIsUnset()
+    {
+        AddContext(DefaultConfig, "prod", "tcp://prod.example.com:2376", current: true);
+        var settings = Resolve();
+        Assert.Equal("tcp://prod.example.com:2376", settings.Host.Uri);
+        Assert.Equal(Path.Combine(DefaultConfig, "contexts", "tls", DockerContextStore.ContextId("prod"), "docker"), settings.CertPath);
+        Assert.Equal("context 'prod'", settings.Source);
+    }
+
+    [Fact]
+    public void DockerContextVariableSelectsAnotherContext()
+    {
+        AddContext(DefaultConfig, "prod", "tcp://prod:2376", current: true);
+        AddContext(DefaultConfig, "test", "tcp://test:2376", current: false);
+        environment["DOCKER_CONTEXT"] = "test";
+        Assert.Equal("tcp://test:2376", Resolve().Host.Uri);
+    }
+
+    [Fact]
+    public void SaysWhenDockerHostOverridesTheCurrentContext()
+    {
+        AddContext(DefaultConfig, "prod", "tcp://prod:2376", current: true);
+        environment["DOCKER_HOST"] = "tcp://old:2376";
+        var settings = Resolve();
+        Assert.Equal("tcp://old:2376", settings.Host.Uri);
+        Assert.Equal("prod", settings.OverriddenContext);
+        Assert.Equal("tcp://prod:2376", settings.OverriddenContextHost);
+    }
+
+    [Fact]
+    public void ANamedContextWinsOverDockerHost()
+    {
+        AddContext(DefaultConfig, "prod", "tcp://prod:2376", current: false);
+        environment["DOCKER_HOST"] = "tcp://old:2376";
+        var settings = Resolve(context: "prod");
+        Assert.Equal("tcp://prod:2376", settings.Host.Uri);
+        Assert.Null(settings.OverriddenContext);
+    }
+
+    [Fact]
+    public void RefusesWhatTheCliWouldRefuseOrCannotTestOverTls()
+    {
+        Assert.Equal("DockerHostNotSet", Assert.Throws<DockerTlsException>(() => Resolve()).ErrorId);
+        Assert.Equal("ConflictingHostAndContext", Assert.Throws<DockerTlsException>(() => Resolve(host: "docker1", context: "prod")).ErrorId);
+        Assert.Equal("ContextNotFound", Assert.Throws<DockerTlsException>(() => Resolve(context: "nosuch")).ErrorId);
+        environment["DOCKER_HOST"] = "unix:///var/run/docker.sock";
+        Assert.Equal("InvalidDockerHost", Assert.Throws<DockerTlsException>(() => Resolve()).ErrorId);
+    }
+}

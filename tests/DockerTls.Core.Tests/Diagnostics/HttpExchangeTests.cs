@@ -1,0 +1,60 @@
+using System.IO;
+using System.Text;
+using DockerTls.Core.Diagnostics;
+using Xunit;
+
+namespace DockerTls.Core.Tests.Diagnostics;
+
+public sealed class HttpExchangeTests
+{
+    private static HttpExchange.Response Read(string text) => HttpExchange.Read(new MemoryStream(Encoding.ASCII.GetBytes(text)));
+
+    [Fact]
+    public void ReadsAContentLengthBodyAndHeaders()
+    {
+        var response = Read("HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOKtrailing");
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("1.41", response.Headers["api-version"]);
+        Assert.Equal("OK", response.Body);
+    }
+
+    [Fact]
+    public void ReadsAChunkedBody()
+    {
+        var response = Read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"Ve\r\n9\r\nrsion\":1}\r\n0\r\n\r\n");
+        Assert.Equal("{\"Version\":1}", response.Body);
+    }
+
+    [Fact]
+    public void ReadsABodyWithoutLengthToTheEndOfTheConnection() =>
+        Assert.Equal("<html>status</html>", Read("HTTP/1.0 200 ok\r\nContent-type: text/html\r\n\r\n<html>status</html>").Body);
+
+    [Fact]
+    public void RefusesWhatIsNotHttp() =>
+        Assert.Throws<InvalidDataException>(() => Read("\u0015\u0003\u0001\u0000\u0002\u0002\u0028\n"));
+
+    [Fact]
+    public void SaysWhenThePeerClosesEarly() =>
+        Assert.Throws<EndOfStreamException>(() => Read("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nOK"));
+
+    [Fact]
+    public void SendsAnHttp11GetThatKeepsTheConnection()
+    {
+        var stream = new DuplexStream("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+        var response = HttpExchange.Get(stream, "/version");
+        Assert.Equal(404, response.StatusCode);
+        var sent = Encoding.ASCII.GetString(stream.Written.ToArray());
+        Assert.StartsWith("GET /version HTTP/1.1\r\nHost: docker\r\n", sent);
+        Assert.EndsWith("\r\n\r\n", sent);
+        Assert.DoesNotContain("Connection: close", sent);
+    }
+
+    private sealed class DuplexStream : MemoryStream
+    {
+        public DuplexStream(string response) : base(Encoding.ASCII.GetBytes(response)) { }
+
+        public MemoryStream Written { get; } = new();
+
+        public override void Write(byte[] buffer, int offset, int count) => Written.Write(buffer, offset, count);
+    }
+}
