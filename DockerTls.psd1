@@ -31,7 +31,9 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('docker', 'tls', 'certificate', 'pki', 'security')
+            Tags         = @('docker', 'tls', 'certificate', 'pki', 'security')
+            ProjectUri   = 'https://github.com/DockerTls/DockerTls'
+            LicenseUri   = 'https://github.com/DockerTls/DockerTls/blob/main/LICENSE'
         }
     }
 }

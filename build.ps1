@@ -3,15 +3,17 @@
 .SYNOPSIS
 Builds, documents and tests the DockerTls module.
 .DESCRIPTION
-Build (the default) assembles output/DockerTls: the manifest, the assemblies, the format file and the
-en-US help, so that `Import-Module ./output/DockerTls` works. Help turns en-US/*.md into MAML.
+Build (the default) assembles output/DockerTls: the manifest, the assemblies, the format file, the LICENSE and
+the en-US help, so that `Import-Module ./output/DockerTls` works. Help turns en-US/*.md into MAML.
+Package builds, then publishes output/DockerTls with PSResourceGet to the local folder repository
+output/repository, which leaves output/repository/DockerTls.<version>.nupkg.
 Test builds, runs the xunit tests of Core and the Pester tests of the cmdlets, prints one line
 "N passed, N failed" and exits non-zero on any failure. Clean removes output/ and the bin/obj folders.
 Runnable from any folder.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Help', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Help', 'Clean', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -46,6 +48,7 @@ function Invoke-BuildTask {
         Copy-Item (Join-Path $publish $name) $moduleOut
     }
     Copy-Item (Join-Path $root 'src/DockerTls/DockerTls.Format.ps1xml') $moduleOut
+    Copy-Item (Join-Path $root 'LICENSE') $moduleOut
     $version = Get-ModuleVersion
     $manifest = Get-Content -Raw (Join-Path $root 'DockerTls.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
@@ -71,6 +74,27 @@ function Invoke-HelpTask {
         Export-MamlCommandHelp -CommandHelp $help -OutputFolder $staging -Force | Out-Null
         Get-ChildItem $staging -Recurse -Filter '*.xml' | Copy-Item -Destination $helpOut -Force
     }
+}
+
+function Invoke-PackageTask {
+    # PSResourceGet (shipped with PowerShell 7.4+) publishes only to a registered repository, so a folder
+    # repository is registered under a name of its own for the time of the publish and unregistered after.
+    Invoke-BuildTask
+    Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+    $repository = Join-Path $output 'repository'
+    New-Item -ItemType Directory -Force $repository | Out-Null
+    $version = Get-ModuleVersion
+    $package = Join-Path $repository "DockerTls.$version.nupkg"
+    Remove-Item $package -ErrorAction SilentlyContinue
+    $name = "DockerTlsBuild-$PID"
+    Register-PSResourceRepository -Name $name -Uri $repository -Trusted
+    try {
+        Publish-PSResource -Path $moduleOut -Repository $name
+    } finally {
+        Unregister-PSResourceRepository -Name $name
+    }
+    if (-not (Test-Path $package)) { throw "Publish-PSResource made no $package." }
+    Write-Host "Packaged $package"
 }
 
 function Invoke-CleanTask {
@@ -203,4 +227,5 @@ switch ($Task) {
     'Help' { Invoke-HelpTask }
     'Clean' { Invoke-CleanTask }
     'Test' { Invoke-TestTask }
+    'Package' { Invoke-PackageTask }
 }

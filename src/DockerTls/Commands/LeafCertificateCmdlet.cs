@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -18,6 +19,12 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
     private readonly Dictionary<string, CertificateAuthority> _authorities = new(StringComparer.Ordinal);
     private char[]? _passphrase;
     private HashSet<string> _commandLine = new();
+    private readonly Stopwatch _sinceProgress = new();
+    private bool _progressShown;
+    private int _issued;
+
+    /// <summary>Progress records at most this often, so that a fast pipeline (ECDSA keys) is not slowed by the host.</summary>
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
 
     [Parameter(Mandatory = true, ParameterSetName = "CAPath", ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -66,9 +73,12 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
             var names = string.Join(", ", CertificateFiles.Targets(folder, Kind).Select(Path.GetFileName));
             if (!ShouldProcess(folder, $"Create the {Kind.ToString().ToLowerInvariant()} certificate '{commonName}' ({spec}): {names}")) return;
             CertificateFiles.CheckTargets(folder, Kind, ca.BundlePem, Force);
+            Progress($"Generating the {spec} key for {commonName}");
             var issued = issue(ca);
             if (issued.Warning != null) WriteWarning(issued.Warning);
             WriteObject(CertificateFiles.Write(folder, Kind, issued, ca.BundlePem, Force, VerboseFileWritten));
+            _issued++;
+            Progress($"Issued {_issued}: {commonName}");
         }
         catch (DockerTlsException e) when (MyInvocation.ExpectingInput && e.ErrorId is not ("CANotFound" or "NotACertificateAuthority"
             or "CAKeyNotFound" or "CAPassphraseRequired" or "CAPassphraseWrong" or "CAKeyMismatch" or "CAExpired" or "CAKeyInvalid"))
@@ -109,7 +119,23 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
         return new string(commonName.Select(c => invalid.Contains(c) ? '_' : c).ToArray());
     }
 
-    protected override void EndProcessing() => Release();
+    /// <summary>One progress record, unless one was written less than <see cref="ProgressInterval"/> ago.</summary>
+    private void Progress(string status)
+    {
+        if (_progressShown && _sinceProgress.Elapsed < ProgressInterval) return;
+        WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, status));
+        _progressShown = true;
+        _sinceProgress.Restart();
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_progressShown)
+        {
+            WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, $"Issued {_issued}") { RecordType = ProgressRecordType.Completed });
+        }
+        Release();
+    }
 
     protected override void StopProcessing() => Release();
 
