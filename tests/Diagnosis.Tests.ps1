@@ -109,8 +109,14 @@ $Extensions
     New-DatedCertificate -Folder $expired -CertName 'cert.pem' -KeyName 'key.pem' -Extensions 'extendedKeyUsage = clientAuth' `
         -StartDate '20200101000000Z' -EndDate '20200201000000Z'
 
+    # A daemon that presents a client certificate (clientAuth only) with the right names as its own.
+    $script:clientAsServer = New-Folder 'server-client-usage' @{ 'ca.pem' = (Join-Path $pki 'ca/ca.pem') }
+    New-DatedCertificate -Folder $clientAsServer -CertName 'server-cert.pem' -KeyName 'server-key.pem' `
+        -Extensions "extendedKeyUsage = clientAuth`nsubjectAltName = DNS:localhost,IP:127.0.0.1" -StartDate '20200101000000Z' -EndDate '20991231000000Z'
+
     if ($canRunDockerd) {
         $script:daemon = Start-TestTlsDockerd -CertPath (Join-Path $pki 'server')
+        $script:clientUsageDaemon = Start-TestTlsDockerd -CertPath $clientAsServer
         $script:plain = Start-TestTlsDockerd -Insecure
         $script:wrongNameDaemon = Start-TestTlsDockerd -CertPath $wrongName
         $script:futureDaemon = Start-TestTlsDockerd -CertPath $future
@@ -119,7 +125,7 @@ $Extensions
 }
 
 AfterAll {
-    foreach ($d in $daemon, $plain, $wrongNameDaemon, $futureDaemon, $expiredDaemon) { if ($d) { Stop-TestDockerd $d } }
+    foreach ($d in $daemon, $plain, $wrongNameDaemon, $futureDaemon, $expiredDaemon, $clientUsageDaemon) { if ($d) { Stop-TestDockerd $d } }
     foreach ($variable in $savedEnv.Keys) {
         if ($null -eq $savedEnv[$variable]) { Remove-Item "Env:$variable" -ErrorAction Ignore } else { Set-Item "Env:$variable" $savedEnv[$variable] }
     }
@@ -381,6 +387,17 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $result.Failure | Should -Be 'ServerCertificateExpired'
             $result.Diagnosis | Should -BeLike '*expired on 2020-02-01 00:00 UTC*'
             $result.Remedy | Should -BeLike '*New-DockerServerCert -CAPath <kit>/ca -DnsName localhost -IPAddress 127.0.0.1 -OutputPath*Set-DockerDaemonConfig*'
+        }
+
+        It 'a server certificate without serverAuth: IncompatibleKeyUsage' {
+            $cli = Invoke-DockerVersion $clientUsageDaemon.DockerHost $client
+            $cli.ExitCode | Should -Not -Be 0
+            $cli.StdErr | Should -Match 'incompatible key usage'
+            $result = Test-Timed @{ DockerHost = $clientUsageDaemon.DockerHost; CertPath = $client; TimeoutSec = 5 }
+            $result.Success | Should -BeFalse
+            $result.Failure | Should -Be 'IncompatibleKeyUsage'
+            $result.Diagnosis | Should -BeLike '*lacks serverAuth*'
+            $result.Remedy | Should -BeLike '*New-DockerServerCert*'
         }
 
         It 'a host name that does not resolve: HostNotFound' {

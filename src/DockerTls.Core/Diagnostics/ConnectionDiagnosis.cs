@@ -140,6 +140,11 @@ public sealed class ConnectionDiagnosis
                     $"{expired} (\"x509: certificate has expired or is not yet valid\").",
                     $"Issue a new server certificate with the same names and install it on the daemon: {NewServerCert(server, null)}; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker.");
                 break;
+            case ConnectionFailure.IncompatibleKeyUsage:
+                Fail(failure,
+                    $"The daemon presents a certificate (CN={server.CommonName}) that is not for servers: its extended key usage lacks serverAuth (\"x509: certificate specifies an incompatible key usage\"); often a client certificate was installed as server-cert.pem.",
+                    $"Issue a server certificate and install it on the daemon: {NewServerCert(server, null)}; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker.");
+                break;
             default:
                 Fail(ConnectionFailure.NotYetValid,
                     $"The daemon's certificate (CN={server.CommonName}) is not valid before {Date(server.NotBefore)}; it is now {Date(now)} here, so this clock or the daemon host's is wrong (\"x509: certificate has expired or is not yet valid\").",

@@ -53,4 +53,7 @@ public enum ConnectionFailure
 
     /// <summary>TLS works, but the daemon's API did not answer <c>/_ping</c> or <c>/version</c> as Docker does.</summary>
     ApiError,
+
+    /// <summary>The daemon's certificate is not for servers: its extended key usage lacks serverAuth.</summary>
+    IncompatibleKeyUsage,
 }

@@ -9,7 +9,7 @@ namespace DockerTls.Core.Diagnostics;
 
 /// <summary>
 /// Judges the certificate a daemon presents the way the docker CLI (Go's crypto/x509) does, but names what is wrong:
-/// not signed by a CA in the client's <c>ca.pem</c>, expired or not yet valid, or without the name used.
+/// not signed by a CA in the client's <c>ca.pem</c>, expired or not yet valid, not for servers, or without the name used.
 /// </summary>
 public static class ServerCertificateCheck
 {
@@ -39,7 +39,19 @@ public static class ServerCertificateCheck
             }
         }
 
+        if (!AllowsServerAuth(certificate))
+        {
+            return ConnectionFailure.IncompatibleKeyUsage;
+        }
+
         return MatchesHost(summary, host) ? ConnectionFailure.None : ConnectionFailure.NameMismatch;
+    }
+
+    /// <summary>As Go decides it: no extended key usage at all, serverAuth, or anyExtendedKeyUsage.</summary>
+    public static bool AllowsServerAuth(BcCertificate certificate)
+    {
+        var usages = certificate.GetExtendedKeyUsage();
+        return usages is null || usages.Any(u => u.Id is "1.3.6.1.5.5.7.3.1" or "2.5.29.37.0");
     }
 
     /// <summary>The CA of <paramref name="authorities"/> that signed the certificate, or null.</summary>

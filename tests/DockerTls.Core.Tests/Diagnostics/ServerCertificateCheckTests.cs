@@ -67,6 +67,19 @@ public sealed class ServerCertificateCheckTests : IDisposable
         Assert.Equal(ConnectionFailure.NotYetValid, Check("localhost", ca, DateTime.UtcNow.AddDays(-1)));
     }
 
+    [Theory]
+    [InlineData("clientonly", "extendedKeyUsage=clientAuth", ConnectionFailure.IncompatibleKeyUsage)]
+    [InlineData("both", "extendedKeyUsage=clientAuth,serverAuth", ConnectionFailure.None)]
+    [InlineData("any", "extendedKeyUsage=anyExtendedKeyUsage", ConnectionFailure.None)]
+    [InlineData("noeku", "subjectKeyIdentifier=hash", ConnectionFailure.None)]
+    public void RefusesACertificateNotForServersAsGoDoes(string name, string usage, ConnectionFailure expected)
+    {
+        var leaf = pki.Leaf(name, ca, usage + "\nsubjectAltName=DNS:localhost");
+        var certificate = TestPki.Load(Path.Combine(leaf, "cert.pem"));
+        var summary = CertificateReader.Read(Path.Combine(leaf, "cert.pem"));
+        Assert.Equal(expected, ServerCertificateCheck.Check(certificate, summary, PemFormat.ReadCertificates(Path.Combine(ca, "ca.pem")), "localhost", DateTime.UtcNow));
+    }
+
     [Fact]
     public void IgnoresTheCommonNameAsGoDoes()
     {
