@@ -5,7 +5,7 @@
 # Needs: hyperfine, openssl (apt). Writes bench/results/*.json and prints a table.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-runs=${1:-5}
+runs=${1:-7}
 repo=$PWD
 work=$(mktemp -d /tmp/dockertls-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT

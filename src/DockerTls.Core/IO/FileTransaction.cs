@@ -7,9 +7,10 @@ namespace DockerTls.Core.IO;
 
 /// <summary>
 /// Writes a set of files all or none. Every target is checked before anything is written; each file is
-/// written into a private staging folder beside its target (mode 0700, or an owner-only ACL on Windows),
-/// given its final mode there, and renamed into place, so no file is ever seen half-written and a key is
-/// never readable by others, not even while it is being written.
+/// written to a temporary name beside its target and renamed into place, so no file is ever seen
+/// half-written. A key is never readable by others, not even while it is being written: on Unix the
+/// temporary file is created with its final mode in the same system call (O_CREAT|O_EXCL), on Windows
+/// inside a staging folder whose ACL admits the owner, SYSTEM and Administrators only.
 /// </summary>
 public sealed class FileTransaction
 {
@@ -74,10 +75,11 @@ public sealed class FileTransaction
         foreach (var group in pending.GroupBy(f => Path.GetDirectoryName(f.Path)!))
         {
             EnsureDirectory(group.Key, FileModes.PublicDirectory);
-            var staging = CreateStagingFolder(group.Key);
+            var staging = PlatformInfo.IsWindows ? CreateStagingFolder(group.Key) : group.Key;
+            var staged = new List<(PlannedFile File, string Temp)>();
             try
             {
-                var staged = group.Select(f => (File: f, Temp: Stage(staging, f))).ToList();
+                foreach (var file in group) staged.Add((file, Stage(staging, file)));
                 foreach (var (file, temp) in staged)
                 {
                     MoveIntoPlace(temp, file.Path);
@@ -88,7 +90,8 @@ public sealed class FileTransaction
             }
             finally
             {
-                try { Directory.Delete(staging, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                foreach (var (_, temp) in staged) TryDelete(() => File.Delete(temp)); // only those not moved are left
+                if (PlatformInfo.IsWindows) TryDelete(() => Directory.Delete(staging, recursive: true));
             }
         }
         return written;
@@ -124,10 +127,17 @@ public sealed class FileTransaction
         return staging;
     }
 
+    private static void TryDelete(Action delete)
+    {
+        try { delete(); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
     private static string Stage(string staging, PlannedFile file)
     {
-        var temp = Path.Combine(staging, Path.GetFileName(file.Path));
-        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+        var temp = PlatformInfo.IsWindows
+            ? Path.Combine(staging, Path.GetFileName(file.Path))
+            : Path.Combine(staging, $".{Path.GetFileName(file.Path)}.{Guid.NewGuid():N}.tmp");
+        using (var stream = PlatformInfo.IsWindows ? new FileStream(temp, FileMode.CreateNew, FileAccess.Write) : NativeMethods.CreateExclusive(temp, file.Mode))
         {
             stream.Write(file.Content, 0, file.Content.Length);
             stream.Flush();
@@ -138,7 +148,7 @@ public sealed class FileTransaction
         }
         else
         {
-            NativeMethods.Chmod(temp, file.Mode);
+            NativeMethods.Chmod(temp, file.Mode); // exact: the umask may have taken bits from the mode at creation
         }
         return temp;
     }

@@ -1,5 +1,7 @@
 using System;
 using System.ComponentModel;
+using System.IO;
+using Microsoft.Win32.SafeHandles;
 using System.Runtime.InteropServices;
 
 namespace DockerTls.Core.IO;
@@ -18,6 +20,22 @@ internal static class NativeMethods
 
     [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
     private static extern int UnixRename(string oldPath, string newPath);
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int UnixOpen(string path, int flags, uint mode);
+
+    /// <summary>
+    /// Creates a new file for writing with its permission bits set in the same call, so that it is never,
+    /// even for an instant, more open than <paramref name="mode"/> (the umask may only take bits away).
+    /// </summary>
+    public static FileStream CreateExclusive(string path, int mode)
+    {
+        // O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC; the values differ between Linux and macOS.
+        var flags = PlatformInfo.IsMacOS ? 0x1 | 0x200 | 0x800 | 0x1000000 : 0x1 | 0x40 | 0x80 | 0x80000;
+        var fd = UnixOpen(path, flags, (uint)mode);
+        Check(fd < 0 ? -1 : 0, "open", path);
+        return new FileStream(new SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Write);
+    }
 
     public static void Chmod(string path, int mode) => Check(UnixChmod(path, (uint)mode), "chmod", path);
 

@@ -56,7 +56,7 @@ public sealed class CertificateAuthority : IDisposable
         try
         {
             var certificate = generator.Generate(signer);
-            return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.Private, passphrase), pair.Private, null);
+            return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair, passphrase), pair.Private, null);
         }
         finally { (signer as IDisposable)?.Dispose(); }
     }
@@ -138,7 +138,7 @@ public sealed class CertificateAuthority : IDisposable
         CertificateProfile.AddLeafExtensions(generator, Certificate, pair.Public, purpose);
         addNames(generator);
         var certificate = generator.Generate(_signer);
-        return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.Private), pair.Private, warning);
+        return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair), pair.Private, warning);
     }
 
     private static void CheckValidity(int validityDays)

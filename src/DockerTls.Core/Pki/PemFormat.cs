@@ -8,6 +8,8 @@ using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Utilities.IO.Pem;
 using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.X509;
@@ -24,11 +26,30 @@ public static class PemFormat
     /// "ENCRYPTED PRIVATE KEY" that <c>openssl pkey -passin</c> opens. Docker refuses encrypted keys, so only
     /// the CA key may carry a passphrase.
     /// </summary>
-    public static byte[] WritePrivateKey(AsymmetricKeyParameter privateKey, char[]? passphrase = null)
+    public static byte[] WritePrivateKey(AsymmetricKeyParameter privateKey, char[]? passphrase = null) =>
+        WritePrivateKey(PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey), passphrase);
+
+    /// <summary>
+    /// The same for a key pair: an EC key then carries the public point it already has, which BouncyCastle
+    /// would otherwise compute again (a scalar multiplication per key, the costliest step of a fleet's certificates).
+    /// </summary>
+    public static byte[] WritePrivateKey(AsymmetricCipherKeyPair pair, char[]? passphrase = null)
     {
-        if (passphrase is null || passphrase.Length == 0) return Write(w => w.WriteObject(new Pkcs8Generator(privateKey)));
-        var encrypted = Pkcs8Encryption.Encrypt(privateKey, passphrase);
-        return Write(w => w.WriteObject(new PemObject("ENCRYPTED PRIVATE KEY", encrypted.GetEncoded())));
+        if (pair.Private is ECPrivateKeyParameters ec && pair.Public is ECPublicKeyParameters pub && ec.PublicKeyParamSet != null)
+        {
+            var algorithm = new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, ec.PublicKeyParamSet);
+            var structure = new ECPrivateKeyStructure(ec.Parameters.N.BitLength, ec.D, new DerBitString(pub.Q.GetEncoded(false)), null);
+            return WritePrivateKey(new PrivateKeyInfo(algorithm, structure), passphrase);
+        }
+        return WritePrivateKey(pair.Private, passphrase);
+    }
+
+    private static byte[] WritePrivateKey(PrivateKeyInfo key, char[]? passphrase)
+    {
+        var pem = passphrase is null || passphrase.Length == 0
+            ? new PemObject("PRIVATE KEY", key.GetEncoded())
+            : new PemObject("ENCRYPTED PRIVATE KEY", Pkcs8Encryption.Encrypt(key, passphrase).GetEncoded());
+        return Write(w => w.WriteObject(pem));
     }
 
     private static byte[] Write(Action<Org.BouncyCastle.OpenSsl.PemWriter> write)

@@ -31,7 +31,7 @@ internal static class Pkcs8Encryption
     private static readonly ConstructorInfo? NativePbkdf2 = typeof(Rfc2898DeriveBytes).GetConstructor(
         new[] { typeof(byte[]), typeof(byte[]), typeof(int), typeof(HashAlgorithmName) });
 
-    public static EncryptedPrivateKeyInfo Encrypt(AsymmetricKeyParameter privateKey, char[] passphrase)
+    public static EncryptedPrivateKeyInfo Encrypt(PrivateKeyInfo privateKey, char[] passphrase)
     {
         var salt = new byte[16];
         var iv = new byte[16];
@@ -40,7 +40,7 @@ internal static class Pkcs8Encryption
         var key = DeriveKey(passphrase, salt, Iterations);
         try
         {
-            var plain = PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetEncoded();
+            var plain = privateKey.GetEncoded();
             byte[] cipher;
             try { cipher = Transform(key, iv, plain, encrypt: true); }
             finally { Array.Clear(plain, 0, plain.Length); }
