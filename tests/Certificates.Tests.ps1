@@ -190,6 +190,30 @@ Describe 'New-DockerServerCert' {
             $web2.KeyMatches | Should -BeTrue
         }
 
+        It 'refuses a host listed twice instead of writing it twice' {
+            $csv = Join-Path $TestDrive 'twice.csv'
+            Set-Content $csv -Value @('DnsName,IPAddress', 'a.example.com,10.0.0.1', 'b.example.com,10.0.0.2', 'a.example.com,10.0.0.9')
+            $out = Join-Path $TestDrive 'twice'
+            $issued = Import-Csv $csv | New-DockerServerCert -CAPath $caFolder -OutputPath $out -KeyAlgorithm ECDSA -ErrorVariable problems -ErrorAction SilentlyContinue
+            $issued.CommonName | Should -Be @('a.example.com', 'b.example.com')
+            $problems.Count | Should -Be 1
+            $problems[0].FullyQualifiedErrorId | Should -Be 'KeyFileExists,DockerTls.Commands.NewDockerServerCertCommand'
+            (Get-DockerCertificate (Join-Path $out 'a.example.com/server-cert.pem')).IPAddresses | Should -Be @('10.0.0.1')
+        }
+
+        It 'writes many hosts side by side and returns them in the order they came' {
+            $csv = Join-Path $TestDrive 'many.csv'
+            Set-Content $csv -Value (@('DnsName,IPAddress') + (1..40 | ForEach-Object { "h$_.example.com,10.0.1.$_" }))
+            $out = Join-Path $TestDrive 'many'
+            $issued = Import-Csv $csv | New-DockerServerCert -CAPath $caFolder -OutputPath $out -KeyAlgorithm ECDSA
+            $issued.CommonName | Should -Be (1..40 | ForEach-Object { "h$_.example.com" })
+            foreach ($certificate in $issued) {
+                (Test-Strict (Join-Path $caFolder 'ca.pem') $certificate.Path sslserver).ExitCode | Should -Be 0
+                Get-Mode $certificate.KeyPath | Should -Be '400'
+            }
+            @(Get-ChildItem -Recurse -Force -File $out | Where-Object Name -Like '*.tmp').Count | Should -Be 0
+        }
+
         It 'reports a bad row and goes on with the others' {
             $csv = Join-Path $TestDrive 'bad.csv'
             Set-Content $csv -Value @('DnsName,IPAddress', 'ok1.example.com,10.0.0.1', 'bad_name,10.0.0.2', 'ok2.example.com,10.0.0.3')

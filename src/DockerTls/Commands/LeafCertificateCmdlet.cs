@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using DockerTls.Core;
+using DockerTls.Core.IO;
 using DockerTls.Core.Pki;
 
 namespace DockerTls.Commands;
@@ -22,6 +23,10 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
     private readonly Stopwatch _sinceProgress = new();
     private bool _progressShown;
     private int _issued;
+
+    // Files are written in the background, a few hosts at a time, and reported in pipeline order.
+    private readonly OrderedWorkQueue<WrittenCertificate> _writes = new(maxConcurrency: 4);
+    private readonly HashSet<string> _claimed = new(StringComparer.Ordinal);
 
     /// <summary>Progress records at most this often, so that a fast pipeline (ECDSA keys) is not slowed by the host.</summary>
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
@@ -73,22 +78,74 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
             var names = string.Join(", ", CertificateFiles.Targets(folder, Kind).Select(Path.GetFileName));
             if (!ShouldProcess(folder, $"Create the {Kind.ToString().ToLowerInvariant()} certificate '{commonName}' ({spec}): {names}")) return;
             CertificateFiles.CheckTargets(folder, Kind, ca.BundlePem, Force);
-            Progress($"Generating the {spec} key for {commonName}");
+            Claim(folder);
+            // Before the seconds an RSA key takes, say so; ECDSA keys take a fraction of a millisecond.
+            if (_issued == 0 || spec.Algorithm == KeyAlgorithm.RSA) Progress($"Generating the {spec} key for {commonName}");
             var issued = issue(ca);
             if (issued.Warning != null) WriteWarning(issued.Warning);
-            WriteObject(CertificateFiles.Write(folder, Kind, issued, ca.BundlePem, Force, VerboseFileWritten));
-            _issued++;
-            Progress($"Issued {_issued}: {commonName}");
-        }
-        catch (DockerTlsException e) when (MyInvocation.ExpectingInput && e.ErrorId is not ("CANotFound" or "NotACertificateAuthority"
-            or "CAKeyNotFound" or "CAPassphraseRequired" or "CAPassphraseWrong" or "CAKeyMismatch" or "CAExpired" or "CAKeyInvalid"))
-        {
-            WriteDockerTlsError(e); // one bad row among many: report it and go on
+            var (kind, bundle, force) = (Kind, ca.BundlePem, Force.IsPresent);
+            _writes.Enqueue(() =>
+            {
+                var files = new List<string>();
+                var certificate = CertificateFiles.Write(folder, kind, issued, bundle, force, (path, mode) => files.Add($"Wrote {path} ({mode})"));
+                return new WrittenCertificate(certificate, files);
+            });
+            ReportWritten(waitForAll: !MyInvocation.ExpectingInput);
         }
         catch (DockerTlsException e)
         {
+            Report(e);
+        }
+    }
+
+    /// <summary>One bad row among many is reported and the rest go on; a bad CA, or a single item, ends the command.</summary>
+    private void Report(DockerTlsException e)
+    {
+        if (MyInvocation.ExpectingInput && e.ErrorId is not ("CANotFound" or "NotACertificateAuthority"
+            or "CAKeyNotFound" or "CAPassphraseRequired" or "CAPassphraseWrong" or "CAKeyMismatch" or "CAExpired" or "CAKeyInvalid"))
+        {
+            WriteDockerTlsError(e);
+        }
+        else
+        {
             ThrowTerminating(e);
         }
+    }
+
+    /// <summary>Two items of one command may not write the same files (a host listed twice).</summary>
+    private void Claim(string folder)
+    {
+        var targets = CertificateFiles.Targets(folder, Kind).Take(2).ToList(); // the certificate and its key; ca.pem is shared
+        var taken = targets.FirstOrDefault(_claimed.Contains);
+        if (taken != null)
+            throw new DockerTlsException("KeyFileExists", ErrorKind.ResourceExists,
+                $"'{taken}' is written by an earlier item of this command already: the same host appears twice. Nothing more was written for it.", taken);
+        _claimed.UnionWith(targets);
+    }
+
+    /// <summary>Writes out, in pipeline order, what the background writes have finished.</summary>
+    private void ReportWritten(bool waitForAll)
+    {
+        foreach (var write in _writes.TakeFinished(waitForAll))
+        {
+            if (write.Exception?.GetBaseException() is { } failure)
+            {
+                Report(failure as DockerTlsException ?? new DockerTlsException("FileWriteFailed", ErrorKind.PermissionDenied,
+                    $"Writing the certificate files failed: {failure.Message}", null, failure));
+                continue;
+            }
+            foreach (var line in write.Result.Files) WriteVerbose(line);
+            WriteObject(write.Result.Certificate);
+            _issued++;
+            Progress($"Issued {_issued}: {write.Result.Certificate.CommonName}");
+        }
+    }
+
+    private sealed class WrittenCertificate
+    {
+        public WrittenCertificate(DockerCertificate certificate, List<string> files) { Certificate = certificate; Files = files; }
+        public DockerCertificate Certificate { get; }
+        public List<string> Files { get; }
     }
 
     private CertificateAuthority LoadAuthority()
@@ -130,6 +187,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
 
     protected override void EndProcessing()
     {
+        ReportWritten(waitForAll: true);
         if (_progressShown)
         {
             WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, $"Issued {_issued}") { RecordType = ProgressRecordType.Completed });
