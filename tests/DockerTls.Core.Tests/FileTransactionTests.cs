@@ -91,6 +91,28 @@ public class FileTransactionTests
     }
 
     [Fact]
+    public void WritersSideBySideShareANewParentFolder()
+    {
+        using var temp = new TempFolder();
+        // Eight writers released at once into each new parent folder: one makes it, the others must take it as it is.
+        for (var round = 0; round < 10; round++)
+        {
+            using var start = new System.Threading.Barrier(8);
+            var parent = Path.Combine(temp.Path, $"fleet{round}");
+            var writers = Enumerable.Range(0, 8).Select(i => System.Threading.Tasks.Task.Run(() =>
+            {
+                var transaction = new FileTransaction(overwrite: false);
+                transaction.AddKey(Path.Combine(parent, $"host{i}", "server-key.pem"), Bytes("k"));
+                start.SignalAndWait();
+                transaction.Commit();
+            })).ToArray();
+            System.Threading.Tasks.Task.WaitAll(writers);
+        }
+        Assert.Equal(80, Directory.GetFiles(temp.Path, "server-key.pem", SearchOption.AllDirectories).Length);
+        Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void AFolderInTheWayIsAClearError()
     {
         using var temp = new TempFolder();

@@ -114,16 +114,15 @@ public sealed class FileTransaction
         }
         else
         {
-            NativeMethods.Mkdir(path, mode);
-            NativeMethods.Chmod(path, mode); // mkdir's mode is filtered by the umask
+            if (NativeMethods.Mkdir(path, mode)) NativeMethods.Chmod(path, mode); // mkdir's mode is filtered by the umask
         }
     }
 
+    // Windows: a folder whose inheritable ACL admits the owner, SYSTEM and Administrators only.
     private static string CreateStagingFolder(string directory)
     {
         var staging = Path.Combine(directory, ".dockertls-" + Guid.NewGuid().ToString("N").Substring(0, 12));
-        if (PlatformInfo.IsWindows) NativeMethods.CreatePrivateDirectoryWindows(staging);
-        else NativeMethods.Mkdir(staging, FileModes.PrivateDirectory);
+        NativeMethods.CreatePrivateDirectoryWindows(staging);
         return staging;
     }
 

@@ -39,19 +39,26 @@ internal static class NativeMethods
 
     public static void Chmod(string path, int mode) => Check(UnixChmod(path, (uint)mode), "chmod", path);
 
-    public static void Mkdir(string path, int mode) => Check(UnixMkdir(path, (uint)mode), "mkdir", path);
+    /// <summary>Creates a folder with <paramref name="mode"/>; false when it exists already (made meanwhile by another writer).</summary>
+    public static bool Mkdir(string path, int mode)
+    {
+        const int AlreadyExists = 17; // EEXIST on Linux and macOS
+        if (UnixMkdir(path, (uint)mode) == 0) return true;
+        var errno = Marshal.GetLastWin32Error();
+        if (errno == AlreadyExists && Directory.Exists(path)) return false;
+        throw Failure("mkdir", path, errno);
+    }
 
     public static void Rename(string from, string to) => Check(UnixRename(from, to), "rename", to);
 
     private static void Check(int result, string call, string path)
     {
-        if (result != 0)
-        {
-            var errno = Marshal.GetLastWin32Error();
-            throw new DockerTlsException("FileSystemError", ErrorKind.PermissionDenied,
-                $"{call} failed on '{path}' (errno {errno}). Check that you may write there (root is needed for /etc/docker).", path);
-        }
+        if (result != 0) throw Failure(call, path, Marshal.GetLastWin32Error());
     }
+
+    private static DockerTlsException Failure(string call, string path, int errno) =>
+        new("FileSystemError", ErrorKind.PermissionDenied,
+            $"{call} failed on '{path}' (errno {errno}). Check that you may write there (root is needed for /etc/docker).", path);
 
     // Windows: a protected DACL (no inheritance) that grants the owner, SYSTEM and Administrators only.
     // Folder form is inheritable so that files created inside are born with it.
