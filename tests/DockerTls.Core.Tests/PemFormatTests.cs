@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO;
 using DockerTls.Core.Pki;
 using Org.BouncyCastle.Crypto.Parameters;
@@ -8,13 +7,7 @@ namespace DockerTls.Core.Tests;
 
 public class PemFormatTests
 {
-    private static void OpenSsl(string arguments)
-    {
-        var start = new ProcessStartInfo("openssl", arguments) { RedirectStandardError = true, RedirectStandardOutput = true };
-        using var process = Process.Start(start)!;
-        process.WaitForExit(30_000);
-        Assert.Equal(0, process.ExitCode);
-    }
+    private static void OpenSsl(string arguments) => TestPki.OpenSsl(Path.GetTempPath(), arguments);
 
     [Fact]
     public void ReadsAnOpenSslPbes2KeyWithItsPassphraseOnly()

@@ -16,8 +16,27 @@ public sealed class TempFolder : IDisposable
 
     public string this[string name] => System.IO.Path.Combine(Path, name);
 
+    /// <summary>A path below the folder; '/' separates its parts on every platform.</summary>
+    public string Combine(string relative) => System.IO.Path.Combine(Path, relative.Replace('/', System.IO.Path.DirectorySeparatorChar));
+
+    /// <summary>Writes UTF-8 text (no BOM) at a path below the folder, making its folders; returns the full path.</summary>
+    public string Write(string relative, string text)
+    {
+        var full = Combine(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, text, new System.Text.UTF8Encoding(false));
+        return full;
+    }
+
     public void Dispose()
     {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try
+        {
+            // Read-only files (Windows) would stop the delete.
+            foreach (var file in Directory.GetFiles(Path, "*", SearchOption.AllDirectories)) File.SetAttributes(file, FileAttributes.Normal);
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 }

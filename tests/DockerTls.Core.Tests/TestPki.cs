@@ -4,14 +4,17 @@ using System.IO;
 using DockerTls.Core.Pki;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
-namespace DockerTls.Core.Tests.Diagnostics;
+namespace DockerTls.Core.Tests;
 
-/// <summary>CAs and server certificates made with the real openssl, for the diagnosis tests.</summary>
+/// <summary>CAs and leaf certificates made with the real openssl: an independent peer to check the module against.</summary>
 public sealed class TestPki : IDisposable
 {
     private readonly TempFolder folder = new();
 
     public string this[string name] => folder[name];
+
+    /// <summary>The folder everything is made in.</summary>
+    public string Root => folder.Path;
 
     /// <summary>A self-signed CA: <c>name/ca.pem</c> and <c>name/ca-key.pem</c>. Key: "ec:P-256", "ec:P-384" or "rsa:2048".</summary>
     public string CA(string name, string key = "ec:P-256")
@@ -30,6 +33,8 @@ public sealed class TestPki : IDisposable
         File.WriteAllText(Path.Combine(dir, "ext.cnf"), "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n" + extensions + "\n");
         OpenSsl(dir, $"x509 -req -in req.csr -CA {Path.Combine(caFolder, "ca.pem")} -CAkey {Path.Combine(caFolder, "ca-key.pem")} -CAcreateserial -out cert.pem -days 10 -extfile ext.cnf");
         File.Copy(Path.Combine(caFolder, "ca.pem"), Path.Combine(dir, "ca.pem"), true);
+        File.Delete(Path.Combine(dir, "req.csr"));
+        File.Delete(Path.Combine(dir, "ext.cnf"));
         return dir;
     }
 
@@ -41,7 +46,8 @@ public sealed class TestPki : IDisposable
         ? "-newkey ec -pkeyopt ec_paramgen_curve:" + key.Substring(3)
         : "-newkey " + key;
 
-    private static void OpenSsl(string workingDirectory, string arguments)
+    /// <summary>Runs openssl in <paramref name="workingDirectory"/>; a failure throws with what openssl said.</summary>
+    public static void OpenSsl(string workingDirectory, string arguments)
     {
         var start = new ProcessStartInfo("openssl", arguments)
         {
