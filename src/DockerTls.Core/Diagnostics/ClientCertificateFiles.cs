@@ -15,8 +15,8 @@ namespace DockerTls.Core.Diagnostics;
 /// <summary>
 /// The client side of a Docker TLS connection as read from a certificate folder: the CAs of <c>ca.pem</c> that the
 /// daemon's certificate must chain to, and the <c>cert.pem</c>/<c>key.pem</c> pair the client presents.
-/// Reading is cheap; the full <see cref="DockerCertificate"/> summary (which makes BouncyCastle load and test RSA keys,
-/// about 0.15 s per RSA 4096 key) is made only when a diagnosis needs it.
+/// Reading is cheap; the full <see cref="DockerCertificate"/> summary (fingerprints, key pair and chain checks) is
+/// made only when a diagnosis needs it.
 /// </summary>
 public sealed class ClientCertificateFiles
 {
