@@ -145,18 +145,22 @@ Describe '-Verbose on the cmdlets that write files' {
         foreach ($path in $result.Narrated.Keys) { $result.Changed.Keys | Should -Contain $path -Because "$Name said it wrote $path" }
     }
 
-    It 'Set-DockerClientEnv -Scope User names the profile it writes (without its mode)' {
+    It 'Set-DockerClientEnv -Scope User and Clear-DockerClientEnv -Scope User name the profile they write, with its mode' {
         $profilePath = "$TestDrive/profile/profile.ps1"
         $savedProfile = $global:PROFILE
         $global:PROFILE = [pscustomobject]@{ CurrentUserAllHosts = $profilePath }
         try {
             $verbose = Set-DockerClientEnv -DockerHost tcp://127.0.0.1:2376 -CertPath "$TestDrive/client" -Scope User -Verbose 4>&1 3>$null |
                 Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
-            Clear-DockerClientEnv 3>$null
+            $cleared = Clear-DockerClientEnv -Scope User -Verbose 4>&1 3>$null |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
         } finally {
             $global:PROFILE = $savedProfile
         }
         $profilePath | Should -Exist
         $verbose | Should -Contain "Wrote the DockerTls block into '$profilePath'."
+        $verbose | Should -Contain "Wrote $profilePath (0644)"
+        $cleared | Should -Contain "Wrote $profilePath (0644)"
+        $cleared | Should -Contain "Removed the DockerTls block from '$profilePath'."
     }
 }

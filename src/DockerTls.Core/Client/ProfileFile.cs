@@ -17,16 +17,17 @@ public static class ProfileFile
     /// Sets the block in the profile at <paramref name="path"/> (creating the file and its folder when missing).
     /// Returns false when the profile already held exactly that block.
     /// </summary>
-    public static bool SetBlock(string path, IReadOnlyList<string> blockLines) =>
-        Update(path, content => ProfileBlock.Apply(content, blockLines), createIfMissing: true);
+    public static bool SetBlock(string path, IReadOnlyList<string> blockLines, Action<string, string>? onWritten = null) =>
+        Update(path, content => ProfileBlock.Apply(content, blockLines), createIfMissing: true, onWritten);
 
     /// <summary>Removes the block from the profile at <paramref name="path"/>; returns false when there was none (or no file).</summary>
-    public static bool RemoveBlock(string path) => Update(path, ProfileBlock.Remove, createIfMissing: false);
+    public static bool RemoveBlock(string path, Action<string, string>? onWritten = null) =>
+        Update(path, ProfileBlock.Remove, createIfMissing: false, onWritten);
 
     /// <summary>Whether the profile at <paramref name="path"/> holds a block.</summary>
     public static bool HasBlock(string path) => File.Exists(path) && ProfileBlock.Contains(Decode(File.ReadAllBytes(path), out _, out _));
 
-    private static bool Update(string path, Func<string, string> change, bool createIfMissing)
+    private static bool Update(string path, Func<string, string> change, bool createIfMissing, Action<string, string>? onWritten)
     {
         var exists = File.Exists(path);
         if (!exists && !createIfMissing)
@@ -44,6 +45,7 @@ public static class ProfileFile
 
         var output = preamble.Concat(encoding.GetBytes(changed)).ToArray();
         var transaction = new FileTransaction(overwrite: true);
+        if (onWritten != null) transaction.FileWritten += onWritten;
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(folder))
         {

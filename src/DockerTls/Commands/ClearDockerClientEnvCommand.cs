@@ -38,7 +38,7 @@ public sealed class ClearDockerClientEnvCommand : DockerTlsCmdlet
                         return;
                     }
 
-                    if (ProfileFile.RemoveBlock(profile))
+                    if (ProfileFile.RemoveBlock(profile, VerboseFileWritten))
                     {
                         WriteVerbose($"Removed the DockerTls block from '{profile}'.");
                     }

@@ -75,7 +75,7 @@ public sealed class SetDockerClientEnvCommand : DockerTlsCmdlet
                 else
                 {
                     var profile = ClientEnvironmentScope.ProfilePath(this);
-                    var changed = ProfileFile.SetBlock(profile, ProfileBlock.Lines(environment));
+                    var changed = ProfileFile.SetBlock(profile, ProfileBlock.Lines(environment), VerboseFileWritten);
                     WriteVerbose(changed ? $"Wrote the DockerTls block into '{profile}'." : $"'{profile}' already holds these settings.");
                 }
             }
