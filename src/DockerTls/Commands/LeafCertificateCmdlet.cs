@@ -6,7 +6,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using DockerTls.Core;
-using DockerTls.Core.IO;
 using DockerTls.Core.Pki;
 
 namespace DockerTls.Commands;
@@ -24,9 +23,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
     private bool _progressShown;
     private int _issued;
 
-    // Files are written in the background, a few hosts at a time, and reported in pipeline order.
-    private readonly OrderedWorkQueue<WrittenCertificate> _writes = new(maxConcurrency: 4);
-    private readonly HashSet<string> _claimed = new(StringComparer.Ordinal);
+    private CertificateBatch? _batch;
 
     /// <summary>Progress records at most this often, so that a fast pipeline (ECDSA keys) is not slowed by the host.</summary>
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
@@ -53,6 +50,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
     {
         _passphrase = ToChars(CAPassphrase);
         _commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+        _batch = new CertificateBatch(Kind, Force);
     }
 
     /// <summary>Items named by pipeline objects (Import-Csv hosts.csv | ...) each get a folder of their own.</summary>
@@ -77,19 +75,12 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
             var folder = FolderPerItem ? Path.Combine(root, FolderName(commonName)) : root;
             var names = string.Join(", ", CertificateFiles.Targets(folder, Kind).Select(Path.GetFileName));
             if (!ShouldProcess(folder, $"Create the {Kind.ToString().ToLowerInvariant()} certificate '{commonName}' ({spec}): {names}")) return;
-            CertificateFiles.CheckTargets(folder, Kind, ca.BundlePem, Force);
-            Claim(folder);
+            _batch!.Claim(folder, ca.BundlePem);
             // Before the seconds an RSA key takes, say so; ECDSA keys take a fraction of a millisecond.
             if (_issued == 0 || spec.Algorithm == KeyAlgorithm.RSA) Progress($"Generating the {spec} key for {commonName}");
             var issued = issue(ca);
             if (issued.Warning != null) WriteWarning(issued.Warning);
-            var (kind, bundle, force) = (Kind, ca.BundlePem, Force.IsPresent);
-            _writes.Enqueue(() =>
-            {
-                var files = new List<string>();
-                var certificate = CertificateFiles.Write(folder, kind, issued, bundle, force, (path, mode) => files.Add($"Wrote {path} ({mode})"));
-                return new WrittenCertificate(certificate, files);
-            });
+            _batch.Enqueue(folder, issued, ca.BundlePem);
             ReportWritten(waitForAll: !MyInvocation.ExpectingInput);
         }
         catch (DockerTlsException e)
@@ -112,41 +103,23 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
         }
     }
 
-    /// <summary>Two items of one command may not write the same files (a host listed twice).</summary>
-    private void Claim(string folder)
-    {
-        var targets = CertificateFiles.Targets(folder, Kind).Take(2).ToList(); // the certificate and its key; ca.pem is shared
-        var taken = targets.FirstOrDefault(_claimed.Contains);
-        if (taken != null)
-            throw new DockerTlsException("KeyFileExists", ErrorKind.ResourceExists,
-                $"'{taken}' is written by an earlier item of this command already: the same host appears twice. Nothing more was written for it.", taken);
-        _claimed.UnionWith(targets);
-    }
-
     /// <summary>Writes out, in pipeline order, what the background writes have finished.</summary>
     private void ReportWritten(bool waitForAll)
     {
-        foreach (var write in _writes.TakeFinished(waitForAll))
+        foreach (var result in _batch!.TakeFinished(waitForAll))
         {
-            if (write.Exception?.GetBaseException() is { } failure)
+            if (result.Error != null)
             {
-                Report(failure as DockerTlsException ?? new DockerTlsException("FileWriteFailed", ErrorKind.PermissionDenied,
-                    $"Writing the certificate files failed: {failure.Message}", null, failure));
+                Report(result.Error);
                 continue;
             }
-            foreach (var line in write.Result.Files) WriteVerbose(line);
-            WriteObject(write.Result.Certificate);
+            foreach (var (path, mode) in result.Files) VerboseFileWritten(path, mode);
+            WriteObject(result.Certificate);
             _issued++;
-            Progress($"Issued {_issued}: {write.Result.Certificate.CommonName}");
+            Progress($"Issued {_issued}: {result.Certificate!.CommonName}");
         }
     }
 
-    private sealed class WrittenCertificate
-    {
-        public WrittenCertificate(DockerCertificate certificate, List<string> files) { Certificate = certificate; Files = files; }
-        public DockerCertificate Certificate { get; }
-        public List<string> Files { get; }
-    }
 
     private CertificateAuthority LoadAuthority()
     {
@@ -187,7 +160,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
 
     protected override void EndProcessing()
     {
-        ReportWritten(waitForAll: true);
+        if (_batch != null) ReportWritten(waitForAll: true);
         if (_progressShown)
         {
             WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, $"Issued {_issued}") { RecordType = ProgressRecordType.Completed });
