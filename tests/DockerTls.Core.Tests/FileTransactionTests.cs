@@ -113,6 +113,20 @@ public class FileTransactionTests
     }
 
     [Fact]
+    public void AFailureInALaterFolderLeavesNoFileAndNoFolderBehind()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp["blocker"], "a file where a folder should be");
+        var transaction = new FileTransaction(overwrite: false);
+        transaction.AddKey(Path.Combine(temp.Path, "kit", "ca", "ca-key.pem"), Bytes("k"));
+        transaction.AddCertificate(Path.Combine(temp.Path, "kit", "ca", "ca.pem"), Bytes("c"));
+        transaction.AddKey(Path.Combine(temp.Path, "blocker", "key.pem"), Bytes("k"));
+        Assert.Throws<DockerTlsException>(() => transaction.Commit());
+        Assert.False(Directory.Exists(temp["kit"]));
+        Assert.Equal(new[] { temp["blocker"] }, Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
     public void AFolderInTheWayIsAClearError()
     {
         using var temp = new TempFolder();

@@ -64,37 +64,51 @@ public sealed class FileTransaction
         }
     }
 
-    /// <summary>Writes every planned file; returns the paths written.</summary>
+    /// <summary>
+    /// Writes every planned file; returns the paths written. Every file is staged before any is moved into
+    /// place, so a failure while staging (a folder that cannot be written, a full disk) leaves no file and no
+    /// folder of this transaction behind.
+    /// </summary>
     public IReadOnlyList<string> Commit()
     {
         CheckTargets();
-        foreach (var (path, mode) in _directories) EnsureDirectory(path, mode);
-
-        var pending = _files.Where(f => !(File.Exists(f.Path) && IsUnchanged(f))).ToList();
+        var created = new List<string>();
+        var staged = new List<(PlannedFile File, string Temp)>();
+        var stagingFolders = new List<string>();
         var written = new List<string>();
-        foreach (var group in pending.GroupBy(f => Path.GetDirectoryName(f.Path)!))
+        try
         {
-            EnsureDirectory(group.Key, FileModes.PublicDirectory);
-            var staging = PlatformInfo.IsWindows ? CreateStagingFolder(group.Key) : group.Key;
-            var staged = new List<(PlannedFile File, string Temp)>();
-            try
+            foreach (var (path, mode) in _directories) EnsureDirectory(path, mode, created);
+            var pending = _files.Where(f => !(File.Exists(f.Path) && IsUnchanged(f)));
+            foreach (var group in pending.GroupBy(f => Path.GetDirectoryName(f.Path)!))
             {
+                EnsureDirectory(group.Key, FileModes.PublicDirectory, created);
+                var staging = group.Key;
+                if (PlatformInfo.IsWindows) stagingFolders.Add(staging = CreateStagingFolder(group.Key));
                 foreach (var file in group) staged.Add((file, Stage(staging, file)));
-                foreach (var (file, temp) in staged)
-                {
-                    MoveIntoPlace(temp, file.Path);
-                    if (PlatformInfo.IsWindows && (file.Mode & 0x92) == 0) File.SetAttributes(file.Path, FileAttributes.ReadOnly);
-                    written.Add(file.Path);
-                    FileWritten?.Invoke(file.Path, PlatformInfo.IsWindows ? (IsPrivate(file) ? "owner-only ACL" : "inherited ACL") : FileModes.Format(file.Mode));
-                }
             }
-            finally
+            foreach (var (file, temp) in staged)
             {
-                foreach (var (_, temp) in staged) TryDelete(() => File.Delete(temp)); // only those not moved are left
-                if (PlatformInfo.IsWindows) TryDelete(() => Directory.Delete(staging, recursive: true));
+                MoveIntoPlace(temp, file.Path);
+                if (PlatformInfo.IsWindows && (file.Mode & 0x92) == 0) File.SetAttributes(file.Path, FileAttributes.ReadOnly);
+                written.Add(file.Path);
+                FileWritten?.Invoke(file.Path, PlatformInfo.IsWindows ? (IsPrivate(file) ? "owner-only ACL" : "inherited ACL") : FileModes.Format(file.Mode));
             }
+            return written;
         }
-        return written;
+        catch when (written.Count == 0)
+        {
+            // Nothing landed yet: take back the folders this transaction made, deepest first.
+            foreach (var (_, temp) in staged) TryDelete(() => File.Delete(temp));
+            foreach (var folder in stagingFolders) TryDelete(() => Directory.Delete(folder, recursive: true));
+            for (var i = created.Count - 1; i >= 0; i--) TryDelete(() => Directory.Delete(created[i]));
+            throw;
+        }
+        finally
+        {
+            foreach (var (_, temp) in staged) TryDelete(() => File.Delete(temp)); // only those not moved are left
+            foreach (var folder in stagingFolders) TryDelete(() => Directory.Delete(folder, recursive: true));
+        }
     }
 
     private static bool IsPrivate(PlannedFile file) => FileModes.IsPrivate(file.Mode);
@@ -102,20 +116,25 @@ public sealed class FileTransaction
     private static bool IsUnchanged(PlannedFile file) =>
         !IsPrivate(file) && File.ReadAllBytes(file.Path).SequenceEqual(file.Content);
 
-    private static void EnsureDirectory(string path, int mode)
+    /// <summary>Creates a folder and its missing parents; adds those it made to <paramref name="created"/>, parents first.</summary>
+    private static void EnsureDirectory(string path, int mode, List<string> created)
     {
         if (Directory.Exists(path)) return;
         var parent = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(parent)) EnsureDirectory(parent!, FileModes.PublicDirectory);
+        if (!string.IsNullOrEmpty(parent)) EnsureDirectory(parent!, FileModes.PublicDirectory, created);
+        bool made;
         if (PlatformInfo.IsWindows)
         {
+            made = !Directory.Exists(path);
             if (FileModes.IsPrivate(mode)) NativeMethods.CreatePrivateDirectoryWindows(path);
             else Directory.CreateDirectory(path);
         }
         else
         {
-            if (NativeMethods.Mkdir(path, mode)) NativeMethods.Chmod(path, mode); // mkdir's mode is filtered by the umask
+            made = NativeMethods.Mkdir(path, mode);
+            if (made) NativeMethods.Chmod(path, mode); // mkdir's mode is filtered by the umask
         }
+        if (made) created.Add(path);
     }
 
     // Windows: a folder whose inheritable ACL admits the owner, SYSTEM and Administrators only.
