@@ -24,9 +24,6 @@ public sealed class FileTransaction
     /// <summary>Raised after each file lands, with its path and mode, for -Verbose.</summary>
     public event Action<string, string>? FileWritten;
 
-    /// <summary>The files planned so far.</summary>
-    public IEnumerable<string> Paths => _files.Select(f => f.Path);
-
     /// <summary>A private key: 0400, or an owner, SYSTEM and Administrators ACL on Windows.</summary>
     public void AddKey(string path, byte[] content) => Add(path, content, FileModes.Key);
 

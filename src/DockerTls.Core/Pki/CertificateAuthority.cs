@@ -92,14 +92,18 @@ public sealed class CertificateAuthority : IDisposable
     /// The common name a server certificate gets: the one given, else the first DNS name, else the first
     /// address. Checks the names on the way (<c>InvalidDnsName</c>, <c>InvalidIPAddress</c>, <c>NoServerNames</c>).
     /// </summary>
-    public static string ServerCommonName(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses)
+    public static string ServerCommonName(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses) =>
+        ServerNames(commonName, dnsNames, ipAddresses).CommonName;
+
+    private static (string CommonName, IReadOnlyList<string> Dns, IReadOnlyList<string> IPs) ServerNames(
+        string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses)
     {
         var dns = SubjectAltNames.NormalizeDnsNames(dnsNames);
         var ips = SubjectAltNames.NormalizeIPAddresses(ipAddresses);
         if (dns.Count == 0 && ips.Count == 0)
             throw new DockerTlsException("NoServerNames", ErrorKind.InvalidArgument,
                 "A server certificate needs the names clients use: give -DnsName and/or -IPAddress (Go ignores the common name).");
-        return string.IsNullOrWhiteSpace(commonName) ? dns.FirstOrDefault() ?? ips[0] : commonName!;
+        return (string.IsNullOrWhiteSpace(commonName) ? dns.FirstOrDefault() ?? ips[0] : commonName!, dns, ips);
     }
 
     /// <summary>A server certificate: serverAuth, and every DNS name and IP address in its subjectAltName.</summary>
@@ -108,9 +112,7 @@ public sealed class CertificateAuthority : IDisposable
 
     internal IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, int validityDays, Func<AsymmetricCipherKeyPair> newKey)
     {
-        var cn = ServerCommonName(commonName, dnsNames, ipAddresses);
-        var dns = SubjectAltNames.NormalizeDnsNames(dnsNames);
-        var ips = SubjectAltNames.NormalizeIPAddresses(ipAddresses);
+        var (cn, dns, ips) = ServerNames(commonName, dnsNames, ipAddresses);
         return Issue(cn, newKey, validityDays, KeyPurposeID.id_kp_serverAuth, g => CertificateProfile.AddSubjectAltNames(g, dns, ips));
     }
 

@@ -76,13 +76,4 @@ public static class KeyGenerator
     {
         if (bytes != null) Array.Clear(bytes, 0, bytes.Length);
     }
-
-    /// <summary>The curve name used in messages and summaries ("P-256"), from an EC key's parameters.</summary>
-    internal static string CurveName(ECKeyParameters key) => key.Parameters.Curve.FieldSize switch
-    {
-        256 => "P-256",
-        384 => "P-384",
-        521 => "P-521",
-        var bits => $"{bits}-bit curve",
-    };
 }

@@ -44,7 +44,6 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
             };
             var names = string.Join(", ", request.DnsNames.Concat(request.IPAddresses));
             if (!ShouldProcess(root, $"Create a TLS kit (ca/, server/, client/; {request.Key}) for {names}")) return;
-            TlsKit.CheckTargets(root, Force);
             WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", $"Generating three {request.Key} keys"));
             var kit = TlsKit.Create(request, Force, VerboseFileWritten);
             WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", "Done") { RecordType = ProgressRecordType.Completed });
