@@ -14,18 +14,16 @@ namespace DockerTls.Core.Pki;
 /// </summary>
 public sealed class CertificateAuthority : IDisposable
 {
-    private readonly AsymmetricKeyParameter _privateKey;
     private readonly ISignatureFactory _signer;
 
     /// <summary>The CA just made by <c>Create</c>, ready to issue before its files are written.</summary>
     internal static CertificateAuthority FromIssued(IssuedCertificate ca) =>
-        new(ca.Certificate, ca.PrivateKey, ca.CertificatePem, null);
+        new(ca.Certificate, ca.Key, ca.CertificatePem, null);
 
-    private CertificateAuthority(X509Certificate certificate, AsymmetricKeyParameter privateKey, byte[] bundlePem, string? path)
+    private CertificateAuthority(X509Certificate certificate, KeyPair key, byte[] bundlePem, string? path)
     {
         Certificate = certificate;
-        _privateKey = privateKey;
-        _signer = CertificateProfile.SignatureFactory(privateKey);
+        _signer = CertificateProfile.SignatureFactory(key.PrivateKey);
         BundlePem = bundlePem;
         CertificatePath = path;
     }
@@ -44,19 +42,19 @@ public sealed class CertificateAuthority : IDisposable
     public static IssuedCertificate Create(string commonName, KeySpec spec, int validityDays, char[]? passphrase = null) =>
         Create(commonName, validityDays, passphrase, () => KeyGenerator.Generate(spec));
 
-    internal static IssuedCertificate Create(string commonName, int validityDays, char[]? passphrase, Func<AsymmetricCipherKeyPair> newKey)
+    internal static IssuedCertificate Create(string commonName, int validityDays, char[]? passphrase, Func<KeyPair> newKey)
     {
         CheckValidity(validityDays);
         var name = CertificateProfile.Name(commonName);
         var pair = newKey();
         var now = DateTime.UtcNow;
-        var generator = CertificateProfile.NewGenerator(name, name, pair.Public, now, now.AddDays(validityDays));
+        var generator = CertificateProfile.NewGenerator(name, name, pair.PublicKey, now, now.AddDays(validityDays));
         CertificateProfile.AddCAExtensions(generator);
-        var signer = CertificateProfile.SignatureFactory(pair.Private);
+        var signer = CertificateProfile.SignatureFactory(pair.PrivateKey);
         try
         {
             var certificate = generator.Generate(signer);
-            return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair, passphrase), pair.Private, null);
+            return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.PrivateKey, passphrase), pair, null);
         }
         finally { (signer as IDisposable)?.Dispose(); }
     }
@@ -78,8 +76,8 @@ public sealed class CertificateAuthority : IDisposable
                 $"'{certPath}' is not a CA certificate (its basicConstraints do not say CA:TRUE). Use the ca.pem that New-DockerCA made.", certPath);
 
         var keyPath = CertificateReader.KeyPathFor(certPath);
-        var key = PemFormat.ReadPrivateKey(keyPath, passphrase, idPrefix: "CA");
-        var certificate = authorities.FirstOrDefault(ca => CertificateReader.KeyMatches(ca.GetPublicKey(), key))
+        var key = PemFormat.ReadKeyPair(keyPath, passphrase, idPrefix: "CA");
+        var certificate = authorities.FirstOrDefault(key.Matches)
             ?? throw new DockerTlsException("CAKeyMismatch", ErrorKind.InvalidData,
                 $"'{keyPath}' is not the private key of the CA in '{certPath}'. Keep each ca.pem with its own ca-key.pem.", keyPath);
         if (!certificate.IsValid(DateTime.UtcNow))
@@ -110,7 +108,7 @@ public sealed class CertificateAuthority : IDisposable
     public IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, KeySpec spec, int validityDays) =>
         IssueServer(commonName, dnsNames, ipAddresses, validityDays, () => KeyGenerator.Generate(spec));
 
-    internal IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, int validityDays, Func<AsymmetricCipherKeyPair> newKey)
+    internal IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, int validityDays, Func<KeyPair> newKey)
     {
         var (cn, dns, ips) = ServerNames(commonName, dnsNames, ipAddresses);
         return Issue(cn, newKey, validityDays, KeyPurposeID.id_kp_serverAuth, g => CertificateProfile.AddSubjectAltNames(g, dns, ips));
@@ -120,10 +118,10 @@ public sealed class CertificateAuthority : IDisposable
     public IssuedCertificate IssueClient(string? commonName, KeySpec spec, int validityDays) =>
         IssueClient(commonName, validityDays, () => KeyGenerator.Generate(spec));
 
-    internal IssuedCertificate IssueClient(string? commonName, int validityDays, Func<AsymmetricCipherKeyPair> newKey) =>
+    internal IssuedCertificate IssueClient(string? commonName, int validityDays, Func<KeyPair> newKey) =>
         Issue(string.IsNullOrWhiteSpace(commonName) ? "client" : commonName!, newKey, validityDays, KeyPurposeID.id_kp_clientAuth, _ => { });
 
-    private IssuedCertificate Issue(string commonName, Func<AsymmetricCipherKeyPair> newKey, int validityDays, KeyPurposeID purpose, Action<X509V3CertificateGenerator> addNames)
+    private IssuedCertificate Issue(string commonName, Func<KeyPair> newKey, int validityDays, KeyPurposeID purpose, Action<X509V3CertificateGenerator> addNames)
     {
         CheckValidity(validityDays);
         var subject = CertificateProfile.Name(commonName);
@@ -136,11 +134,11 @@ public sealed class CertificateAuthority : IDisposable
             warning = $"The CA expires on {Certificate.NotAfter:yyyy-MM-dd}, so '{commonName}' is valid only until then. Renew the CA before it expires.";
         }
         var pair = newKey();
-        var generator = CertificateProfile.NewGenerator(subject, Certificate.SubjectDN, pair.Public, now, notAfter);
-        CertificateProfile.AddLeafExtensions(generator, Certificate, pair.Public, purpose);
+        var generator = CertificateProfile.NewGenerator(subject, Certificate.SubjectDN, pair.PublicKey, now, notAfter);
+        CertificateProfile.AddLeafExtensions(generator, Certificate, pair, purpose);
         addNames(generator);
         var certificate = generator.Generate(_signer);
-        return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair), pair.Private, warning);
+        return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.PrivateKey), pair, warning);
     }
 
     private static void CheckValidity(int validityDays)

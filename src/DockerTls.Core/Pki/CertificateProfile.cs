@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Operators;
@@ -22,7 +23,7 @@ internal static class CertificateProfile
     public static readonly TimeSpan Backdate = TimeSpan.FromMinutes(5);
     private static readonly SecureRandom Random = new();
 
-    public static X509V3CertificateGenerator NewGenerator(X509Name subject, X509Name issuer, AsymmetricKeyParameter publicKey, DateTime now, DateTime notAfter)
+    public static X509V3CertificateGenerator NewGenerator(X509Name subject, X509Name issuer, SubjectPublicKeyInfo publicKey, DateTime now, DateTime notAfter)
     {
         var generator = new X509V3CertificateGenerator();
         generator.SetSerialNumber(RandomSerial());
@@ -30,7 +31,7 @@ internal static class CertificateProfile
         generator.SetIssuerDN(issuer);
         generator.SetNotBefore(Truncate(now - Backdate));
         generator.SetNotAfter(Truncate(notAfter));
-        generator.SetPublicKey(publicKey);
+        generator.SetSubjectPublicKeyInfo(publicKey);
         generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(publicKey));
         return generator;
     }
@@ -41,11 +42,11 @@ internal static class CertificateProfile
         generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign | KeyUsage.DigitalSignature));
     }
 
-    public static void AddLeafExtensions(X509V3CertificateGenerator generator, X509Certificate issuer, AsymmetricKeyParameter publicKey, KeyPurposeID purpose)
+    public static void AddLeafExtensions(X509V3CertificateGenerator generator, X509Certificate issuer, KeyPair key, KeyPurposeID purpose)
     {
         generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(issuer));
         generator.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
-        var usage = publicKey is RsaKeyParameters ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
+        var usage = key.IsRsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
         generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
         generator.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(purpose));
     }
@@ -72,14 +73,15 @@ internal static class CertificateProfile
     /// The signer that fits the signing key: SHA-256, or SHA-384 for P-384; native where the platform has
     /// the algorithm, BouncyCastle's otherwise.
     /// </summary>
-    public static ISignatureFactory SignatureFactory(AsymmetricKeyParameter signingKey)
+    public static ISignatureFactory SignatureFactory(PrivateKeyInfo key)
     {
         try
         {
-            return NativeSignatureFactory.For(signingKey);
+            return NativeSignatureFactory.For(key);
         }
         catch (Exception e) when (e is PlatformNotSupportedException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
+            var signingKey = PrivateKeyFactory.CreateKey(key);
             var algorithm = signingKey is ECPrivateKeyParameters ec
                 ? ec.Parameters.Curve.FieldSize > 256 ? "SHA384WITHECDSA" : "SHA256WITHECDSA"
                 : "SHA256WITHRSA";

@@ -90,32 +90,7 @@ public static class CertificateReader
     /// the RSA moduli, or the EC public points, compared as encoded, without building key objects
     /// (BouncyCastle tests each RSA modulus it loads for primality, a sixth of a second for 4096 bits).
     /// </summary>
-    public static bool KeyMatches(X509Certificate certificate, string keyPath)
-    {
-        var key = PemFormat.ReadPrivateKeyInfo(keyPath);
-        var publicKey = certificate.CertificateStructure.SubjectPublicKeyInfo;
-        if (key != null && PkcsObjectIdentifiers.RsaEncryption.Equals(key.PrivateKeyAlgorithm.Algorithm)
-            && PkcsObjectIdentifiers.RsaEncryption.Equals(publicKey.Algorithm.Algorithm))
-        {
-            return RsaPrivateKeyStructure.GetInstance(key.ParsePrivateKey()).Modulus
-                .Equals(RsaPublicKeyStructure.GetInstance(publicKey.ParsePublicKey()).Modulus);
-        }
-        if (key != null && X9ObjectIdentifiers.IdECPublicKey.Equals(key.PrivateKeyAlgorithm.Algorithm)
-            && ECPrivateKeyStructure.GetInstance(key.ParsePrivateKey()).PublicKey is { } point)
-        {
-            return key.PrivateKeyAlgorithm.Parameters.Equals(publicKey.Algorithm.Parameters)
-                && point.GetBytes().SequenceEqual(publicKey.PublicKey.GetBytes());
-        }
-        return KeyMatches(certificate.GetPublicKey(), PemFormat.ReadPrivateKey(keyPath, null));
-    }
-
-    internal static bool KeyMatches(AsymmetricKeyParameter publicKey, AsymmetricKeyParameter privateKey) => (publicKey, privateKey) switch
-    {
-        (RsaKeyParameters pub, RsaKeyParameters priv) => pub.Modulus.Equals(priv.Modulus),
-        (ECPublicKeyParameters pub, ECPrivateKeyParameters priv) =>
-            pub.Parameters.Equals(priv.Parameters) && pub.Q.Equals(priv.Parameters.G.Multiply(priv.D).Normalize()),
-        _ => false,
-    };
+    public static bool KeyMatches(X509Certificate certificate, string keyPath) => PemFormat.ReadKeyPair(keyPath, null).Matches(certificate);
 
     /// <summary>True when one of <paramref name="authorities"/> issued and signed the certificate and both are valid at <paramref name="now"/>.</summary>
     public static bool IsSignedByAny(X509Certificate certificate, IEnumerable<X509Certificate> authorities, DateTime now) =>

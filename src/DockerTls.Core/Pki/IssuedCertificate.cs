@@ -1,4 +1,3 @@
-using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.X509;
 
 namespace DockerTls.Core.Pki;
@@ -6,9 +5,9 @@ namespace DockerTls.Core.Pki;
 /// <summary>A certificate and its key, made in memory and not yet written.</summary>
 public sealed class IssuedCertificate
 {
-    internal IssuedCertificate(X509Certificate certificate, byte[] certificatePem, byte[] keyPem, AsymmetricKeyParameter privateKey, string? warning)
+    internal IssuedCertificate(X509Certificate certificate, byte[] certificatePem, byte[] keyPem, KeyPair key, string? warning)
     {
-        PrivateKey = privateKey;
+        Key = key;
         Certificate = certificate;
         CertificatePem = certificatePem;
         KeyPem = keyPem;
@@ -17,7 +16,7 @@ public sealed class IssuedCertificate
 
     public X509Certificate Certificate { get; }
 
-    internal AsymmetricKeyParameter PrivateKey { get; }
+    internal KeyPair Key { get; }
     public byte[] CertificatePem { get; }
 
     /// <summary>The private key in PEM; encrypted only for a CA key with a passphrase.</summary>

@@ -1,12 +1,10 @@
 using System;
+using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.Sec;
-using Org.BouncyCastle.Asn1.X9;
-using Org.BouncyCastle.Crypto;
+using System.Threading;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
 
 namespace DockerTls.Core.Pki;
@@ -15,62 +13,91 @@ namespace DockerTls.Core.Pki;
 /// Makes key pairs. RSA comes from the platform's native generator (OpenSSL on Linux and macOS, CNG on
 /// Windows): BouncyCastle's managed one took 1 to 11 s for a 4096-bit key here against 1 to 1.8 s native.
 /// ECDSA keys come from the platform too (a fleet of hosts wants hundreds), with BouncyCastle as the fallback.
+/// The keys go straight into their encoded form (<see cref="KeyPair"/>), never through BouncyCastle's RSA key
+/// objects, whose primality test of the modulus took longer here than making a 2048-bit key.
 /// </summary>
 public static class KeyGenerator
 {
     private static readonly SecureRandom Random = new();
 
-    public static AsymmetricCipherKeyPair Generate(KeySpec spec) =>
+    internal static KeyPair Generate(KeySpec spec) =>
         spec.Algorithm == KeyAlgorithm.RSA ? GenerateRsa(spec.KeySize) : GenerateEc(spec.Curve);
 
-    private static AsymmetricCipherKeyPair GenerateRsa(int bits)
+    /// <summary>
+    /// <paramref name="count"/> keys made side by side, one worker per core up to <paramref name="count"/>. The time an
+    /// RSA key takes is random (its primes are found by trial), so the workers race: each makes keys until
+    /// <paramref name="count"/> are done, the first ones done are taken, and a key still in the making then is
+    /// dropped when its worker finishes it. On 2 cores three keys would otherwise end with one core idle while the
+    /// slowest key finishes.
+    /// </summary>
+    internal static IReadOnlyList<KeyPair> GenerateMany(KeySpec spec, int count)
+    {
+        var keys = new List<KeyPair>(count);
+        ExceptionDispatchInfo? failure = null;
+        var done = new ManualResetEventSlim(false);
+        var workers = Math.Max(1, Math.Min(count, Environment.ProcessorCount));
+        for (var i = 0; i < workers; i++)
+        {
+            new Thread(() =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        lock (keys) { if (keys.Count >= count || failure != null) return; }
+                        var key = Generate(spec);
+                        lock (keys)
+                        {
+                            if (keys.Count < count) keys.Add(key);
+                            if (keys.Count == count) done.Set();
+                        }
+                    }
+                }
+                catch (Exception e)
+                {
+                    lock (keys) failure ??= ExceptionDispatchInfo.Capture(e);
+                    done.Set();
+                }
+            }) { IsBackground = true, Name = "DockerTls key" }.Start();
+        }
+        done.Wait();
+        lock (keys)
+        {
+            failure?.Throw();
+            return keys.ToArray();
+        }
+    }
+
+    private static KeyPair GenerateRsa(int bits)
     {
         using var rsa = RSA.Create();
         rsa.KeySize = bits;
         var p = rsa.ExportParameters(includePrivateParameters: true);
-        try
-        {
-            var modulus = Positive(p.Modulus!);
-            var exponent = Positive(p.Exponent!);
-            var privateKey = new RsaPrivateCrtKeyParameters(modulus, exponent, Positive(p.D!), Positive(p.P!), Positive(p.Q!),
-                Positive(p.DP!), Positive(p.DQ!), Positive(p.InverseQ!));
-            return new AsymmetricCipherKeyPair(new RsaKeyParameters(false, modulus, exponent), privateKey);
-        }
+        try { return KeyPair.FromRsa(p); }
         finally
         {
             Clear(p.D); Clear(p.P); Clear(p.Q); Clear(p.DP); Clear(p.DQ); Clear(p.InverseQ);
         }
     }
 
-    private static AsymmetricCipherKeyPair GenerateEc(EcCurve curve)
+    private static KeyPair GenerateEc(EcCurve curve)
     {
-        var oid = curve == EcCurve.P256 ? SecObjectIdentifiers.SecP256r1 : SecObjectIdentifiers.SecP384r1;
+        var (oid, orderBits) = KeyPair.Curve(curve);
         try
         {
             using var ecdsa = ECDsa.Create(curve == EcCurve.P256 ? ECCurve.NamedCurves.nistP256 : ECCurve.NamedCurves.nistP384);
             var p = ecdsa.ExportParameters(includePrivateParameters: true);
-            try
-            {
-                var domain = ECNamedDomainParameters.LookupOid(oid);
-                var q = domain.Curve.CreatePoint(Positive(p.Q.X!), Positive(p.Q.Y!));
-                return new AsymmetricCipherKeyPair(new ECPublicKeyParameters("EC", q, oid), new ECPrivateKeyParameters("EC", Positive(p.D!), oid));
-            }
+            try { return KeyPair.FromEc(p, oid, orderBits); }
             finally { Clear(p.D); }
         }
         catch (Exception e) when (e is PlatformNotSupportedException or CryptographicException)
         {
-            return GenerateEcManaged(oid);
+            var generator = new ECKeyPairGenerator();
+            generator.Init(new ECKeyGenerationParameters(oid, Random));
+            var pair = generator.GenerateKeyPair();
+            return KeyPair.FromBouncyCastle(pair.Private, pair.Public);
         }
     }
-
-    private static AsymmetricCipherKeyPair GenerateEcManaged(DerObjectIdentifier oid)
-    {
-        var generator = new ECKeyPairGenerator();
-        generator.Init(new ECKeyGenerationParameters(oid, Random));
-        return generator.GenerateKeyPair();
-    }
-
-    private static BigInteger Positive(byte[] bytes) => new(1, bytes);
 
     private static void Clear(byte[]? bytes)
     {

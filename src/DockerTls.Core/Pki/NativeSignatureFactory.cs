@@ -1,12 +1,13 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Asn1.Sec;
 
 namespace DockerTls.Core.Pki;
 
@@ -27,13 +28,17 @@ internal abstract class NativeSignatureFactory : ISignatureFactory, IDisposable
 
     public abstract void Dispose();
 
-    /// <summary>The native signer for a BouncyCastle private key.</summary>
-    public static NativeSignatureFactory For(AsymmetricKeyParameter key) => key switch
+    /// <summary>The native signer for a PKCS#8 private key: RSA, or ECDSA on P-256 or P-384.</summary>
+    public static NativeSignatureFactory For(PrivateKeyInfo key)
     {
-        RsaPrivateCrtKeyParameters rsa => new Rsa(rsa),
-        ECPrivateKeyParameters ec => new Ecdsa(ec),
-        _ => throw new ArgumentException($"No native signer for {key.GetType().Name}.", nameof(key)),
-    };
+        var algorithm = key.PrivateKeyAlgorithm;
+        if (PkcsObjectIdentifiers.RsaEncryption.Equals(algorithm.Algorithm))
+            return new Rsa(RsaPrivateKeyStructure.GetInstance(key.ParsePrivateKey()));
+        var curve = X9ObjectIdentifiers.IdECPublicKey.Equals(algorithm.Algorithm) ? KeyPair.NamedCurve(algorithm) : null;
+        if (SecObjectIdentifiers.SecP256r1.Equals(curve) || SecObjectIdentifiers.SecP384r1.Equals(curve))
+            return new Ecdsa(ECPrivateKeyStructure.GetInstance(key.ParsePrivateKey()), curve!);
+        throw new ArgumentException($"No native signer for keys of {algorithm.Algorithm.Id} {curve?.Id}.", nameof(key));
+    }
 
     // The platform wants fixed-length big-endian fields; BouncyCastle drops leading zero bytes.
     private static byte[] Pad(byte[] value, int length)
@@ -48,7 +53,7 @@ internal abstract class NativeSignatureFactory : ISignatureFactory, IDisposable
     {
         private readonly RSA _rsa = RSA.Create();
 
-        public Rsa(RsaPrivateCrtKeyParameters key)
+        public Rsa(RsaPrivateKeyStructure key)
             : base(new AlgorithmIdentifier(PkcsObjectIdentifiers.Sha256WithRsaEncryption, DerNull.Instance))
         {
             var modulus = key.Modulus.ToByteArrayUnsigned();
@@ -57,15 +62,19 @@ internal abstract class NativeSignatureFactory : ISignatureFactory, IDisposable
             {
                 Modulus = modulus,
                 Exponent = key.PublicExponent.ToByteArrayUnsigned(),
-                D = Pad(key.Exponent.ToByteArrayUnsigned(), modulus.Length),
-                P = Pad(key.P.ToByteArrayUnsigned(), half),
-                Q = Pad(key.Q.ToByteArrayUnsigned(), half),
-                DP = Pad(key.DP.ToByteArrayUnsigned(), half),
-                DQ = Pad(key.DQ.ToByteArrayUnsigned(), half),
-                InverseQ = Pad(key.QInv.ToByteArrayUnsigned(), half),
+                D = Pad(key.PrivateExponent.ToByteArrayUnsigned(), modulus.Length),
+                P = Pad(key.Prime1.ToByteArrayUnsigned(), half),
+                Q = Pad(key.Prime2.ToByteArrayUnsigned(), half),
+                DP = Pad(key.Exponent1.ToByteArrayUnsigned(), half),
+                DQ = Pad(key.Exponent2.ToByteArrayUnsigned(), half),
+                InverseQ = Pad(key.Coefficient.ToByteArrayUnsigned(), half),
             };
-            _rsa.ImportParameters(parameters);
-            Array.Clear(parameters.D, 0, parameters.D.Length);
+            try { _rsa.ImportParameters(parameters); }
+            finally
+            {
+                foreach (var secret in new[] { parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ })
+                    Array.Clear(secret, 0, secret.Length);
+            }
         }
 
         protected override byte[] Sign(byte[] data) => _rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -78,25 +87,30 @@ internal abstract class NativeSignatureFactory : ISignatureFactory, IDisposable
         private readonly ECDsa _ecdsa;
         private readonly HashAlgorithmName _hash;
 
-        public Ecdsa(ECPrivateKeyParameters key)
-            : base(new AlgorithmIdentifier(key.Parameters.Curve.FieldSize > 256 ? X9ObjectIdentifiers.ECDsaWithSha384 : X9ObjectIdentifiers.ECDsaWithSha256))
+        // The public point comes from the key file when it has one (this module's and OpenSSL's keys do): working
+        // it out again is a scalar multiplication in managed code.
+        public Ecdsa(ECPrivateKeyStructure key, DerObjectIdentifier curve)
+            : base(new AlgorithmIdentifier(SecObjectIdentifiers.SecP384r1.Equals(curve) ? X9ObjectIdentifiers.ECDsaWithSha384 : X9ObjectIdentifiers.ECDsaWithSha256))
         {
-            var p384 = key.Parameters.Curve.FieldSize > 256;
+            var p384 = SecObjectIdentifiers.SecP384r1.Equals(curve);
             _hash = p384 ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA256;
             var size = p384 ? 48 : 32;
-            var q = key.Parameters.G.Multiply(key.D).Normalize();
+            var d = key.GetKey();
+            var point = key.PublicKey?.GetBytes() is { Length: var n } encoded && n == 1 + 2 * size && encoded[0] == 0x04
+                ? encoded
+                : ECNamedCurveTable.GetByOid(curve).G.Multiply(d).Normalize().GetEncoded(false);
             var parameters = new ECParameters
             {
                 Curve = p384 ? ECCurve.NamedCurves.nistP384 : ECCurve.NamedCurves.nistP256,
-                D = Pad(key.D.ToByteArrayUnsigned(), size),
+                D = Pad(d.ToByteArrayUnsigned(), size),
                 Q = new ECPoint
                 {
-                    X = Pad(q.AffineXCoord.ToBigInteger().ToByteArrayUnsigned(), size),
-                    Y = Pad(q.AffineYCoord.ToBigInteger().ToByteArrayUnsigned(), size),
+                    X = point.Skip(1).Take(size).ToArray(),
+                    Y = point.Skip(1 + size).ToArray(),
                 },
             };
-            _ecdsa = ECDsa.Create(parameters);
-            Array.Clear(parameters.D, 0, parameters.D.Length);
+            try { _ecdsa = ECDsa.Create(parameters); }
+            finally { Array.Clear(parameters.D, 0, parameters.D.Length); }
         }
 
         // The platform gives r||s (IEEE P1363); X.509 wants SEQUENCE { r INTEGER, s INTEGER }.

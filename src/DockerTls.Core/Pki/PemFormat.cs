@@ -10,6 +10,7 @@ using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Utilities.IO.Pem;
 using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.X509;
@@ -26,25 +27,7 @@ public static class PemFormat
     /// "ENCRYPTED PRIVATE KEY" that <c>openssl pkey -passin</c> opens. Docker refuses encrypted keys, so only
     /// the CA key may carry a passphrase.
     /// </summary>
-    public static byte[] WritePrivateKey(AsymmetricKeyParameter privateKey, char[]? passphrase = null) =>
-        WritePrivateKey(PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey), passphrase);
-
-    /// <summary>
-    /// The same for a key pair: an EC key then carries the public point it already has, which BouncyCastle
-    /// would otherwise compute again (a scalar multiplication per key, the costliest step of a fleet's certificates).
-    /// </summary>
-    public static byte[] WritePrivateKey(AsymmetricCipherKeyPair pair, char[]? passphrase = null)
-    {
-        if (pair.Private is ECPrivateKeyParameters ec && pair.Public is ECPublicKeyParameters pub && ec.PublicKeyParamSet != null)
-        {
-            var algorithm = new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, ec.PublicKeyParamSet);
-            var structure = new ECPrivateKeyStructure(ec.Parameters.N.BitLength, ec.D, new DerBitString(pub.Q.GetEncoded(false)), null);
-            return WritePrivateKey(new PrivateKeyInfo(algorithm, structure), passphrase);
-        }
-        return WritePrivateKey(pair.Private, passphrase);
-    }
-
-    private static byte[] WritePrivateKey(PrivateKeyInfo key, char[]? passphrase)
+    internal static byte[] WritePrivateKey(PrivateKeyInfo key, char[]? passphrase = null)
     {
         var pem = passphrase is null || passphrase.Length == 0
             ? new PemObject("PRIVATE KEY", key.GetEncoded())
@@ -106,7 +89,14 @@ public static class PemFormat
     /// Reads a private key (PKCS#1, PKCS#8, SEC1; encrypted with a passphrase). Errors: <c>KeyNotFound</c>,
     /// <c>PassphraseRequired</c>, <c>PassphraseWrong</c>, <c>KeyInvalid</c>, each prefixed with <paramref name="idPrefix"/>.
     /// </summary>
-    public static AsymmetricKeyParameter ReadPrivateKey(string path, char[]? passphrase, string idPrefix = "")
+    public static AsymmetricKeyParameter ReadPrivateKey(string path, char[]? passphrase, string idPrefix = "") =>
+        PrivateKeyFactory.CreateKey(ReadKeyPair(path, passphrase, idPrefix).PrivateKey);
+
+    /// <summary>
+    /// The same key as its encoded halves, without BouncyCastle's key objects where the file allows (see
+    /// <see cref="KeyPair"/>): how a CA's key is loaded to sign.
+    /// </summary>
+    internal static KeyPair ReadKeyPair(string path, char[]? passphrase, string idPrefix = "")
     {
         if (!File.Exists(path))
             throw new DockerTlsException(idPrefix + "KeyNotFound", ErrorKind.ObjectNotFound,
@@ -115,12 +105,18 @@ public static class PemFormat
         if (encrypted && (passphrase is null || passphrase.Length == 0))
             throw new DockerTlsException(idPrefix + "PassphraseRequired", ErrorKind.SecurityError,
                 $"The key '{path}' is encrypted. Give its passphrase (-CAPassphrase (Read-Host -AsSecureString)).", path);
-        object? item;
         try
         {
             var text = File.ReadAllText(path);
-            item = encrypted ? ReadPkcs8Natively(text, passphrase!) : null;
-            item ??= new Org.BouncyCastle.OpenSsl.PemReader(new StringReader(text), new Password(passphrase)).ReadObject();
+            var info = encrypted ? ReadPkcs8Natively(text, passphrase!) : ReadPrivateKeyInfo(text);
+            if (info != null) return KeyPair.FromPrivateKey(info);
+            var item = new Org.BouncyCastle.OpenSsl.PemReader(new StringReader(text), new Password(passphrase)).ReadObject();
+            return item switch
+            {
+                AsymmetricCipherKeyPair pair => KeyPair.FromBouncyCastle(pair.Private, pair.Public),
+                AsymmetricKeyParameter { IsPrivate: true } key => KeyPair.FromPrivateKey(PrivateKeyInfoFactory.CreatePrivateKeyInfo(key)),
+                _ => throw new DockerTlsException(idPrefix + "KeyInvalid", ErrorKind.InvalidData, $"'{path}' holds no private key.", path),
+            };
         }
         catch (Exception e) when (encrypted && e is not DockerTlsException)
         {
@@ -132,22 +128,15 @@ public static class PemFormat
             throw new DockerTlsException(idPrefix + "KeyInvalid", ErrorKind.InvalidData,
                 $"'{path}' is not a PEM private key this module can read (PKCS#1, PKCS#8 or SEC1).", path, e);
         }
-        return item switch
-        {
-            AsymmetricCipherKeyPair pair => pair.Private,
-            AsymmetricKeyParameter { IsPrivate: true } key => key,
-            _ => throw new DockerTlsException(idPrefix + "KeyInvalid", ErrorKind.InvalidData,
-                $"'{path}' holds no private key.", path),
-        };
     }
 
     /// <summary>
     /// The PKCS#8 structure of an unencrypted key file ("PRIVATE KEY", or PKCS#1 "RSA PRIVATE KEY" and SEC1
     /// "EC PRIVATE KEY" wrapped as PKCS#8), without building the key; null for other contents.
     /// </summary>
-    internal static PrivateKeyInfo? ReadPrivateKeyInfo(string path)
+    internal static PrivateKeyInfo? ReadPrivateKeyInfo(string text)
     {
-        var pem = new Org.BouncyCastle.Utilities.IO.Pem.PemReader(new StringReader(File.ReadAllText(path))).ReadPemObject();
+        var pem = new Org.BouncyCastle.Utilities.IO.Pem.PemReader(new StringReader(text)).ReadPemObject();
         try
         {
             return pem?.Type switch
@@ -167,7 +156,7 @@ public static class PemFormat
     }
 
     // The common case, a key this module encrypted, is opened with the platform's PBKDF2 and AES.
-    private static AsymmetricKeyParameter? ReadPkcs8Natively(string text, char[] passphrase)
+    private static PrivateKeyInfo? ReadPkcs8Natively(string text, char[] passphrase)
     {
         var pem = new Org.BouncyCastle.Utilities.IO.Pem.PemReader(new StringReader(text)).ReadPemObject();
         if (pem?.Type != "ENCRYPTED PRIVATE KEY") return null;

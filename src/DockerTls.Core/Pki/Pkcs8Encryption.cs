@@ -57,7 +57,7 @@ internal static class Pkcs8Encryption
     /// Decrypts a PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) key natively; returns null for other schemes,
     /// which BouncyCastle's PEM reader handles. A wrong passphrase throws <see cref="CryptographicException"/>.
     /// </summary>
-    public static AsymmetricKeyParameter? TryDecrypt(EncryptedPrivateKeyInfo info, char[] passphrase)
+    public static PrivateKeyInfo? TryDecrypt(EncryptedPrivateKeyInfo info, char[] passphrase)
     {
         var algorithm = info.EncryptionAlgorithm;
         if (!PkcsObjectIdentifiers.IdPbeS2.Equals(algorithm.Algorithm)) return null;
@@ -74,7 +74,9 @@ internal static class Pkcs8Encryption
         finally { Array.Clear(key, 0, key.Length); }
         try
         {
-            return PrivateKeyFactory.CreateKey(PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(plain)));
+            var decrypted = PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(plain));
+            decrypted.ParsePrivateKey(); // a wrong passphrase that happens to unpad cleanly still fails here
+            return decrypted;
         }
         catch (Exception e) when (e is ArgumentException or InvalidCastException or System.IO.IOException)
         {

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Threading.Tasks;
 using DockerTls.Core.IO;
 
 namespace DockerTls.Core.Pki;
@@ -104,13 +103,12 @@ public static class TlsKit
         var ips = SubjectAltNames.NormalizeIPAddresses(request.IPAddresses);
         CheckTargets(request.OutputPath, overwrite);
 
-        var keys = Enumerable.Range(0, 3).Select(_ => Task.Run(() => KeyGenerator.Generate(request.Key))).ToArray();
-        Task.WaitAll(keys);
+        var keys = KeyGenerator.GenerateMany(request.Key, 3);
 
-        var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, request.Passphrase, () => keys[0].Result);
+        var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, request.Passphrase, () => keys[0]);
         using var ca = CertificateAuthority.FromIssued(caIssued);
-        var server = ca.IssueServer(null, dns, ips, request.ValidityDays, () => keys[1].Result);
-        var client = ca.IssueClient(request.ClientCommonName, request.ValidityDays, () => keys[2].Result);
+        var server = ca.IssueServer(null, dns, ips, request.ValidityDays, () => keys[1]);
+        var client = ca.IssueClient(request.ClientCommonName, request.ValidityDays, () => keys[2]);
 
         var caFolder = Path.Combine(request.OutputPath, CAFolder);
         var serverFolder = Path.Combine(request.OutputPath, ServerFolder);

@@ -1,0 +1,146 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using DockerTls.Core.Pki;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.Sec;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1.X9;
+using Xunit;
+
+namespace DockerTls.Core.Tests;
+
+public class KeyPairTests
+{
+    [Theory]
+    [InlineData(KeyAlgorithm.RSA, EcCurve.P256)]
+    [InlineData(KeyAlgorithm.ECDSA, EcCurve.P256)]
+    [InlineData(KeyAlgorithm.ECDSA, EcCurve.P384)]
+    public void AGeneratedPairIsTheSameKeyToThePlatformAndToOpenSsl(KeyAlgorithm algorithm, EcCurve curve)
+    {
+        using var temp = new TempFolder();
+        var pair = KeyGenerator.Generate(new KeySpec(algorithm, 2048, curve));
+        File.WriteAllBytes(temp["key.pem"], PemFormat.WritePrivateKey(pair.PrivateKey));
+
+        // openssl works out the public key from the private key file; it must be the one the certificate gets.
+        TestPki.OpenSsl(temp.Path, $"pkey -in {temp["key.pem"]} -pubout -outform DER -out {temp["pub.der"]}");
+        Assert.Equal(File.ReadAllBytes(temp["pub.der"]), pair.PublicKey.GetEncoded());
+        TestPki.OpenSsl(temp.Path, $"pkey -in {temp["key.pem"]} -check -noout");
+
+        // The platform signs with the PKCS#8 key and verifies with the SubjectPublicKeyInfo.
+        var data = new byte[] { 1, 2, 3 };
+        if (algorithm == KeyAlgorithm.RSA)
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(pair.PrivateKey.GetEncoded(), out _);
+            using var check = RSA.Create();
+            check.ImportSubjectPublicKeyInfo(pair.PublicKey.GetEncoded(), out _);
+            Assert.True(check.VerifyData(data, rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        }
+        else
+        {
+            using var ec = ECDsa.Create();
+            ec.ImportPkcs8PrivateKey(pair.PrivateKey.GetEncoded(), out _);
+            using var check = ECDsa.Create();
+            check.ImportSubjectPublicKeyInfo(pair.PublicKey.GetEncoded(), out _);
+            Assert.True(check.VerifyData(data, ec.SignData(data, HashAlgorithmName.SHA256), HashAlgorithmName.SHA256));
+        }
+    }
+
+    [Theory]
+    [InlineData(KeyAlgorithm.RSA, 3)]
+    [InlineData(KeyAlgorithm.ECDSA, 3)]
+    [InlineData(KeyAlgorithm.ECDSA, 7)]
+    [InlineData(KeyAlgorithm.ECDSA, 1)]
+    public void GenerateManyGivesAsManyDifferentKeysAsAsked(KeyAlgorithm algorithm, int count)
+    {
+        var keys = KeyGenerator.GenerateMany(new KeySpec(algorithm, 2048), count);
+
+        Assert.Equal(count, keys.Count);
+        Assert.Equal(count, keys.Select(k => Convert.ToBase64String(k.PublicKey.GetEncoded())).Distinct().Count());
+        Assert.All(keys, k => Assert.Equal(algorithm == KeyAlgorithm.RSA, k.IsRsa));
+    }
+
+    [Fact]
+    public void AnEcKeyWithoutItsPublicPointGetsItWorkedOut()
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var full = KeyPair.FromEc(ecdsa.ExportParameters(true), SecObjectIdentifiers.SecP256r1, 256);
+        var structure = ECPrivateKeyStructure.GetInstance(full.PrivateKey.ParsePrivateKey());
+        var bare = new PrivateKeyInfo(full.PrivateKey.PrivateKeyAlgorithm, new ECPrivateKeyStructure(256, structure.GetKey()));
+        Assert.Null(ECPrivateKeyStructure.GetInstance(bare.ParsePrivateKey()).PublicKey);
+
+        var pair = KeyPair.FromPrivateKey(bare);
+
+        Assert.Equal(full.PublicKey.GetEncoded(), pair.PublicKey.GetEncoded());
+        Assert.Equal(ecdsa.ExportSubjectPublicKeyInfo(), pair.PublicKey.GetEncoded());
+    }
+
+    [Fact]
+    public void ACaKeyWithoutItsPublicPointStillSigns()
+    {
+        using var pki = new TestPki();
+        var dir = pki.CA("bare", "ec:P-256");
+        // SEC1 without the public point (openssl ec -no_public), then back to PKCS#8.
+        TestPki.OpenSsl(dir, "ec -in ca-key.pem -no_public -out sec1.pem");
+        TestPki.OpenSsl(dir, "pkcs8 -topk8 -nocrypt -in sec1.pem -out ca-key.pem");
+        Assert.Null(ECPrivateKeyStructure.GetInstance(PemFormat.ReadPrivateKeyInfo(File.ReadAllText(Path.Combine(dir, "ca-key.pem")))!.ParsePrivateKey()).PublicKey);
+
+        using var ca = CertificateAuthority.Load(dir);
+        var leaf = ca.IssueClient("c", new KeySpec(KeyAlgorithm.ECDSA), 5);
+
+        Assert.True(CertificateSignature.IsSignedBy(leaf.Certificate, ca.Certificate));
+    }
+
+    [Theory]
+    [InlineData("rsa:2048")]
+    [InlineData("ec:P-256")]
+    [InlineData("ec:P-384")]
+    public void MatchesTheCertificateOfItsKeyOnly(string key)
+    {
+        using var pki = new TestPki();
+        var mine = pki.CA("mine", key);
+        var other = pki.CA("other", key);
+        var pair = PemFormat.ReadKeyPair(Path.Combine(mine, "ca-key.pem"), null);
+
+        Assert.True(pair.Matches(TestPki.Load(Path.Combine(mine, "ca.pem"))));
+        Assert.False(pair.Matches(TestPki.Load(Path.Combine(other, "ca.pem"))));
+    }
+
+    [Fact]
+    public void AnRsaKeyDoesNotMatchAnEcCertificate()
+    {
+        using var pki = new TestPki();
+        var rsa = pki.CA("rsa", "rsa:2048");
+        var ec = pki.CA("ec", "ec:P-256");
+
+        Assert.False(PemFormat.ReadKeyPair(Path.Combine(rsa, "ca-key.pem"), null).Matches(TestPki.Load(Path.Combine(ec, "ca.pem"))));
+        Assert.False(PemFormat.ReadKeyPair(Path.Combine(ec, "ca-key.pem"), null).Matches(TestPki.Load(Path.Combine(rsa, "ca.pem"))));
+    }
+
+    [Fact]
+    public void AnRsaModulusWithAnotherExponentIsNotAMatch()
+    {
+        using var rsa = RSA.Create(2048);
+        var pair = KeyPair.FromRsa(rsa.ExportParameters(true));
+        var structure = RsaPublicKeyStructure.GetInstance(pair.PublicKey.ParsePublicKey());
+        var otherExponent = new SubjectPublicKeyInfo(pair.PublicKey.Algorithm,
+            new RsaPublicKeyStructure(structure.Modulus, Org.BouncyCastle.Math.BigInteger.Three));
+
+        Assert.True(pair.Matches(pair.PublicKey));
+        Assert.False(pair.Matches(otherExponent));
+    }
+
+    [Fact]
+    public void TheNamedCurveIsReadFromEitherEncoding()
+    {
+        var bare = new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, SecObjectIdentifiers.SecP384r1);
+        var wrapped = new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, new X962Parameters(SecObjectIdentifiers.SecP384r1));
+
+        Assert.Equal(SecObjectIdentifiers.SecP384r1, KeyPair.NamedCurve(bare));
+        Assert.Equal(SecObjectIdentifiers.SecP384r1, KeyPair.NamedCurve(wrapped));
+        Assert.Null(KeyPair.NamedCurve(new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey)));
+    }
+}
