@@ -377,6 +377,20 @@ Describe 'Initialize-DockerTls' {
         (Get-ChildItem -Recurse -File $root).FullName | Should -Be @((Join-Path $root 'client/key.pem'))
     }
 
+    It 'encrypts the CA key with -Passphrase: openssl opens it with the passphrase only, and the CA issues with it' {
+        $root = Join-Path $TestDrive 'locked-kit'
+        Initialize-DockerTls -OutputPath $root -DnsName localhost -KeySize 2048 -Passphrase $secret 6>$null | Out-Null
+        $key = Join-Path $root 'ca/ca-key.pem'
+        (Get-Content $key -First 1) | Should -Be '-----BEGIN ENCRYPTED PRIVATE KEY-----'
+        (Invoke-OpenSsl pkey -in $key -passin 'pass:correct horse battery' -noout).ExitCode | Should -Be 0
+        (Invoke-OpenSsl pkey -in $key -passin 'pass:wrong' -noout).ExitCode | Should -Not -Be 0
+        (Get-Content (Join-Path $root 'server/server-key.pem') -First 1) | Should -Be '-----BEGIN PRIVATE KEY-----'
+        $leaf = New-DockerClientCert -CAPath (Join-Path $root 'ca') -CAPassphrase $secret -OutputPath (Join-Path $root 'more')
+        (Test-Strict (Join-Path $root 'ca/ca.pem') $leaf.Path sslclient).ExitCode | Should -Be 0
+        { New-DockerClientCert -CAPath (Join-Path $root 'ca') -OutputPath (Join-Path $root 'none') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CAPassphraseRequired,DockerTls.Commands.NewDockerClientCertCommand'
+    }
+
     It 'takes the names given, and -WhatIf writes nothing' {
         $root = Join-Path $TestDrive 'named'
         Initialize-DockerTls -OutputPath $root -DnsName docker1.example.com -IPAddress 10.0.0.5 -WhatIf | Should -BeNullOrEmpty

@@ -39,10 +39,13 @@ public sealed class CertificateAuthority : IDisposable
     public void Dispose() => (_signer as IDisposable)?.Dispose();
 
     /// <summary>Makes a self-signed CA. With a passphrase its key is written encrypted.</summary>
-    public static IssuedCertificate Create(string commonName, KeySpec spec, int validityDays, char[]? passphrase = null) =>
-        Create(commonName, validityDays, passphrase, () => KeyGenerator.Generate(spec));
+    public static IssuedCertificate Create(string commonName, KeySpec spec, int validityDays, char[]? passphrase = null)
+    {
+        using var encryption = passphrase is { Length: > 0 } ? Pkcs8Encryption.PassphraseKey.Derive(passphrase) : null;
+        return Create(commonName, validityDays, encryption, () => KeyGenerator.Generate(spec));
+    }
 
-    internal static IssuedCertificate Create(string commonName, int validityDays, char[]? passphrase, Func<KeyPair> newKey)
+    internal static IssuedCertificate Create(string commonName, int validityDays, Pkcs8Encryption.PassphraseKey? encryption, Func<KeyPair> newKey)
     {
         CheckValidity(validityDays);
         var name = CertificateProfile.Name(commonName);
@@ -54,7 +57,7 @@ public sealed class CertificateAuthority : IDisposable
         try
         {
             var certificate = generator.Generate(signer);
-            return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.PrivateKey, passphrase), pair, null);
+            return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.PrivateKey, encryption), pair, null);
         }
         finally { (signer as IDisposable)?.Dispose(); }
     }

@@ -27,11 +27,11 @@ public static class PemFormat
     /// "ENCRYPTED PRIVATE KEY" that <c>openssl pkey -passin</c> opens. Docker refuses encrypted keys, so only
     /// the CA key may carry a passphrase.
     /// </summary>
-    internal static byte[] WritePrivateKey(PrivateKeyInfo key, char[]? passphrase = null)
+    internal static byte[] WritePrivateKey(PrivateKeyInfo key, Pkcs8Encryption.PassphraseKey? encryption = null)
     {
-        var pem = passphrase is null || passphrase.Length == 0
+        var pem = encryption is null
             ? new PemObject("PRIVATE KEY", key.GetEncoded())
-            : new PemObject("ENCRYPTED PRIVATE KEY", Pkcs8Encryption.Encrypt(key, passphrase).GetEncoded());
+            : new PemObject("ENCRYPTED PRIVATE KEY", encryption.Encrypt(key).GetEncoded());
         return Write(w => w.WriteObject(pem));
     }
 

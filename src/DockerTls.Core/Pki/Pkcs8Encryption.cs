@@ -2,6 +2,7 @@ using System;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Tasks;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Nist;
 using Org.BouncyCastle.Asn1.Pkcs;
@@ -31,26 +32,58 @@ internal static class Pkcs8Encryption
     private static readonly ConstructorInfo? NativePbkdf2 = typeof(Rfc2898DeriveBytes).GetConstructor(
         new[] { typeof(byte[]), typeof(byte[]), typeof(int), typeof(HashAlgorithmName) });
 
-    public static EncryptedPrivateKeyInfo Encrypt(PrivateKeyInfo privateKey, char[] passphrase)
+    /// <summary>
+    /// A passphrase turned into the AES key of one encrypted key file, with its salt. PBKDF2 is the costly part and
+    /// needs nothing of the key it will encrypt, so <see cref="Start"/> runs it in the background while keys are made.
+    /// </summary>
+    public sealed class PassphraseKey : IDisposable
     {
-        var salt = new byte[16];
-        var iv = new byte[16];
-        Random.NextBytes(salt);
-        Random.NextBytes(iv);
-        var key = DeriveKey(passphrase, salt, Iterations);
-        try
+        private readonly byte[] _salt = new byte[16];
+        private readonly Task<byte[]> _key;
+
+        private PassphraseKey(char[] passphrase, bool background)
         {
+            Random.NextBytes(_salt);
+            if (!background)
+            {
+                _key = Task.FromResult(DeriveKey(passphrase, _salt, Iterations));
+                return;
+            }
+            var copy = (char[])passphrase.Clone();
+            _key = Task.Run(() =>
+            {
+                try { return DeriveKey(copy, _salt, Iterations); }
+                finally { Array.Clear(copy, 0, copy.Length); }
+            });
+        }
+
+        /// <summary>Derives the AES key now.</summary>
+        public static PassphraseKey Derive(char[] passphrase) => new(passphrase, background: false);
+
+        /// <summary>Starts deriving the AES key on another thread; <see cref="Encrypt"/> waits for it.</summary>
+        public static PassphraseKey Start(char[] passphrase) => new(passphrase, background: true);
+
+        public EncryptedPrivateKeyInfo Encrypt(PrivateKeyInfo privateKey)
+        {
+            var key = _key.GetAwaiter().GetResult();
+            var iv = new byte[16];
+            Random.NextBytes(iv);
             var plain = privateKey.GetEncoded();
             byte[] cipher;
             try { cipher = Transform(key, iv, plain, encrypt: true); }
             finally { Array.Clear(plain, 0, plain.Length); }
             var kdf = new KeyDerivationFunc(PkcsObjectIdentifiers.IdPbkdf2,
-                new Pbkdf2Params(salt, Iterations, new AlgorithmIdentifier(PkcsObjectIdentifiers.IdHmacWithSha256, DerNull.Instance)));
+                new Pbkdf2Params(_salt, Iterations, new AlgorithmIdentifier(PkcsObjectIdentifiers.IdHmacWithSha256, DerNull.Instance)));
             var scheme = new EncryptionScheme(NistObjectIdentifiers.IdAes256Cbc, new DerOctetString(iv));
             var algorithm = new AlgorithmIdentifier(PkcsObjectIdentifiers.IdPbeS2, new PbeS2Parameters(kdf, scheme));
             return new EncryptedPrivateKeyInfo(algorithm, cipher);
         }
-        finally { Array.Clear(key, 0, key.Length); }
+
+        /// <summary>Clears the AES key, once it is derived if that is still under way.</summary>
+        public void Dispose() => _key.ContinueWith(t =>
+        {
+            if (t.Status == TaskStatus.RanToCompletion) Array.Clear(t.Result, 0, t.Result.Length);
+        }, TaskContinuationOptions.ExecuteSynchronously);
     }
 
     /// <summary>

@@ -96,16 +96,20 @@ public static class TlsKit
         probe.CheckTargets();
     }
 
-    /// <summary>Makes the three keys side by side, then the certificates, then writes all nine files in one go.</summary>
+    /// <summary>
+    /// Makes the three keys side by side (and the CA key's encryption key beside them), then the certificates, then
+    /// writes all nine files in one go.
+    /// </summary>
     public static TlsKitResult Create(TlsKitRequest request, bool overwrite, Action<string, string>? onWritten = null)
     {
         var dns = SubjectAltNames.NormalizeDnsNames(request.DnsNames);
         var ips = SubjectAltNames.NormalizeIPAddresses(request.IPAddresses);
         CheckTargets(request.OutputPath, overwrite);
 
+        using var encryption = request.Passphrase is { Length: > 0 } passphrase ? Pkcs8Encryption.PassphraseKey.Start(passphrase) : null;
         var keys = KeyGenerator.GenerateMany(request.Key, 3);
 
-        var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, request.Passphrase, () => keys[0]);
+        var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, encryption, () => keys[0]);
         using var ca = CertificateAuthority.FromIssued(caIssued);
         var server = ca.IssueServer(null, dns, ips, request.ValidityDays, () => keys[1]);
         var client = ca.IssueClient(request.ClientCommonName, request.ValidityDays, () => keys[2]);
