@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Times whole commands side by side, interleaved: round after round, each command runs once (in a rotating order),
+after its --prepare command. Blocks of runs (all runs of one command, then all of the next, as hyperfine does) were
+not comparable on this machine: a bare PowerShell start drifted from 0.45 s to 0.82 s within minutes. Interleaved,
+each round sees the same machine, and every round gives each command's ratio to the first (the peer).
+
+Usage: interleave.py --runs N [--warmup W] [--prepare CMD] --export-json FILE NAME=CMD [NAME=CMD ...]
+Prints a summary and writes JSON: {"results": [{"command", "median", "mean", "times"}], "ratios": {name: median}}.
+"""
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run(command):
+    start = time.perf_counter()
+    done = subprocess.run(command, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"command failed ({done.returncode}): {command}\n{done.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, required=True)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--prepare", default=None)
+    parser.add_argument("--export-json", required=True)
+    parser.add_argument("commands", nargs="+", help="NAME=CMD; the first is the peer the ratios are against")
+    args = parser.parse_args()
+    commands = [tuple(c.split("=", 1)) for c in args.commands]
+    times = {name: [] for name, _ in commands}
+
+    for round_number in range(args.warmup + args.runs):
+        shift = round_number % len(commands)
+        for name, command in commands[shift:] + commands[:shift]:
+            if args.prepare:
+                subprocess.run(args.prepare, shell=True, check=True)
+            elapsed = run(command)
+            if round_number >= args.warmup:
+                times[name].append(elapsed)
+
+    peer = commands[0][0]
+    results = [{"command": name, "median": statistics.median(t), "mean": statistics.mean(t), "times": t} for name, t in times.items()]
+    ratios = {name: statistics.median(a / b for a, b in zip(t, times[peer])) for name, t in times.items()}
+    with open(args.export_json, "w") as f:
+        json.dump({"results": results, "ratios": ratios}, f, indent=1)
+    for r in results:
+        print(f"{r['command']:>14}: median {r['median']:.3f} s, mean {r['mean']:.3f} s, "
+              f"min {min(r['times']):.3f} s, max {max(r['times']):.3f} s ({len(r['times'])} runs); "
+              f"median ratio to {peer} {ratios[r['command']]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
