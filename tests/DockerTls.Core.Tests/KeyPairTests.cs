@@ -94,6 +94,25 @@ public class KeyPairTests
         Assert.True(CertificateSignature.IsSignedBy(leaf.Certificate, ca.Certificate));
     }
 
+    [Fact]
+    public void ACaKeyWhosePublicPointIsNotItsOwnIsRefused()
+    {
+        using var pki = new TestPki();
+        var dir = pki.CA("damaged", "ec:P-256");
+        var keyPath = Path.Combine(dir, "ca-key.pem");
+        var real = PemFormat.ReadPrivateKeyInfo(File.ReadAllText(keyPath))!;
+        // The CA's own public point (so the key still "matches" ca.pem), with another key's private scalar.
+        var stranger = KeyGenerator.Generate(new KeySpec(KeyAlgorithm.ECDSA));
+        var strangerD = ECPrivateKeyStructure.GetInstance(stranger.PrivateKey.ParsePrivateKey()).GetKey();
+        var point = ECPrivateKeyStructure.GetInstance(real.ParsePrivateKey()).PublicKey;
+        var forged = new PrivateKeyInfo(real.PrivateKeyAlgorithm, new ECPrivateKeyStructure(256, strangerD, point, null));
+        File.WriteAllBytes(keyPath, PemFormat.WritePrivateKey(forged));
+
+        var error = Assert.Throws<DockerTlsException>(() => CertificateAuthority.Load(dir));
+
+        Assert.Equal("CAKeyInvalid", error.ErrorId);
+    }
+
     [Theory]
     [InlineData("rsa:2048")]
     [InlineData("ec:P-256")]

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Operators;
@@ -82,6 +83,11 @@ internal static class CertificateProfile
         catch (Exception e) when (e is PlatformNotSupportedException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
             var signingKey = PrivateKeyFactory.CreateKey(key);
+            // The native import refuses a key whose public point is not its own; BouncyCastle would sign with it.
+            if (signingKey is ECPrivateKeyParameters owner && ECPrivateKeyStructure.GetInstance(key.ParsePrivateKey()).PublicKey is { } point
+                && !owner.Parameters.G.Multiply(owner.D).Normalize().Equals(owner.Parameters.Curve.DecodePoint(point.GetBytes())))
+                throw new DockerTlsException("CAKeyInvalid", ErrorKind.InvalidData,
+                    "The CA key is damaged: the public key stored in it does not belong to its private key. Restore ca-key.pem from a backup or make a new CA.", null, e);
             var algorithm = signingKey is ECPrivateKeyParameters ec
                 ? ec.Parameters.Curve.FieldSize > 256 ? "SHA384WITHECDSA" : "SHA256WITHECDSA"
                 : "SHA256WITHRSA";
