@@ -43,13 +43,6 @@ public static class TlsKit
     public const string ServerFolder = "server";
     public const string ClientFolder = "client";
 
-    /// <summary>Every file the kit writes under <paramref name="root"/>.</summary>
-    public static IReadOnlyList<string> Targets(string root) =>
-        CertificateFiles.Targets(Path.Combine(root, CAFolder), CertificateKind.CA)
-            .Concat(CertificateFiles.Targets(Path.Combine(root, ServerFolder), CertificateKind.Server))
-            .Concat(CertificateFiles.Targets(Path.Combine(root, ClientFolder), CertificateKind.Client))
-            .ToList();
-
     /// <summary>This machine's host name and localhost; clients on this host use either.</summary>
     public static IReadOnlyList<string> DefaultDnsNames()
     {
@@ -88,12 +81,16 @@ public static class TlsKit
         return addresses;
     }
 
-    /// <summary>Fails with <c>KeyFileExists</c> if the kit would replace a file and overwriting is off.</summary>
-    public static void CheckTargets(string root, bool overwrite)
+    /// <summary>
+    /// Adds the kit's nine files to a transaction. Before anything is generated, call it with the certificates null to
+    /// find conflicts early: the same files, with the same modes, as the transaction that writes them.
+    /// </summary>
+    private static void Plan(FileTransaction transaction, string root, IssuedCertificate? ca, IssuedCertificate? server, IssuedCertificate? client)
     {
-        var probe = new FileTransaction(overwrite);
-        foreach (var path in Targets(root)) probe.AddCertificate(path, Array.Empty<byte>());
-        probe.CheckTargets();
+        var bundle = ca?.CertificatePem ?? Array.Empty<byte>();
+        CertificateFiles.Plan(transaction, Path.Combine(root, CAFolder), CertificateKind.CA, ca, null);
+        CertificateFiles.Plan(transaction, Path.Combine(root, ServerFolder), CertificateKind.Server, server, bundle);
+        CertificateFiles.Plan(transaction, Path.Combine(root, ClientFolder), CertificateKind.Client, client, bundle);
     }
 
     /// <summary>
@@ -104,7 +101,9 @@ public static class TlsKit
     {
         var dns = SubjectAltNames.NormalizeDnsNames(request.DnsNames);
         var ips = SubjectAltNames.NormalizeIPAddresses(request.IPAddresses);
-        CheckTargets(request.OutputPath, overwrite);
+        var probe = new FileTransaction(overwrite);
+        Plan(probe, request.OutputPath, null, null, null);
+        probe.CheckTargets();
 
         using var encryption = request.Passphrase is { Length: > 0 } passphrase ? Pkcs8Encryption.PassphraseKey.Start(passphrase) : null;
         var keys = KeyGenerator.GenerateMany(request.Key, 3);
@@ -114,21 +113,16 @@ public static class TlsKit
         var server = ca.IssueServer(null, dns, ips, request.ValidityDays, () => keys[1]);
         var client = ca.IssueClient(request.ClientCommonName, request.ValidityDays, () => keys[2]);
 
-        var caFolder = Path.Combine(request.OutputPath, CAFolder);
-        var serverFolder = Path.Combine(request.OutputPath, ServerFolder);
-        var clientFolder = Path.Combine(request.OutputPath, ClientFolder);
         var transaction = new FileTransaction(overwrite);
         if (onWritten != null) transaction.FileWritten += onWritten;
-        CertificateFiles.Plan(transaction, caFolder, CertificateKind.CA, caIssued, null);
-        CertificateFiles.Plan(transaction, serverFolder, CertificateKind.Server, server, caIssued.CertificatePem);
-        CertificateFiles.Plan(transaction, clientFolder, CertificateKind.Client, client, caIssued.CertificatePem);
+        Plan(transaction, request.OutputPath, caIssued, server, client);
         transaction.Commit();
 
         return new TlsKitResult
         {
-            CA = CertificateFiles.Describe(caFolder, CertificateKind.CA, caIssued),
-            Server = CertificateFiles.Describe(serverFolder, CertificateKind.Server, server),
-            Client = CertificateFiles.Describe(clientFolder, CertificateKind.Client, client),
+            CA = CertificateFiles.Describe(Path.Combine(request.OutputPath, CAFolder), CertificateKind.CA, caIssued),
+            Server = CertificateFiles.Describe(Path.Combine(request.OutputPath, ServerFolder), CertificateKind.Server, server),
+            Client = CertificateFiles.Describe(Path.Combine(request.OutputPath, ClientFolder), CertificateKind.Client, client),
             Warnings = new[] { server.Warning, client.Warning }.Where(w => w != null).Select(w => w!).ToList(),
         };
     }
