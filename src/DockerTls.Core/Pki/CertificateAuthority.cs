@@ -23,7 +23,7 @@ public sealed class CertificateAuthority : IDisposable
     private CertificateAuthority(X509Certificate certificate, KeyPair key, byte[] bundlePem, string? path)
     {
         Certificate = certificate;
-        _signer = CertificateProfile.SignatureFactory(key.PrivateKey);
+        _signer = CertificateProfile.SignatureFactory(key);
         BundlePem = bundlePem;
         CertificatePath = path;
     }
@@ -53,7 +53,7 @@ public sealed class CertificateAuthority : IDisposable
         var now = DateTime.UtcNow;
         var generator = CertificateProfile.NewGenerator(name, name, pair.PublicKey, now, now.AddDays(validityDays));
         CertificateProfile.AddCAExtensions(generator);
-        var signer = CertificateProfile.SignatureFactory(pair.PrivateKey);
+        var signer = CertificateProfile.SignatureFactory(pair);
         try
         {
             var certificate = generator.Generate(signer);

@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.Pkcs;
-using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Operators;
@@ -74,7 +72,7 @@ internal static class CertificateProfile
     /// The signer that fits the signing key: SHA-256, or SHA-384 for P-384; native where the platform has
     /// the algorithm, BouncyCastle's otherwise.
     /// </summary>
-    public static ISignatureFactory SignatureFactory(PrivateKeyInfo key)
+    public static ISignatureFactory SignatureFactory(KeyPair key)
     {
         try
         {
@@ -82,10 +80,10 @@ internal static class CertificateProfile
         }
         catch (Exception e) when (e is PlatformNotSupportedException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
-            var signingKey = PrivateKeyFactory.CreateKey(key);
+            var signingKey = PrivateKeyFactory.CreateKey(key.PrivateKey);
             // The native import refuses a key whose public point is not its own; BouncyCastle would sign with it.
-            if (signingKey is ECPrivateKeyParameters owner && ECPrivateKeyStructure.GetInstance(key.ParsePrivateKey()).PublicKey is { } point
-                && !owner.Parameters.G.Multiply(owner.D).Normalize().Equals(owner.Parameters.Curve.DecodePoint(point.GetBytes())))
+            if (signingKey is ECPrivateKeyParameters owner
+                && !owner.Parameters.G.Multiply(owner.D).Normalize().Equals(owner.Parameters.Curve.DecodePoint(key.PublicKey.PublicKey.GetBytes())))
                 throw new DockerTlsException("CAKeyInvalid", ErrorKind.InvalidData,
                     "The CA key is damaged: the public key stored in it does not belong to its private key. Restore ca-key.pem from a backup or make a new CA.", null, e);
             var algorithm = signingKey is ECPrivateKeyParameters ec

@@ -51,27 +51,25 @@ internal sealed class KeyPair
     /// <summary>A pair from the platform's EC parameters on a named curve: the key file keeps the public point.</summary>
     public static KeyPair FromEc(ECParameters p, DerObjectIdentifier curve, int orderBits)
     {
-        var algorithm = new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, curve);
         var point = new byte[1 + p.Q.X!.Length + p.Q.Y!.Length];
         point[0] = 0x04; // uncompressed
         Buffer.BlockCopy(p.Q.X, 0, point, 1, p.Q.X.Length);
         Buffer.BlockCopy(p.Q.Y, 0, point, 1 + p.Q.X.Length, p.Q.Y.Length);
-        var privateKey = new PrivateKeyInfo(algorithm, new ECPrivateKeyStructure(orderBits, Positive(p.D!), new DerBitString(point), null));
-        return new KeyPair(new SubjectPublicKeyInfo(algorithm, point), privateKey);
+        return FromEc(curve, orderBits, Positive(p.D!), point);
     }
 
     /// <summary>A pair from BouncyCastle's key objects (its managed generator, or a key only its PEM reader opens).</summary>
-    public static KeyPair FromBouncyCastle(AsymmetricKeyParameter privateKey, AsymmetricKeyParameter publicKey)
+    public static KeyPair FromBouncyCastle(AsymmetricKeyParameter privateKey, AsymmetricKeyParameter publicKey) =>
+        privateKey is ECPrivateKeyParameters { PublicKeyParamSet: { } curve } ec && publicKey is ECPublicKeyParameters pub
+            ? FromEc(curve, ec.Parameters.N.BitLength, ec.D, pub.Q.GetEncoded(false))
+            : new KeyPair(SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(publicKey), PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey));
+
+    // With the public point in the key file, reading the key back needs no scalar multiplication.
+    private static KeyPair FromEc(DerObjectIdentifier curve, int orderBits, BigInteger d, byte[] point)
     {
-        var spki = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(publicKey);
-        if (privateKey is ECPrivateKeyParameters { PublicKeyParamSet: { } curve } ec && publicKey is ECPublicKeyParameters pub)
-        {
-            // With the public point in the file, reading the key back needs no scalar multiplication.
-            var algorithm = new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, curve);
-            var structure = new ECPrivateKeyStructure(ec.Parameters.N.BitLength, ec.D, new DerBitString(pub.Q.GetEncoded(false)), null);
-            return new KeyPair(spki, new PrivateKeyInfo(algorithm, structure));
-        }
-        return new KeyPair(spki, PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey));
+        var algorithm = new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, curve);
+        var privateKey = new PrivateKeyInfo(algorithm, new ECPrivateKeyStructure(orderBits, d, new DerBitString(point), null));
+        return new KeyPair(new SubjectPublicKeyInfo(algorithm, point), privateKey);
     }
 
     /// <summary>

@@ -28,15 +28,15 @@ internal abstract class NativeSignatureFactory : ISignatureFactory, IDisposable
 
     public abstract void Dispose();
 
-    /// <summary>The native signer for a PKCS#8 private key: RSA, or ECDSA on P-256 or P-384.</summary>
-    public static NativeSignatureFactory For(PrivateKeyInfo key)
+    /// <summary>The native signer for a key pair: RSA, or ECDSA on P-256 or P-384.</summary>
+    public static NativeSignatureFactory For(KeyPair key)
     {
-        var algorithm = key.PrivateKeyAlgorithm;
+        var algorithm = key.PrivateKey.PrivateKeyAlgorithm;
         if (PkcsObjectIdentifiers.RsaEncryption.Equals(algorithm.Algorithm))
-            return new Rsa(RsaPrivateKeyStructure.GetInstance(key.ParsePrivateKey()));
+            return new Rsa(RsaPrivateKeyStructure.GetInstance(key.PrivateKey.ParsePrivateKey()));
         var curve = X9ObjectIdentifiers.IdECPublicKey.Equals(algorithm.Algorithm) ? KeyPair.NamedCurve(algorithm) : null;
         if (SecObjectIdentifiers.SecP256r1.Equals(curve) || SecObjectIdentifiers.SecP384r1.Equals(curve))
-            return new Ecdsa(ECPrivateKeyStructure.GetInstance(key.ParsePrivateKey()), curve!);
+            return new Ecdsa(ECPrivateKeyStructure.GetInstance(key.PrivateKey.ParsePrivateKey()), curve!, key.PublicKey.PublicKey.GetBytes());
         throw new ArgumentException($"No native signer for keys of {algorithm.Algorithm.Id} {curve?.Id}.", nameof(key));
     }
 
@@ -87,18 +87,18 @@ internal abstract class NativeSignatureFactory : ISignatureFactory, IDisposable
         private readonly ECDsa _ecdsa;
         private readonly HashAlgorithmName _hash;
 
-        // The public point comes from the key file when it has one (this module's and OpenSSL's keys do): working
-        // it out again is a scalar multiplication in managed code.
-        public Ecdsa(ECPrivateKeyStructure key, DerObjectIdentifier curve)
+        // The public point is the pair's (read from the key file, or worked out once by KeyPair); a compressed one
+        // is decompressed, which is cheap.
+        public Ecdsa(ECPrivateKeyStructure key, DerObjectIdentifier curve, byte[] publicPoint)
             : base(new AlgorithmIdentifier(SecObjectIdentifiers.SecP384r1.Equals(curve) ? X9ObjectIdentifiers.ECDsaWithSha384 : X9ObjectIdentifiers.ECDsaWithSha256))
         {
             var p384 = SecObjectIdentifiers.SecP384r1.Equals(curve);
             _hash = p384 ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA256;
             var size = p384 ? 48 : 32;
             var d = key.GetKey();
-            var point = key.PublicKey?.GetBytes() is { Length: var n } encoded && n == 1 + 2 * size && encoded[0] == 0x04
-                ? encoded
-                : ECNamedCurveTable.GetByOid(curve).G.Multiply(d).Normalize().GetEncoded(false);
+            var point = publicPoint.Length == 1 + 2 * size && publicPoint[0] == 0x04
+                ? publicPoint
+                : ECNamedCurveTable.GetByOid(curve).Curve.DecodePoint(publicPoint).GetEncoded(false);
             var parameters = new ECParameters
             {
                 Curve = p384 ? ECCurve.NamedCurves.nistP384 : ECCurve.NamedCurves.nistP256,
