@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
 using DockerTls.Core.Pki;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
@@ -54,13 +57,60 @@ public class KeyPairTests
     [InlineData(KeyAlgorithm.ECDSA, 3)]
     [InlineData(KeyAlgorithm.ECDSA, 7)]
     [InlineData(KeyAlgorithm.ECDSA, 1)]
-    public void GenerateManyGivesAsManyDifferentKeysAsAsked(KeyAlgorithm algorithm, int count)
+    public void ARaceGivesAsManyDifferentKeysAsAsked(KeyAlgorithm algorithm, int count)
     {
-        var keys = KeyGenerator.GenerateMany(new KeySpec(algorithm, 2048), count);
+        var next = KeyGenerator.Race(new KeySpec(algorithm, 2048), count);
+        var keys = Enumerable.Range(0, count).Select(_ => next()).ToList();
 
-        Assert.Equal(count, keys.Count);
         Assert.Equal(count, keys.Select(k => Convert.ToBase64String(k.PublicKey.GetEncoded())).Distinct().Count());
         Assert.All(keys, k => Assert.Equal(algorithm == KeyAlgorithm.RSA, k.IsRsa));
+        Assert.Throws<InvalidOperationException>(() => next());
+    }
+
+    [Fact]
+    public void ARaceHandsOutTheFirstKeyWhileTheOthersAreStillBeingMade()
+    {
+        using var release = new ManualResetEventSlim(false);
+        var made = 0;
+        // The first key is quick; every later one waits until the test lets it go.
+        var next = KeyGenerator.Race(() =>
+        {
+            var n = Interlocked.Increment(ref made);
+            if (n > 1) release.Wait(TimeSpan.FromSeconds(60));
+            return n;
+        }, 3);
+
+        try
+        {
+            var first = Task.Run(() => next());
+            Assert.True(first.Wait(TimeSpan.FromSeconds(10)), "the first key waited for the others");
+            Assert.Equal(1, first.Result);
+        }
+        finally
+        {
+            release.Set();
+        }
+        var rest = new[] { next(), next() };
+        Assert.Equal(2, rest.Distinct().Count());
+        Assert.DoesNotContain(1, rest);
+    }
+
+    [Fact]
+    public void AFailingWorkerFailsTheNextTakeInsteadOfHangingIt()
+    {
+        var calls = 0;
+        var next = KeyGenerator.Race<int>(() =>
+        {
+            if (Interlocked.Increment(ref calls) == 1) return 1;
+            throw new CryptographicException("no entropy");
+        }, 3);
+
+        var taken = new List<int>();
+        var error = Record.Exception(() => { for (var i = 0; i < 3; i++) taken.Add(next()); });
+
+        Assert.IsType<CryptographicException>(error);
+        Assert.Equal("no entropy", error!.Message);
+        Assert.True(taken.Count < 3);
     }
 
     [Fact]

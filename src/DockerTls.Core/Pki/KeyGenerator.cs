@@ -24,17 +24,24 @@ public static class KeyGenerator
         spec.Algorithm == KeyAlgorithm.RSA ? GenerateRsa(spec.KeySize) : GenerateEc(spec.Curve);
 
     /// <summary>
-    /// <paramref name="count"/> keys made side by side, one worker per core up to <paramref name="count"/>. The time an
-    /// RSA key takes is random (its primes are found by trial), so the workers race: each makes keys until
-    /// <paramref name="count"/> are done, the first ones done are taken, and a key still in the making then is
-    /// dropped when its worker finishes it. On 2 cores three keys would otherwise end with one core idle while the
-    /// slowest key finishes.
+    /// <paramref name="count"/> keys made side by side, one worker per core up to <paramref name="count"/>, handed out
+    /// as they are finished: each call of the returned function gives the next finished key, waiting for it if need
+    /// be, so the caller can sign with the first key while the others are still being made. The time an RSA key
+    /// takes is random (its primes are found by trial), so the workers race: each makes keys until
+    /// <paramref name="count"/> are done, and a key still in the making then is dropped when its worker finishes it.
+    /// On 2 cores three keys would otherwise end with one core idle while the slowest key finishes.
+    /// A worker's failure is thrown by the next call; a call after the <paramref name="count"/>th is an error.
     /// </summary>
-    internal static IReadOnlyList<KeyPair> GenerateMany(KeySpec spec, int count)
+    internal static Func<KeyPair> Race(KeySpec spec, int count) => Race(() => Generate(spec), count);
+
+    /// <summary><see cref="Race(KeySpec, int)"/> with the key maker given.</summary>
+    internal static Func<T> Race<T>(Func<T> make, int count)
     {
-        var keys = new List<KeyPair>(count);
+        var gate = new object();
+        var finished = new Queue<T>(count);
+        var done = 0;
+        var taken = 0;
         ExceptionDispatchInfo? failure = null;
-        var done = new ManualResetEventSlim(false);
         var workers = Math.Max(1, Math.Min(count, Environment.ProcessorCount));
         for (var i = 0; i < workers; i++)
         {
@@ -44,28 +51,38 @@ public static class KeyGenerator
                 {
                     while (true)
                     {
-                        lock (keys) { if (keys.Count >= count || failure != null) return; }
-                        var key = Generate(spec);
-                        lock (keys)
+                        lock (gate) { if (done >= count || failure != null) return; }
+                        var key = make();
+                        lock (gate)
                         {
-                            if (keys.Count < count) keys.Add(key);
-                            if (keys.Count == count) done.Set();
+                            if (done >= count) return;
+                            done++;
+                            finished.Enqueue(key);
+                            Monitor.PulseAll(gate);
                         }
                     }
                 }
                 catch (Exception e)
                 {
-                    lock (keys) failure ??= ExceptionDispatchInfo.Capture(e);
-                    done.Set();
+                    lock (gate)
+                    {
+                        failure ??= ExceptionDispatchInfo.Capture(e);
+                        Monitor.PulseAll(gate);
+                    }
                 }
             }) { IsBackground = true, Name = "DockerTls key" }.Start();
         }
-        done.Wait();
-        lock (keys)
+        return () =>
         {
-            failure?.Throw();
-            return keys.ToArray();
-        }
+            lock (gate)
+            {
+                if (taken >= count) throw new InvalidOperationException($"All {count} keys of this race were taken.");
+                while (finished.Count == 0 && failure == null) Monitor.Wait(gate);
+                failure?.Throw();
+                taken++;
+                return finished.Dequeue();
+            }
+        };
     }
 
     private static KeyPair GenerateRsa(int bits)

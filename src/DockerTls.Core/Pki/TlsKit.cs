@@ -94,8 +94,8 @@ public static class TlsKit
     }
 
     /// <summary>
-    /// Makes the three keys side by side (and the CA key's encryption key beside them), then the certificates, then
-    /// writes all nine files in one go.
+    /// Makes the three keys side by side (and the CA key's encryption key beside them), each certificate as soon as
+    /// a key is ready (the CA's while the other two keys are still being made), then writes all nine files in one go.
     /// </summary>
     public static TlsKitResult Create(TlsKitRequest request, bool overwrite, Action<string, string>? onWritten = null)
     {
@@ -106,12 +106,15 @@ public static class TlsKit
         probe.CheckTargets();
 
         using var encryption = request.Passphrase is { Length: > 0 } passphrase ? Pkcs8Encryption.PassphraseKey.Start(passphrase) : null;
-        var keys = KeyGenerator.GenerateMany(request.Key, 3);
+        var nextKey = KeyGenerator.Race(request.Key, 3);
+        string Folder(string name) => Path.Combine(request.OutputPath, name);
 
-        var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, encryption, () => keys[0]);
+        var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, encryption, nextKey);
+        var caSummary = CertificateFiles.Describe(Folder(CAFolder), CertificateKind.CA, caIssued);
         using var ca = CertificateAuthority.FromIssued(caIssued);
-        var server = ca.IssueServer(null, dns, ips, request.ValidityDays, () => keys[1]);
-        var client = ca.IssueClient(request.ClientCommonName, request.ValidityDays, () => keys[2]);
+        var server = ca.IssueServer(null, dns, ips, request.ValidityDays, nextKey);
+        var serverSummary = CertificateFiles.Describe(Folder(ServerFolder), CertificateKind.Server, server);
+        var client = ca.IssueClient(request.ClientCommonName, request.ValidityDays, nextKey);
 
         var transaction = new FileTransaction(overwrite);
         if (onWritten != null) transaction.FileWritten += onWritten;
@@ -120,9 +123,9 @@ public static class TlsKit
 
         return new TlsKitResult
         {
-            CA = CertificateFiles.Describe(Path.Combine(request.OutputPath, CAFolder), CertificateKind.CA, caIssued),
-            Server = CertificateFiles.Describe(Path.Combine(request.OutputPath, ServerFolder), CertificateKind.Server, server),
-            Client = CertificateFiles.Describe(Path.Combine(request.OutputPath, ClientFolder), CertificateKind.Client, client),
+            CA = caSummary,
+            Server = serverSummary,
+            Client = CertificateFiles.Describe(Folder(ClientFolder), CertificateKind.Client, client),
             Warnings = new[] { server.Warning, client.Warning }.Where(w => w != null).Select(w => w!).ToList(),
         };
     }
