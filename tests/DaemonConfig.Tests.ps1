@@ -345,6 +345,93 @@ Describe 'Set-DockerDaemonConfig' {
         }
     }
 
+    Context 'the socket-activation style: -NoHosts, and the hosts on dockerd''s command line' {
+        BeforeAll {
+            $sysroot = New-SystemdRoot (Join-Path $TestDrive 'nohosts-root') -Debian
+            $folder = Join-Path $TestDrive 'nohosts'
+            New-Item -ItemType Directory $folder | Out-Null
+            $path = Join-Path $folder 'daemon.json'
+            Write-Utf8 $path "{`n  `"hosts`": [`"unix:///var/run/docker.sock`", `"tcp://0.0.0.0:2376`"],`n  `"debug`": true`n}`n"
+            $bytes = [IO.File]::ReadAllBytes($path)
+            $certs = Join-Path $folder 'certs'
+        }
+
+        It 'shows with -WhatIf that it removes hosts, and writes nothing' {
+            $snapshot = (Get-Snapshot $folder) + (Get-Snapshot $sysroot)
+            $transcript = Join-Path $TestDrive 'nohosts-whatif.txt'
+            Start-Transcript -Path $transcript | Out-Null
+            try {
+                Set-DockerDaemonConfig -Path $path -CertPath $serverFiles -CertDestination $certs -SystemdRoot $sysroot -NoHosts -WhatIf -WarningAction SilentlyContinue
+            } finally {
+                Stop-Transcript | Out-Null
+            }
+            (Get-Snapshot $folder) + (Get-Snapshot $sysroot) | Should -Be $snapshot
+            [IO.File]::ReadAllBytes($path) | Should -Be $bytes
+            $output = Get-Content -Raw $transcript
+            $output | Should -Match 'remove "hosts": \["unix:///var/run/docker.sock","tcp://0.0.0.0:2376"\]'
+            $output | Should -Match 'set "tlsverify": true'
+            $output | Should -Not -Match 'drop-in'
+        }
+
+        It 'refuses -NoHosts with -DockerHost or -ConfigureSystemd with NoHostsConflict, and writes nothing' {
+            $snapshot = Get-Snapshot $TestDrive
+            { Set-DockerDaemonConfig -Path $path -CertPath $serverFiles -CertDestination $certs -SystemdRoot $sysroot -NoHosts -DockerHost tcp://0.0.0.0:2376 } |
+                Should -Throw -ErrorId "NoHostsConflict,$setId" -ExpectedMessage '*-DockerHost only applies to "hosts" in daemon.json*'
+            { Set-DockerDaemonConfig -Path $path -CertPath $serverFiles -CertDestination $certs -SystemdRoot $sysroot -NoHosts -ConfigureSystemd } |
+                Should -Throw -ErrorId "NoHostsConflict,$setId"
+            Get-Snapshot $TestDrive | Should -Be $snapshot
+        }
+
+        It 'keeps the TLS keys but no hosts, next to a docker.service with -H fd://, and writes no drop-in' {
+            Set-DockerDaemonConfig -Path $path -CertPath $serverFiles -CertDestination $certs -SystemdRoot $sysroot -NoHosts -WarningVariable warnings -WarningAction SilentlyContinue
+            $after = Get-Content -Raw $path | ConvertFrom-Json -AsHashtable
+            $after.Keys | Should -Not -Contain 'hosts'
+            $after['debug'] | Should -BeTrue
+            $after['tlsverify'] | Should -BeTrue
+            $after['tlskey'] | Should -Be (Join-Path $certs 'server-key.pem')
+            Get-Mode (Join-Path $certs 'server-key.pem') | Should -Be '400'
+            Test-Path (Join-Path $sysroot 'etc/systemd/system/docker.service.d') | Should -BeFalse
+            $warnings -join "`n" | Should -Not -Match 'has no -H'
+            $report = Get-DockerDaemonConfig -Path $path -SystemdRoot $sysroot
+            $report.Hosts | Should -BeNullOrEmpty
+            $report.Problems.Id | Should -Not -Contain 'DaemonHostsConflict'
+        }
+
+        It 'warns when dockerd''s command line has no -H to take the hosts from' {
+            $bare = New-SystemdRoot (Join-Path $TestDrive 'nohosts-bare-root') -Debian
+            $unit = Join-Path $bare 'lib/systemd/system/docker.service'
+            [IO.File]::WriteAllText($unit, ((Get-Content -Raw $unit) -replace '-H fd:// ', ''))
+            $other = Join-Path $TestDrive 'nohosts-bare.json'
+            Set-DockerDaemonConfig -Path $other -CertPath $serverFiles -CertDestination (Join-Path $TestDrive 'nohosts-bare-certs') -SystemdRoot $bare -NoHosts -WarningVariable warnings -WarningAction SilentlyContinue
+            $warnings -join "`n" | Should -Match 'has no -H.*local socket only.*New-DockerSystemdUnit -Kind Socket'
+        }
+
+        It 'is served by the real dockerd with the hosts on its command line: mutual TLS, a client without a certificate refused' -Skip:(-not $canRunDockerd) {
+            $root = New-TestDockerdRoot
+            $daemon = $null
+            try {
+                $port = Get-FreeTcpPort
+                $settings = New-TestDockerdSettings -Root $root -Port $port
+                $settings.Remove('hosts')
+                $config = Write-TestDockerdConfig -Settings $settings -Path (Join-Path $root 'daemon.json')
+                Set-DockerDaemonConfig -Path $config -CertPath $serverFiles -CertDestination (Join-Path $root 'certs') -SystemdRoot $sysroot -NoHosts -WarningAction SilentlyContinue
+                (Get-Content -Raw $config | ConvertFrom-Json -AsHashtable).Keys | Should -Not -Contain 'hosts'
+                # systemd socket activation passes -H fd://; without systemd here, the same -H flags name the sockets.
+                $daemon = Start-TestDockerd -ConfigFile $config -Root $root -ArgumentList '-H', "unix://$root/docker.sock", '-H', "tcp://127.0.0.1:$port"
+                $run = Invoke-TestDocker -ArgumentList 'version', '--format', '{{.Server.Version}}' -DockerHost "tcp://127.0.0.1:$port" -CertPath $clientFiles
+                $run.StdErr | Should -BeNullOrEmpty
+                $run.ExitCode | Should -Be 0
+                $noCert = Join-Path $TestDrive 'nohosts-ca-only'
+                New-Item -ItemType Directory -Force $noCert | Out-Null
+                Copy-Item (Join-Path $clientFiles 'ca.pem') $noCert
+                $refused = Invoke-TestDocker -ArgumentList 'version' -DockerHost "tcp://127.0.0.1:$port" -CertPath $noCert -TimeoutSec 30
+                $refused.ExitCode | Should -Not -Be 0
+            } finally {
+                if ($daemon) { Stop-TestDockerd $daemon } else { & rm -rf --one-file-system $root 2>$null }
+            }
+        }
+    }
+
     Context 'server files that cannot serve' {
         It 'refuses a missing folder with ServerCertificateNotFound' {
             $folder = Join-Path $TestDrive 'missing-files'

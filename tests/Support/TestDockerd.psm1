@@ -154,7 +154,10 @@ function Start-TestDockerd {
     )
     $ConfigFile = (Resolve-Path -LiteralPath $ConfigFile).ProviderPath
     $config = Get-Content -Raw -LiteralPath $ConfigFile | ConvertFrom-Json -AsHashtable
-    $hosts = @($config['hosts'])
+    # The hosts of daemon.json, then those of -H/--host in ArgumentList (a daemon.json without hosts takes them there).
+    $hosts = @($config['hosts']) + @(for ($i = 0; $i -lt $ArgumentList.Count - 1; $i++) {
+            if ($ArgumentList[$i] -in '-H', '--host') { $ArgumentList[$i + 1] }
+        })
     $unix = $hosts | Where-Object { $_ -like 'unix://*' } | Select-Object -First 1
     $tcp = $hosts | Where-Object { $_ -like 'tcp://*' } | Select-Object -First 1
     if (-not $unix) { throw "$ConfigFile has no unix:// host: the harness needs one to know when the daemon is up." }

@@ -136,8 +136,8 @@ public sealed class DaemonConfigFile
 
     /// <summary>
     /// A copy of the configuration with <c>tlsverify: true</c>, <c>tlscacert</c>, <c>tlscert</c>, <c>tlskey</c> and
-    /// <c>hosts</c> set. Existing keys keep their place; new ones are appended in that order. A <c>tls</c> key, if
-    /// present, becomes true. Every other key is untouched.
+    /// <c>hosts</c> set (or <c>hosts</c> removed when the settings have none). Existing keys keep their place; new ones
+    /// are appended in that order. A <c>tls</c> key, if present, becomes true. Every other key is untouched.
     /// </summary>
     public JsonObject Merge(DaemonTlsSettings settings)
     {
@@ -151,7 +151,15 @@ public sealed class DaemonConfigFile
         result["tlscacert"] = new JsonString(settings.CACertPath);
         result["tlscert"] = new JsonString(settings.CertPath);
         result["tlskey"] = new JsonString(settings.KeyPath);
-        result["hosts"] = new JsonArray(settings.Hosts.Select(h => (JsonNode?)new JsonString(h)));
+        if (settings.Hosts is null)
+        {
+            result.Remove("hosts");
+        }
+        else
+        {
+            result["hosts"] = new JsonArray(settings.Hosts.Select(h => (JsonNode?)new JsonString(h)));
+        }
+
         return result;
     }
 

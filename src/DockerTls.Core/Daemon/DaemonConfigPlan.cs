@@ -55,7 +55,7 @@ public sealed class DaemonConfigPlan
 
     /// <summary>Works out and checks the change; throws the first problem that would break the daemon.</summary>
     /// <exception cref="DockerTlsException">
-    /// <c>DaemonConfigInvalidJson</c>, <c>InsecureHost</c>, <c>DaemonHostsConflict</c>, <c>InvalidDockerHost</c>,
+    /// <c>DaemonConfigInvalidJson</c>, <c>InsecureHost</c>, <c>DaemonHostsConflict</c>, <c>NoHostsConflict</c>, <c>InvalidDockerHost</c>,
     /// <c>ServerCertificateNotFound</c>, <c>ServerCertificateInvalid</c>, <c>ServerKeyInvalid</c>,
     /// <c>DaemonTlsFilesIncomplete</c>, <c>DockerDesktopDetected</c>.
     /// </exception>
@@ -134,8 +134,15 @@ public sealed class DaemonConfigPlan
         }
 
         // hosts, and what would make them unsafe or make dockerd refuse to start.
-        var hosts = DaemonTlsSettings.BuildHosts(request.DockerHost, !request.NoLocalSocket, request.Platform);
-        var plain = DaemonTlsSettings.FindPlainTcpHosts(hosts, TlsMode.TlsVerify);
+        if (request.NoHosts && (request.DockerHost.Count > 0 || request.NoLocalSocket || request.ConfigureSystemd))
+        {
+            var other = request.DockerHost.Count > 0 ? "-DockerHost" : request.NoLocalSocket ? "-NoLocalSocket" : "-ConfigureSystemd";
+            throw new DockerTlsException(DaemonErrorIds.NoHostsConflict, ErrorKind.InvalidArgument,
+                $"-NoHosts leaves \"hosts\" out of daemon.json, so that dockerd takes its hosts from its command line; {other} only applies to \"hosts\" in daemon.json. Use one or the other. Nothing was written.");
+        }
+
+        var hosts = request.NoHosts ? null : DaemonTlsSettings.BuildHosts(request.DockerHost, !request.NoLocalSocket, request.Platform);
+        var plain = DaemonTlsSettings.FindPlainTcpHosts(hosts ?? Array.Empty<string>(), TlsMode.TlsVerify);
         if (plain.Count > 0)
         {
             if (!request.AllowInsecure)
@@ -150,20 +157,27 @@ public sealed class DaemonConfigPlan
 
         if (certificate is not null)
         {
-            var missing = ServerCertificateCheck.MissingNames(certificate, LocalIdentity.NamesFor(hosts));
+            var missing = ServerCertificateCheck.MissingNames(certificate, LocalIdentity.NamesFor(hosts ?? Array.Empty<string>()));
             if (missing.Count > 0)
             {
                 warnings.Add($"The server certificate does not list {string.Join(", ", missing)} (it lists {string.Join(", ", certificate.DnsNames.Concat(certificate.IPAddresses))}); clients connecting by those names get 'x509: certificate is valid for ..., not ...'. Issue one that lists them with New-DockerServerCert -DnsName ... -IPAddress ....");
             }
         }
 
-        if (units is not null && units.HostFlags.Count > 0)
+        if (request.NoHosts)
+        {
+            if (units is not null && units.HasDockerService && units.HostFlags.Count == 0)
+            {
+                warnings.Add("dockerd's command line (its systemd unit and /etc/default/docker) has no -H, so with no \"hosts\" in daemon.json it listens on its local socket only and no client reaches it over TCP. Give it -H fd:// with the socket unit of New-DockerSystemdUnit -Kind Socket, or run Set-DockerDaemonConfig without -NoHosts.");
+            }
+        }
+        else if (units is not null && units.HostFlags.Count > 0)
         {
             if (!request.ConfigureSystemd)
             {
                 var flag = units.HostFlags[0];
                 throw new DockerTlsException(DaemonErrorIds.DaemonHostsConflict, ErrorKind.InvalidOperation,
-                    $"{flag}, so with \"hosts\" in daemon.json dockerd would refuse to start ('the following directives are specified both as a flag and in the configuration file: hosts'). Add -ConfigureSystemd to write the drop-in '{SystemdUnits.FullPath(request.SystemdRoot!, SystemdUnits.DropInRelativePath)}' that resets ExecStart= without -H and keeps every other flag, or remove the flag yourself. Nothing was written.",
+                    $"{flag}, so with \"hosts\" in daemon.json dockerd would refuse to start ('the following directives are specified both as a flag and in the configuration file: hosts'). Add -ConfigureSystemd to write the drop-in '{SystemdUnits.FullPath(request.SystemdRoot!, SystemdUnits.DropInRelativePath)}' that resets ExecStart= without -H and keeps every other flag, or add -NoHosts to keep the flag and leave \"hosts\" out of daemon.json. Nothing was written.",
                     flag.File);
             }
 
@@ -193,6 +207,11 @@ public sealed class DaemonConfigPlan
             {
                 changes.Add($"set \"{member.Key}\": {now}");
             }
+        }
+
+        foreach (var member in plan.Current.Root.Members.Where(m => !plan.NewConfig.ContainsKey(m.Key)))
+        {
+            changes.Add($"remove \"{member.Key}\": {JsonText.Write(member.Value, indented: false)}");
         }
 
         if (!plan.ConfigUnchanged)

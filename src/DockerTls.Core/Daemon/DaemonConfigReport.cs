@@ -141,7 +141,7 @@ public sealed class DaemonConfigReport
         if (units is not null && report.Hosts.Length > 0 && units.HostFlags.Count > 0)
         {
             problems.Add(new DaemonConfigProblem(DaemonErrorIds.DaemonHostsConflict,
-                $"daemon.json sets \"hosts\" and {units.HostFlags[0]}; dockerd refuses to start ('directives are specified both as a flag and in the configuration file: hosts'). Run Set-DockerDaemonConfig -ConfigureSystemd (or New-DockerSystemdUnit -Kind DropIn) to reset ExecStart= without -H."));
+                $"daemon.json sets \"hosts\" and {units.HostFlags[0]}; dockerd refuses to start ('directives are specified both as a flag and in the configuration file: hosts'). Run Set-DockerDaemonConfig -ConfigureSystemd (or New-DockerSystemdUnit -Kind DropIn) to reset ExecStart= without -H, or Set-DockerDaemonConfig -NoHosts to keep the -H and take \"hosts\" out of daemon.json."));
         }
     }
 

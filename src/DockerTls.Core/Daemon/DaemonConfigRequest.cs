@@ -33,6 +33,12 @@ public sealed class DaemonConfigRequest
     /// <summary>Leave the local socket out of <c>hosts</c>.</summary>
     public bool NoLocalSocket { get; set; }
 
+    /// <summary>
+    /// Write no <c>hosts</c> (and remove one that is there): dockerd takes its hosts from its command line, such as
+    /// the <c>-H fd://</c> that systemd socket activation (New-DockerSystemdUnit -Kind Socket) relies on.
+    /// </summary>
+    public bool NoHosts { get; set; }
+
     /// <summary>Accept a plain TCP host (port 2375).</summary>
     public bool AllowInsecure { get; set; }
 

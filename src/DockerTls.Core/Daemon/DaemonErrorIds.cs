@@ -30,6 +30,9 @@ public static class DaemonErrorIds
     /// <summary>A systemd unit file to be written exists already and -Force was not given.</summary>
     public const string SystemdUnitExists = "SystemdUnitExists";
 
+    /// <summary>-NoHosts together with a parameter that shapes or needs <c>hosts</c> (-DockerHost, -NoLocalSocket, -ConfigureSystemd).</summary>
+    public const string NoHostsConflict = "NoHostsConflict";
+
     /// <summary>The TLS parameters are incomplete or contradictory.</summary>
     public const string DaemonTlsFilesIncomplete = "DaemonTlsFilesIncomplete";
 }

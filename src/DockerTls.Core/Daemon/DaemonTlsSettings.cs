@@ -7,13 +7,16 @@ namespace DockerTls.Core.Daemon;
 /// <summary>What Set-DockerDaemonConfig writes into daemon.json: the three TLS files and the hosts to listen on.</summary>
 public sealed class DaemonTlsSettings
 {
-    /// <summary>Creates the settings; <paramref name="hosts"/> is the complete new <c>hosts</c> list.</summary>
-    public DaemonTlsSettings(string caCertPath, string certPath, string keyPath, IEnumerable<string> hosts)
+    /// <summary>
+    /// Creates the settings; <paramref name="hosts"/> is the complete new <c>hosts</c> list, or null for none
+    /// (dockerd then takes its hosts from its command line).
+    /// </summary>
+    public DaemonTlsSettings(string caCertPath, string certPath, string keyPath, IEnumerable<string>? hosts)
     {
         CACertPath = caCertPath ?? throw new ArgumentNullException(nameof(caCertPath));
         CertPath = certPath ?? throw new ArgumentNullException(nameof(certPath));
         KeyPath = keyPath ?? throw new ArgumentNullException(nameof(keyPath));
-        Hosts = hosts.ToArray();
+        Hosts = hosts?.ToArray();
     }
 
     /// <summary>The CA certificate clients must chain to (<c>tlscacert</c>).</summary>
@@ -25,8 +28,8 @@ public sealed class DaemonTlsSettings
     /// <summary>The server key (<c>tlskey</c>).</summary>
     public string KeyPath { get; }
 
-    /// <summary>The new <c>hosts</c> list.</summary>
-    public IReadOnlyList<string> Hosts { get; }
+    /// <summary>The new <c>hosts</c> list, or null when daemon.json is to have none.</summary>
+    public IReadOnlyList<string>? Hosts { get; }
 
     /// <summary>
     /// The <c>hosts</c> list: the local socket first (unless <paramref name="localSocket"/> is false), then each given

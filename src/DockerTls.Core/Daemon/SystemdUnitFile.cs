@@ -49,7 +49,7 @@ public sealed class SystemdUnitFile
             var socketPath = SystemdUnits.FullPath(systemdRoot, SystemdUnits.SocketRelativePath);
             var warnings = new List<string>
             {
-                "With the socket unit, daemon.json must have no \"hosts\" (dockerd gets -H fd:// instead), but still the TLS keys: run Set-DockerDaemonConfig, then remove \"hosts\" from daemon.json.",
+                "With the socket unit, daemon.json must have no \"hosts\" (dockerd gets -H fd:// instead), but still the TLS keys: run Set-DockerDaemonConfig -NoHosts.",
             };
             var service = SystemdUnits.Load(systemdRoot);
             if (!service.HostFlags.Any(f => f.Flag.IndexOf("fd://", StringComparison.Ordinal) >= 0))

@@ -45,6 +45,9 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
     public SwitchParameter NoLocalSocket { get; set; }
 
     [Parameter]
+    public SwitchParameter NoHosts { get; set; }
+
+    [Parameter]
     public SwitchParameter AllowInsecure { get; set; }
 
     [Parameter]
@@ -75,6 +78,7 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
             TlsKey = TlsKey is null ? null : ResolvePath(TlsKey),
             DockerHost = DockerHost ?? Array.Empty<string>(),
             NoLocalSocket = NoLocalSocket,
+            NoHosts = NoHosts,
             AllowInsecure = AllowInsecure,
             SystemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : platform == DaemonPlatform.Linux ? "/" : null,
             ConfigureSystemd = ConfigureSystemd,

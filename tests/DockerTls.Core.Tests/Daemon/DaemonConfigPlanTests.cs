@@ -166,6 +166,62 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
     }
 
     [Fact]
+    public void NoHostsRemovesHostsAndAcceptsTheSocketUnitsDashH()
+    {
+        using var temp = new TempFolder();
+        temp.Write("root/lib/systemd/system/docker.service", SystemdUnitsTests.DebianUnit);
+        var request = Request(temp);
+        temp.Write("etc/docker/daemon.json", "{\n  \"hosts\": [\"unix:///var/run/docker.sock\", \"tcp://0.0.0.0:2376\"],\n  \"live-restore\": true\n}\n");
+        request.NoHosts = true;
+
+        var plan = DaemonConfigPlan.Create(request);
+        plan.Apply();
+
+        Assert.Contains("remove \"hosts\": [\"unix:///var/run/docker.sock\",\"tcp://0.0.0.0:2376\"]", plan.Changes);
+        Assert.Null(plan.DropInPath);
+        Assert.DoesNotContain(plan.Warnings, w => w.Contains("has no -H"));
+        var written = DaemonConfigFile.Load(request.Path);
+        Assert.False(written.Root.ContainsKey("hosts"));
+        Assert.Equal(TlsMode.TlsVerify, written.TlsMode);
+        Assert.Equal(temp.Combine("etc/docker/server-key.pem"), written.TlsKey);
+        Assert.True(written.LiveRestore);
+        Assert.False(Directory.Exists(temp.Combine("root/etc/systemd")));
+    }
+
+    [Fact]
+    public void NoHostsWarnsWhenDockerdsCommandLineHasNoDashH()
+    {
+        using var temp = new TempFolder();
+        temp.Write("root/lib/systemd/system/docker.service", SystemdUnitsTests.DebianUnit.Replace("-H fd:// ", ""));
+        var request = Request(temp);
+        request.NoHosts = true;
+
+        var plan = DaemonConfigPlan.Create(request);
+
+        Assert.Contains(plan.Warnings, w => w.Contains("has no -H") && w.Contains("New-DockerSystemdUnit -Kind Socket"));
+    }
+
+    [Theory]
+    [InlineData("-DockerHost")]
+    [InlineData("-NoLocalSocket")]
+    [InlineData("-ConfigureSystemd")]
+    public void NoHostsWithAParameterForHostsIsRefused(string other)
+    {
+        using var temp = new TempFolder();
+        var request = Request(temp);
+        request.NoHosts = true;
+        if (other == "-DockerHost") request.DockerHost = new[] { "tcp://0.0.0.0:2376" };
+        if (other == "-NoLocalSocket") request.NoLocalSocket = true;
+        if (other == "-ConfigureSystemd") request.ConfigureSystemd = true;
+
+        var ex = Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(request));
+
+        Assert.Equal("NoHostsConflict", ex.ErrorId);
+        Assert.Contains(other, ex.Message);
+        Assert.False(Directory.Exists(temp.Combine("etc")));
+    }
+
+    [Fact]
     public void TlsFilesMustBeGivenAllThree()
     {
         using var temp = new TempFolder();
