@@ -59,12 +59,12 @@ public class KeyPairTests
     [InlineData(KeyAlgorithm.ECDSA, 1)]
     public void ARaceGivesAsManyDifferentKeysAsAsked(KeyAlgorithm algorithm, int count)
     {
-        var next = KeyGenerator.Race(new KeySpec(algorithm, 2048), count);
-        var keys = Enumerable.Range(0, count).Select(_ => next()).ToList();
+        using var race = KeyGenerator.Race(new KeySpec(algorithm, 2048), count);
+        var keys = Enumerable.Range(0, count).Select(_ => race.Next()).ToList();
 
         Assert.Equal(count, keys.Select(k => Convert.ToBase64String(k.PublicKey.GetEncoded())).Distinct().Count());
         Assert.All(keys, k => Assert.Equal(algorithm == KeyAlgorithm.RSA, k.IsRsa));
-        Assert.Throws<InvalidOperationException>(() => next());
+        Assert.Throws<InvalidOperationException>(() => race.Next());
     }
 
     [Fact]
@@ -73,16 +73,16 @@ public class KeyPairTests
         using var release = new ManualResetEventSlim(false);
         var made = 0;
         // The first key is quick; every later one waits until the test lets it go.
-        var next = KeyGenerator.Race(() =>
+        using var race = new KeyRace<int>(() =>
         {
             var n = Interlocked.Increment(ref made);
             if (n > 1) release.Wait(TimeSpan.FromSeconds(60));
             return n;
-        }, 3);
+        }, 3, 2);
 
         try
         {
-            var first = Task.Run(() => next());
+            var first = Task.Run(() => race.Next());
             Assert.True(first.Wait(TimeSpan.FromSeconds(10)), "the first key waited for the others");
             Assert.Equal(1, first.Result);
         }
@@ -90,7 +90,7 @@ public class KeyPairTests
         {
             release.Set();
         }
-        var rest = new[] { next(), next() };
+        var rest = new[] { race.Next(), race.Next() };
         Assert.Equal(2, rest.Distinct().Count());
         Assert.DoesNotContain(1, rest);
     }
@@ -99,18 +99,39 @@ public class KeyPairTests
     public void AFailingWorkerFailsTheNextTakeInsteadOfHangingIt()
     {
         var calls = 0;
-        var next = KeyGenerator.Race<int>(() =>
+        using var race = new KeyRace<int>(() =>
         {
             if (Interlocked.Increment(ref calls) == 1) return 1;
             throw new CryptographicException("no entropy");
-        }, 3);
+        }, 3, 2);
 
         var taken = new List<int>();
-        var error = Record.Exception(() => { for (var i = 0; i < 3; i++) taken.Add(next()); });
+        var error = Record.Exception(() => { for (var i = 0; i < 3; i++) taken.Add(race.Next()); });
 
         Assert.IsType<CryptographicException>(error);
         Assert.Equal("no entropy", error!.Message);
         Assert.True(taken.Count < 3);
+    }
+
+    [Fact]
+    public void AnEndedRaceStopsItsWorkersAfterTheKeyInTheMaking()
+    {
+        var calls = 0;
+        var race = new KeyRace<int>(() =>
+        {
+            Thread.Sleep(20);
+            return Interlocked.Increment(ref calls);
+        }, 1000, 2);
+        race.Next();
+
+        race.Dispose();
+        Thread.Sleep(200);
+        var afterStop = Volatile.Read(ref calls);
+        Thread.Sleep(300);
+
+        Assert.Equal(afterStop, Volatile.Read(ref calls));
+        Assert.True(afterStop < 20, $"{afterStop} keys were made");
+        Assert.Throws<InvalidOperationException>(() => race.Next());
     }
 
     [Fact]

@@ -144,7 +144,7 @@ public sealed class CertificateAuthority : IDisposable
         return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.PrivateKey), pair, warning);
     }
 
-    private static void CheckValidity(int validityDays)
+    internal static void CheckValidity(int validityDays)
     {
         if (validityDays <= 0 || validityDays > 36500)
             throw new DockerTlsException("InvalidValidity", ErrorKind.InvalidArgument,

@@ -1,8 +1,5 @@
 using System;
-using System.Collections.Generic;
-using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
-using System.Threading;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
@@ -25,65 +22,10 @@ public static class KeyGenerator
 
     /// <summary>
     /// <paramref name="count"/> keys made side by side, one worker per core up to <paramref name="count"/>, handed out
-    /// as they are finished: each call of the returned function gives the next finished key, waiting for it if need
-    /// be, so the caller can sign with the first key while the others are still being made. The time an RSA key
-    /// takes is random (its primes are found by trial), so the workers race: each makes keys until
-    /// <paramref name="count"/> are done, and a key still in the making then is dropped when its worker finishes it.
-    /// On 2 cores three keys would otherwise end with one core idle while the slowest key finishes.
-    /// A worker's failure is thrown by the next call; a call after the <paramref name="count"/>th is an error.
+    /// as they are finished (<see cref="KeyRace{T}"/>).
     /// </summary>
-    internal static Func<KeyPair> Race(KeySpec spec, int count) => Race(() => Generate(spec), count);
-
-    /// <summary><see cref="Race(KeySpec, int)"/> with the key maker given.</summary>
-    internal static Func<T> Race<T>(Func<T> make, int count)
-    {
-        var gate = new object();
-        var finished = new Queue<T>(count);
-        var done = 0;
-        var taken = 0;
-        ExceptionDispatchInfo? failure = null;
-        var workers = Math.Max(1, Math.Min(count, Environment.ProcessorCount));
-        for (var i = 0; i < workers; i++)
-        {
-            new Thread(() =>
-            {
-                try
-                {
-                    while (true)
-                    {
-                        lock (gate) { if (done >= count || failure != null) return; }
-                        var key = make();
-                        lock (gate)
-                        {
-                            if (done >= count) return;
-                            done++;
-                            finished.Enqueue(key);
-                            Monitor.PulseAll(gate);
-                        }
-                    }
-                }
-                catch (Exception e)
-                {
-                    lock (gate)
-                    {
-                        failure ??= ExceptionDispatchInfo.Capture(e);
-                        Monitor.PulseAll(gate);
-                    }
-                }
-            }) { IsBackground = true, Name = "DockerTls key" }.Start();
-        }
-        return () =>
-        {
-            lock (gate)
-            {
-                if (taken >= count) throw new InvalidOperationException($"All {count} keys of this race were taken.");
-                while (finished.Count == 0 && failure == null) Monitor.Wait(gate);
-                failure?.Throw();
-                taken++;
-                return finished.Dequeue();
-            }
-        };
-    }
+    internal static KeyRace<KeyPair> Race(KeySpec spec, int count) =>
+        new(() => Generate(spec), count, Math.Min(count, Environment.ProcessorCount));
 
     private static KeyPair GenerateRsa(int bits)
     {

@@ -104,17 +104,19 @@ public static class TlsKit
         var probe = new FileTransaction(overwrite);
         Plan(probe, request.OutputPath, null, null, null);
         probe.CheckTargets();
+        CertificateAuthority.CheckValidity(request.CAValidityDays);
+        CertificateAuthority.CheckValidity(request.ValidityDays);
 
         using var encryption = request.Passphrase is { Length: > 0 } passphrase ? Pkcs8Encryption.PassphraseKey.Start(passphrase) : null;
-        var nextKey = KeyGenerator.Race(request.Key, 3);
+        using var keys = KeyGenerator.Race(request.Key, 3);
         string Folder(string name) => Path.Combine(request.OutputPath, name);
 
-        var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, encryption, nextKey);
+        var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, encryption, keys.Next);
         var caSummary = CertificateFiles.Describe(Folder(CAFolder), CertificateKind.CA, caIssued);
         using var ca = CertificateAuthority.FromIssued(caIssued);
-        var server = ca.IssueServer(null, dns, ips, request.ValidityDays, nextKey);
+        var server = ca.IssueServer(null, dns, ips, request.ValidityDays, keys.Next);
         var serverSummary = CertificateFiles.Describe(Folder(ServerFolder), CertificateKind.Server, server);
-        var client = ca.IssueClient(request.ClientCommonName, request.ValidityDays, nextKey);
+        var client = ca.IssueClient(request.ClientCommonName, request.ValidityDays, keys.Next);
 
         var transaction = new FileTransaction(overwrite);
         if (onWritten != null) transaction.FileWritten += onWritten;

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace DockerTls.Core.Pki;
+
+/// <summary>
+/// A number of keys made side by side on worker threads and handed out as they are finished: <see cref="Next"/>
+/// gives the next finished key, waiting for it if need be, so the caller can sign with the first key while the
+/// others are still being made. The time an RSA key takes is random (its primes are found by trial), so the workers
+/// race: each makes keys until enough are done, and a key still in the making then is dropped when its worker
+/// finishes it. On 2 cores three keys would otherwise end with one core idle while the slowest key finishes.
+/// </summary>
+internal sealed class KeyRace<T> : IDisposable
+{
+    private readonly object gate = new();
+    private readonly Queue<T> finished;
+    private readonly int count;
+    private int done;
+    private int taken;
+    private bool stopped;
+    private ExceptionDispatchInfo? failure;
+
+    /// <summary>Starts <paramref name="workers"/> threads (at least one) that call <paramref name="make"/> until <paramref name="count"/> keys are done.</summary>
+    public KeyRace(Func<T> make, int count, int workers)
+    {
+        this.count = count;
+        finished = new Queue<T>(count);
+        for (var i = 0; i < Math.Max(1, workers); i++)
+        {
+            new Thread(() => Work(make)) { IsBackground = true, Name = "DockerTls key" }.Start();
+        }
+    }
+
+    /// <summary>The next finished key. A worker's failure is thrown here; so is a call after the last key or after <see cref="Dispose"/>.</summary>
+    public T Next()
+    {
+        lock (gate)
+        {
+            if (stopped || taken >= count) throw new InvalidOperationException($"The race for {count} keys is over.");
+            while (finished.Count == 0 && failure == null) Monitor.Wait(gate);
+            failure?.Throw();
+            taken++;
+            return finished.Dequeue();
+        }
+    }
+
+    /// <summary>Ends the race: each worker stops after the key it is making, which is dropped, as are keys not taken.</summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            stopped = true;
+            finished.Clear();
+        }
+    }
+
+    private void Work(Func<T> make)
+    {
+        try
+        {
+            while (true)
+            {
+                lock (gate) { if (stopped || done >= count || failure != null) return; }
+                var key = make();
+                lock (gate)
+                {
+                    if (stopped || done >= count) return;
+                    done++;
+                    finished.Enqueue(key);
+                    Monitor.PulseAll(gate);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            lock (gate)
+            {
+                failure ??= ExceptionDispatchInfo.Capture(e);
+                Monitor.PulseAll(gate);
+            }
+        }
+    }
+}
