@@ -395,6 +395,7 @@ Describe 'Set-DockerDaemonConfig' {
             $report = Get-DockerDaemonConfig -Path $path -SystemdRoot $sysroot
             $report.Hosts | Should -BeNullOrEmpty
             $report.Problems.Id | Should -Not -Contain 'DaemonHostsConflict'
+            $report.Problems.Id | Should -Not -Contain 'NoTcpHost'
         }
 
         It 'warns when dockerd''s command line has no -H to take the hosts from' {
@@ -404,6 +405,7 @@ Describe 'Set-DockerDaemonConfig' {
             $other = Join-Path $TestDrive 'nohosts-bare.json'
             Set-DockerDaemonConfig -Path $other -CertPath $serverFiles -CertDestination (Join-Path $TestDrive 'nohosts-bare-certs') -SystemdRoot $bare -NoHosts -WarningVariable warnings -WarningAction SilentlyContinue
             $warnings -join "`n" | Should -Match 'has no -H.*local socket only.*New-DockerSystemdUnit -Kind Socket'
+            (Get-DockerDaemonConfig -Path $other -SystemdRoot $bare).Problems.Id | Should -Contain 'NoTcpHost'
         }
 
         It 'is served by the real dockerd with the hosts on its command line: mutual TLS, a client without a certificate refused' -Skip:(-not $canRunDockerd) {

@@ -138,6 +138,12 @@ public sealed class DaemonConfigReport
                 $"\"hosts\" has no local socket, so the docker CLI on this host cannot reach the daemon without TLS files. Add {DaemonPaths.LocalSocket(platform)} (Set-DockerDaemonConfig does unless -NoLocalSocket)."));
         }
 
+        if (units is not null && units.HasDockerService && report.TlsMode != TlsMode.None && report.Hosts.Length == 0 && units.HostFlags.Count == 0)
+        {
+            problems.Add(new DaemonConfigProblem("NoTcpHost",
+                "Neither daemon.json (\"hosts\") nor dockerd's command line (-H) names a host, so dockerd listens on its local socket only and no client reaches its TLS port. Run Set-DockerDaemonConfig to add hosts, or give dockerd -H fd:// with New-DockerSystemdUnit -Kind Socket."));
+        }
+
         if (units is not null && report.Hosts.Length > 0 && units.HostFlags.Count > 0)
         {
             problems.Add(new DaemonConfigProblem(DaemonErrorIds.DaemonHostsConflict,

@@ -51,6 +51,24 @@ public class DaemonConfigReportTests : IClassFixture<TlsKitFixture>
     }
 
     [Fact]
+    public void TlsWithNoHostAnywhereIsAProblemButTlsWithTheUnitsDashHIsNot()
+    {
+        using var temp = new TempFolder();
+        var s = kits.ServerA;
+        var path = temp.Write("daemon.json", $"{{\"live-restore\": true, \"tlsverify\": true, \"tlscacert\": \"{Json(Path.Combine(s, "ca.pem"))}\", \"tlscert\": \"{Json(Path.Combine(s, "server-cert.pem"))}\", \"tlskey\": \"{Json(Path.Combine(s, "server-key.pem"))}\"}}");
+        var unit = temp.Write("root/lib/systemd/system/docker.service", SystemdUnitsTests.DebianUnit.Replace("-H fd:// ", ""));
+
+        var bare = DaemonConfigReport.Build(path, temp.Combine("root"), DaemonPlatform.Linux, DateTime.UtcNow);
+        File.WriteAllText(unit, SystemdUnitsTests.DebianUnit);
+        var socketStyle = DaemonConfigReport.Build(path, temp.Combine("root"), DaemonPlatform.Linux, DateTime.UtcNow);
+
+        var problem = Assert.Single(bare.Problems);
+        Assert.Equal("NoTcpHost", problem.Id);
+        Assert.Contains("New-DockerSystemdUnit -Kind Socket", problem.Message);
+        Assert.Empty(socketStyle.Problems);
+    }
+
+    [Fact]
     public void BomIsAProblemButTheRestIsStillRead()
     {
         using var temp = new TempFolder();
