@@ -135,6 +135,46 @@ public class KeyPairTests
     }
 
     [Fact]
+    public void AnRsaCryptoServiceProviderIsGivenTheSizeByItsConstructor()
+    {
+        // .NET Framework's RSA.Create() is an RSACryptoServiceProvider, whose KeySize setter is ignored there.
+        var pair = KeyGenerator.GenerateRsa(() => new RSACryptoServiceProvider(), 3072);
+
+        using var check = RSA.Create();
+        check.ImportSubjectPublicKeyInfo(pair.PublicKey.GetEncoded(), out _);
+        Assert.Equal(3072, check.KeySize);
+    }
+
+    [Fact]
+    public void AnRsaThatIgnoresTheSizeAskedIsRefused()
+    {
+        var error = Assert.Throws<DockerTlsException>(() => KeyGenerator.GenerateRsa(() => new FixedSizeRsa(2048), 4096));
+
+        Assert.Equal("KeyGenerationFailed", error.ErrorId);
+        Assert.Contains("made a 2048-bit key where 4096 bits were asked", error.Message);
+    }
+
+    /// <summary>An RSA whose KeySize setter does nothing, as RSACryptoServiceProvider's on .NET Framework.</summary>
+    private sealed class FixedSizeRsa : RSA
+    {
+        private readonly RSA inner;
+
+        public FixedSizeRsa(int bits) => inner = RSA.Create(bits);
+
+        public override int KeySize { get => inner.KeySize; set { } }
+
+        public override RSAParameters ExportParameters(bool includePrivateParameters) => inner.ExportParameters(includePrivateParameters);
+
+        public override void ImportParameters(RSAParameters parameters) => inner.ImportParameters(parameters);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    [Fact]
     public void AnEcKeyWithoutItsPublicPointGetsItWorkedOut()
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);

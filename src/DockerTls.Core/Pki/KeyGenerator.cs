@@ -27,15 +27,46 @@ public static class KeyGenerator
     internal static KeyRace<KeyPair> Race(KeySpec spec, int count) =>
         new(() => Generate(spec), count, Math.Min(count, Environment.ProcessorCount));
 
-    private static KeyPair GenerateRsa(int bits)
+    private static KeyPair GenerateRsa(int bits) => GenerateRsa(RSA.Create, bits);
+
+    /// <summary>
+    /// An RSA key of <paramref name="bits"/> from the platform's RSA that <paramref name="create"/> gives. On .NET
+    /// Framework (Windows PowerShell 5.1) that is an <see cref="RSACryptoServiceProvider"/>, which ignores the KeySize
+    /// setter and would make a 1024-bit key: it is replaced by one made with the size. A key of any other size than
+    /// asked is refused (<c>KeyGenerationFailed</c>), never written.
+    /// </summary>
+    internal static KeyPair GenerateRsa(Func<RSA> create, int bits)
     {
-        using var rsa = RSA.Create();
-        rsa.KeySize = bits;
-        var p = rsa.ExportParameters(includePrivateParameters: true);
-        try { return KeyPair.FromRsa(p); }
+        var rsa = create();
+        try
+        {
+            if (rsa is RSACryptoServiceProvider)
+            {
+                rsa.Dispose();
+                rsa = new RSACryptoServiceProvider(bits);
+            }
+            else
+            {
+                rsa.KeySize = bits;
+            }
+
+            var p = rsa.ExportParameters(includePrivateParameters: true);
+            try
+            {
+                var made = p.Modulus!.Length * 8;
+                if (made != bits)
+                    throw new DockerTlsException("KeyGenerationFailed", ErrorKind.InvalidOperation,
+                        $"The platform's RSA ({rsa.GetType().FullName}) made a {made}-bit key where {bits} bits were asked. Nothing was written.", bits);
+                return KeyPair.FromRsa(p);
+            }
+            finally
+            {
+                Clear(p.D); Clear(p.P); Clear(p.Q); Clear(p.DP); Clear(p.DQ); Clear(p.InverseQ);
+            }
+        }
         finally
         {
-            Clear(p.D); Clear(p.P); Clear(p.Q); Clear(p.DP); Clear(p.DQ); Clear(p.InverseQ);
+            rsa.Dispose();
         }
     }
 
