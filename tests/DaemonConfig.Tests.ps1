@@ -185,7 +185,8 @@ Describe 'Set-DockerDaemonConfig' {
             Copy-Item (Join-Path $clientFiles 'ca.pem') $noCert
             $run = Invoke-TestDocker -ArgumentList 'version' -DockerHost "tcp://127.0.0.1:$port" -CertPath $noCert -TimeoutSec 30
             $run.ExitCode | Should -Not -Be 0
-            $run.StdErr | Should -Match 'bad certificate|certificate required|tls'
+            # Under TLS 1.3 the CLI sees the daemon's alert, or the reset when it writes after the daemon closed.
+            $run.StdErr | Should -Match 'bad certificate|certificate required|connection reset by peer'
         }
 
         It 'is seen by Get-DockerDaemonConfig as mutual TLS with no problems' {

@@ -73,7 +73,8 @@ Describe 'TestDockerd harness' -Skip:(-not $canRunDockerd) {
         It 'rejects a client certificate from another CA' {
             $result = Invoke-TestDocker -ArgumentList 'version', '--format', '{{.Server.Version}}' -DockerHost $daemon.DockerHost -CertPath $foreignClient
             $result.ExitCode | Should -Not -Be 0
-            $result.StdErr | Should -Match 'bad certificate|certificate required|unknown certificate authority'
+            # Under TLS 1.3 the CLI sees the daemon's alert, or the reset when it writes after the daemon closed.
+            $result.StdErr | Should -Match 'bad certificate|certificate required|unknown certificate authority|connection reset by peer'
         }
     }
 
