@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using DockerTls.Core.IO;
 
 namespace DockerTls.Core.Client;
 
@@ -14,7 +15,7 @@ public static class DockerConfigFolder
 
     /// <summary>The folder for the given value of <c>DOCKER_CONFIG</c> and home folder.</summary>
     public static string Resolve(string? dockerConfig, string userHome) =>
-        string.IsNullOrEmpty(dockerConfig) ? Path.Combine(userHome, ".docker") : Path.GetFullPath(dockerConfig);
+        string.IsNullOrEmpty(dockerConfig) ? Path.Combine(userHome, ".docker") : UserPath.Full(dockerConfig!, Variable);
 
     /// <summary>The folder for this process's environment (<c>HOME</c> on Unix, <c>USERPROFILE</c> on Windows, as the CLI reads them).</summary>
     public static string Current() =>

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Text;
 using DockerTls.Core.Client;
+using DockerTls.Core.IO;
 using DockerTls.Core.Json;
 
 namespace DockerTls.Core.Diagnostics;
@@ -46,7 +47,7 @@ public sealed class ConnectionSettings
 
     /// <summary>Settings given outright.</summary>
     public static ConnectionSettings ForHost(string dockerHost, string certPath) =>
-        new(ClientHostAddress.Parse(dockerHost), Path.GetFullPath(certPath), "-DockerHost");
+        new(ClientHostAddress.Parse(dockerHost), UserPath.Full(certPath, "-CertPath"), "-DockerHost");
 
     /// <summary>
     /// Resolves what was given (each may be null) and the environment (read through <paramref name="getVariable"/>) into
@@ -71,6 +72,7 @@ public sealed class ConnectionSettings
         var configFolder = DockerConfigFolder.Resolve(Empty(getVariable(DockerConfigFolder.Variable)), userHome);
         var store = new DockerContextStore(configFolder);
         var defaultCertPath = Empty(getVariable(ClientEnvironment.CertPathVariable)) ?? configFolder;
+        var certSource = certPath is not null ? "-CertPath" : defaultCertPath == configFolder ? DockerConfigFolder.Variable : ClientEnvironment.CertPathVariable;
 
         if (!string.IsNullOrEmpty(context) && context != "default")
         {
@@ -79,7 +81,7 @@ public sealed class ConnectionSettings
 
         if (!string.IsNullOrEmpty(dockerHost))
         {
-            return new ConnectionSettings(ClientHostAddress.Parse(dockerHost), Full(certPath ?? defaultCertPath), "-DockerHost")
+            return new ConnectionSettings(ClientHostAddress.Parse(dockerHost), UserPath.Full(certPath ?? defaultCertPath, certSource), "-DockerHost")
             {
                 IsDefaultCertPath = certPath is null && defaultCertPath == configFolder,
             };
@@ -92,7 +94,7 @@ public sealed class ConnectionSettings
             var overriddenHost = selected != null && store.Exists(selected) ? TryReadEndpoint(store, selected) : null;
             return new ConnectionSettings(
                 ClientHostAddress.Parse(variable),
-                Full(certPath ?? defaultCertPath),
+                UserPath.Full(certPath ?? defaultCertPath, certSource),
                 "DOCKER_HOST",
                 selected != null && store.Exists(selected) ? selected : null,
                 overriddenHost)
@@ -130,7 +132,7 @@ public sealed class ConnectionSettings
             $"The Docker context '{name}' has no docker endpoint host in '{Path.Combine(store.MetadataFolder(name), "meta.json")}'. Recreate it with New-DockerContext -Force.",
             name);
         var tls = certPath ?? Path.Combine(store.TlsFolder(name), "docker");
-        return new ConnectionSettings(ClientHostAddress.Parse(endpoint), Full(tls), source) { ContextName = certPath is null ? name : null };
+        return new ConnectionSettings(ClientHostAddress.Parse(endpoint), UserPath.Full(tls, certPath is null ? $"The TLS folder of {source}" : "-CertPath"), source) { ContextName = certPath is null ? name : null };
     }
 
     private static string? TryReadEndpoint(DockerContextStore store, string name)
@@ -152,6 +154,4 @@ public sealed class ConnectionSettings
     }
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private static string Full(string path) => Path.GetFullPath(path);
 }

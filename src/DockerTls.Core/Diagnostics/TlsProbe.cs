@@ -9,6 +9,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using DockerTls.Core.IO;
 using DockerTls.Core.Json;
 using DockerTls.Core.Pki;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
@@ -155,7 +156,7 @@ public sealed class TlsProbe
         try
         {
             SetTimeouts(socket);
-            tls.AuthenticateAsClient(settings.Host.Host, new X509CertificateCollection { clientCertificate }, SslProtocols.None, checkCertificateRevocation: false);
+            tls.AuthenticateAsClient(settings.Host.Host, new X509CertificateCollection { clientCertificate }, Protocols, checkCertificateRevocation: false);
         }
         catch (Exception e) when (e is AuthenticationException || e is IOException || e is SocketException || e is ObjectDisposedException)
         {
@@ -391,6 +392,13 @@ public sealed class TlsProbe
 
         return messages.Count == 0 ? "" : messages[messages.Count - 1];
     }
+
+    /// <summary>
+    /// The TLS versions to offer: the system's choice (None), as the docker CLI leaves it to Go's defaults. .NET Framework
+    /// refuses None with an ArgumentException when its system-default TLS versions are switched off, as they often are
+    /// for Windows PowerShell, so there it offers TLS 1.2, which every dockerd accepts.
+    /// </summary>
+    private static SslProtocols Protocols => PlatformInfo.IsNetFramework ? SslProtocols.Tls12 : SslProtocols.None;
 
     private static string ProtocolName(SslProtocols protocol) => (int)protocol switch
     {

@@ -10,7 +10,8 @@ namespace DockerTls.Core.IO;
 /// written to a temporary name beside its target and renamed into place, so no file is ever seen
 /// half-written. A key is never readable by others, not even while it is being written: on Unix the
 /// temporary file is created with its final mode in the same system call (O_CREAT|O_EXCL), on Windows
-/// inside a staging folder whose ACL admits the owner, SYSTEM and Administrators only.
+/// inside a staging folder whose ACL admits the owner, SYSTEM and Administrators only, and it keeps that ACL
+/// when it is renamed over an existing file. Other files on Windows get the ACL their folder hands down.
 /// </summary>
 public sealed class FileTransaction
 {
@@ -80,9 +81,17 @@ public sealed class FileTransaction
             foreach (var group in pending.GroupBy(f => Path.GetDirectoryName(f.Path)!))
             {
                 EnsureDirectory(group.Key, FileModes.PublicDirectory, created);
-                var staging = group.Key;
-                if (PlatformInfo.IsWindows) stagingFolders.Add(staging = CreateStagingFolder(group.Key));
-                foreach (var file in group) staged.Add((file, Stage(staging, file)));
+                string? privateStaging = null; // Windows: made for the folder's first key
+                foreach (var file in group)
+                {
+                    var folder = group.Key;
+                    if (PlatformInfo.IsWindows && IsPrivate(file))
+                    {
+                        if (privateStaging == null) stagingFolders.Add(privateStaging = CreateStagingFolder(group.Key));
+                        folder = privateStaging;
+                    }
+                    staged.Add((file, Stage(folder, file)));
+                }
             }
             foreach (var (file, temp) in staged)
             {
@@ -147,11 +156,9 @@ public sealed class FileTransaction
         try { delete(); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private static string Stage(string staging, PlannedFile file)
+    private static string Stage(string folder, PlannedFile file)
     {
-        var temp = PlatformInfo.IsWindows
-            ? Path.Combine(staging, Path.GetFileName(file.Path))
-            : Path.Combine(staging, $".{Path.GetFileName(file.Path)}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(folder, $".{Path.GetFileName(file.Path)}.{Guid.NewGuid():N}.tmp");
         using (var stream = PlatformInfo.IsWindows ? new FileStream(temp, FileMode.CreateNew, FileAccess.Write) : NativeMethods.CreateExclusive(temp, file.Mode))
         {
             stream.Write(file.Content, 0, file.Content.Length);
@@ -175,15 +182,8 @@ public sealed class FileTransaction
             NativeMethods.Rename(temp, target); // atomic, also over an existing file
             return;
         }
-        if (File.Exists(target))
-        {
-            File.SetAttributes(target, FileAttributes.Normal);
-            File.Replace(temp, target, null);
-        }
-        else
-        {
-            File.Move(temp, target);
-        }
+        if (File.Exists(target)) File.SetAttributes(target, FileAttributes.Normal); // a read-only target cannot be replaced
+        NativeMethods.ReplaceWindows(temp, target);
     }
 
     private sealed class PlannedFile

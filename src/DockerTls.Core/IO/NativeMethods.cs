@@ -8,7 +8,8 @@ namespace DockerTls.Core.IO;
 
 /// <summary>
 /// The few system calls netstandard2.0 lacks: creating a folder with its mode in one step, changing a mode,
-/// and an atomic rename over an existing file (Unix); a protected owner-only ACL (Windows).
+/// and an atomic rename over an existing file (Unix); a protected owner-only ACL, and a rename over an existing
+/// file that keeps the renamed file's own ACL (Windows).
 /// </summary>
 internal static class NativeMethods
 {
@@ -85,6 +86,12 @@ internal static class NativeMethods
     [DllImport("kernel32.dll")]
     private static extern IntPtr LocalFree(IntPtr memory);
 
+    [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+    private static extern bool MoveFileExW(string existing, string replacement, uint flags);
+
+    private const uint MoveFileReplaceExisting = 0x1;
+    private const uint MoveFileWriteThrough = 0x8;
+
     private const uint DaclSecurityInformation = 0x4;
     private const uint ProtectedDaclSecurityInformation = 0x80000000;
 
@@ -94,7 +101,7 @@ internal static class NativeMethods
         try
         {
             var attributes = new SecurityAttributes { Length = Marshal.SizeOf<SecurityAttributes>(), SecurityDescriptor = descriptor };
-            if (!CreateDirectoryW(path, ref attributes)) throw new Win32Exception(Marshal.GetLastWin32Error(), $"CreateDirectory failed on '{path}'");
+            if (!CreateDirectoryW(path, ref attributes)) throw WindowsFailure("CreateDirectory", path);
         }
         finally { LocalFree(descriptor); }
     }
@@ -105,15 +112,32 @@ internal static class NativeMethods
         try
         {
             if (!SetFileSecurityW(path, DaclSecurityInformation | ProtectedDaclSecurityInformation, descriptor))
-                throw new Win32Exception(Marshal.GetLastWin32Error(), $"SetFileSecurity failed on '{path}'");
+                throw WindowsFailure("SetFileSecurity", path);
         }
         finally { LocalFree(descriptor); }
+    }
+
+    /// <summary>
+    /// Renames <paramref name="from"/> to <paramref name="to"/>, replacing it if it exists (same folder or volume). The
+    /// file keeps its own ACL, which File.Replace would not do: ReplaceFile gives the new file the replaced one's DACL,
+    /// so a key written over a file that others may read would be readable by them too.
+    /// </summary>
+    public static void ReplaceWindows(string from, string to)
+    {
+        if (!MoveFileExW(from, to, MoveFileReplaceExisting | MoveFileWriteThrough)) throw WindowsFailure("MoveFileEx", to);
     }
 
     private static IntPtr Descriptor(string sddl)
     {
         if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, 1, out var descriptor, IntPtr.Zero))
-            throw new Win32Exception(Marshal.GetLastWin32Error(), "ConvertStringSecurityDescriptorToSecurityDescriptor failed");
+            throw WindowsFailure("ConvertStringSecurityDescriptorToSecurityDescriptor", sddl);
         return descriptor;
+    }
+
+    private static DockerTlsException WindowsFailure(string call, string path)
+    {
+        var error = new Win32Exception(Marshal.GetLastWin32Error());
+        return new DockerTlsException("FileSystemError", ErrorKind.PermissionDenied,
+            $"{call} failed on '{path}' ({error.Message}). Check that you may write there (an Administrator is needed for %ProgramData%\\docker).", path, error);
     }
 }

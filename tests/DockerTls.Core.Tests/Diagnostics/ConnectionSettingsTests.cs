@@ -52,6 +52,25 @@ public sealed class ConnectionSettingsTests : IDisposable
         Assert.Equal(home["given"], Resolve(certPath: home["given"]).CertPath);
     }
 
+    [Theory]
+    [InlineData("DOCKER_CERT_PATH")]
+    [InlineData("DOCKER_CONFIG")]
+    [InlineData("-CertPath")]
+    public void APathThePlatformCannotTakeIsAnErrorNamingWhereItCameFrom(string source)
+    {
+        // A NUL is refused by every runtime; .NET Framework also refuses quotes, | < > and a stray ':'.
+        var bad = home.Path + "/certs\0\"";
+        environment["DOCKER_HOST"] = "tcp://docker1:2376";
+        string? certPath = null;
+        if (source == "-CertPath") certPath = bad;
+        else environment[source] = bad;
+
+        var error = Assert.Throws<DockerTlsException>(() => Resolve(certPath: certPath));
+
+        Assert.Equal("InvalidPath", error.ErrorId);
+        Assert.StartsWith($"{source} is '", error.Message);
+    }
+
     [Fact]
     public void ParametersWinOverTheEnvironment()
     {
