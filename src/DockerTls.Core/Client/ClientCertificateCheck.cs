@@ -47,8 +47,8 @@ public static class ClientCertificateCheck
         if (certificate.NotAfter < now || certificate.NotBefore > now)
         {
             var when = certificate.NotAfter < now
-                ? $"expired on {certificate.NotAfter:yyyy-MM-dd HH:mm} UTC"
-                : $"is not valid before {certificate.NotBefore:yyyy-MM-dd HH:mm} UTC (check this machine's clock)";
+                ? FormattableString.Invariant($"expired on {certificate.NotAfter:yyyy-MM-dd HH:mm} UTC")
+                : FormattableString.Invariant($"is not valid before {certificate.NotBefore:yyyy-MM-dd HH:mm} UTC (check this machine's clock)");
             throw new DockerTlsException(
                 "ClientCertificateExpired",
                 ErrorKind.InvalidData,

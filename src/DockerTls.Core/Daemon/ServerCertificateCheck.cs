@@ -71,17 +71,17 @@ public static class ServerCertificateCheck
         if (certificate.NotAfter < nowUtc)
         {
             problems.Add(new DaemonConfigProblem(DaemonErrorIds.ServerCertificateInvalid,
-                $"The server certificate '{certPath}' expired on {certificate.NotAfter:yyyy-MM-dd}; clients fail with 'certificate has expired or is not yet valid'. Issue a new one with New-DockerServerCert and install it."));
+                FormattableString.Invariant($"The server certificate '{certPath}' expired on {certificate.NotAfter:yyyy-MM-dd}; clients fail with 'certificate has expired or is not yet valid'. Issue a new one with New-DockerServerCert and install it.")));
         }
         else if (certificate.NotBefore > nowUtc)
         {
             problems.Add(new DaemonConfigProblem(DaemonErrorIds.ServerCertificateInvalid,
-                $"The server certificate '{certPath}' is not valid before {certificate.NotBefore:yyyy-MM-dd HH:mm} UTC; check this host's clock."));
+                FormattableString.Invariant($"The server certificate '{certPath}' is not valid before {certificate.NotBefore:yyyy-MM-dd HH:mm} UTC; check this host's clock.")));
         }
         else if (certificate.NotAfter < nowUtc.AddDays(ExpiryWarningDays))
         {
             problems.Add(new DaemonConfigProblem("ServerCertificateExpiring",
-                $"The server certificate '{certPath}' expires in {Math.Max(0, (int)(certificate.NotAfter - nowUtc).TotalDays)} days ({certificate.NotAfter:yyyy-MM-dd}). Issue a new one with New-DockerServerCert before then."));
+                FormattableString.Invariant($"The server certificate '{certPath}' expires in {Math.Max(0, (int)(certificate.NotAfter - nowUtc).TotalDays)} days ({certificate.NotAfter:yyyy-MM-dd}). Issue a new one with New-DockerServerCert before then.")));
         }
 
         if (certificate.KeyEncrypted == true)

@@ -85,7 +85,7 @@ public sealed class CertificateAuthority : IDisposable
                 $"'{keyPath}' is not the private key of the CA in '{certPath}'. Keep each ca.pem with its own ca-key.pem.", keyPath);
         if (!certificate.IsValid(DateTime.UtcNow))
             throw new DockerTlsException("CAExpired", ErrorKind.InvalidData,
-                $"The CA in '{certPath}' is valid only from {certificate.NotBefore:u} to {certificate.NotAfter:u}. Make a new CA with New-DockerCA.", certPath);
+                FormattableString.Invariant($"The CA in '{certPath}' is valid only from {certificate.NotBefore:u} to {certificate.NotAfter:u}. Make a new CA with New-DockerCA."), certPath);
         return new CertificateAuthority(certificate, key, File.ReadAllBytes(certPath), Path.GetFullPath(certPath));
     }
 
@@ -134,7 +134,7 @@ public sealed class CertificateAuthority : IDisposable
         if (notAfter > Certificate.NotAfter)
         {
             notAfter = Certificate.NotAfter;
-            warning = $"The CA expires on {Certificate.NotAfter:yyyy-MM-dd}, so '{commonName}' is valid only until then. Renew the CA before it expires.";
+            warning = FormattableString.Invariant($"The CA expires on {Certificate.NotAfter:yyyy-MM-dd}, so '{commonName}' is valid only until then. Renew the CA before it expires.");
         }
         var pair = newKey();
         var generator = CertificateProfile.NewGenerator(subject, Certificate.SubjectDN, pair.PublicKey, now, notAfter);

@@ -87,6 +87,24 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
     }
 
     [Fact]
+    public void DatesInMessagesAreGregorianWhateverTheCulture()
+    {
+        var (ca, cert, key) = Files(kits.ServerA);
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("th-TH"); // Buddhist calendar: 2026 is 2569
+        try
+        {
+            var expired = ServerCertificateCheck.Assess(ca, cert, key, DateTime.UtcNow.AddDays(400)).Problems;
+            var year = DateTime.UtcNow.AddDays(365).Year;
+            Assert.Contains(expired, p => p.Id == "ServerCertificateInvalid" && p.Message.Contains($"expired on {year}-"));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    [Fact]
     public void GarbageIsUnreadable()
     {
         using var temp = new TempFolder();
