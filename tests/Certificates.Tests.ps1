@@ -391,6 +391,30 @@ Describe 'Initialize-DockerTls' {
             Should -Throw -ErrorId 'CAPassphraseRequired,DockerTls.Commands.NewDockerClientCertCommand'
     }
 
+    It 'stops at once on Ctrl+C while its RSA 4096 keys are being made, and writes nothing' {
+        $root = Join-Path $TestDrive 'stopped'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1')).Invoke()
+            $ps.Commands.Clear()
+            $null = $ps.AddCommand('Initialize-DockerTls').AddParameter('OutputPath', $root).AddParameter('DnsName', 'localhost')
+            $null = $ps.BeginInvoke()
+            # The progress record is written just before the keys are started; three RSA 4096 keys then take seconds.
+            $waited = [Diagnostics.Stopwatch]::StartNew()
+            while ($ps.Streams.Progress.Count -eq 0 -and $waited.Elapsed.TotalSeconds -lt 30) { Start-Sleep -Milliseconds 5 }
+            $ps.Streams.Progress.Count | Should -BeGreaterThan 0
+
+            $stop = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $stop.Elapsed.TotalSeconds | Should -BeLessThan 0.5
+
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            Test-Path $root | Should -BeFalse
+        } finally {
+            $ps.Dispose()
+        }
+    }
+
     It 'takes the names given, and -WhatIf writes nothing' {
         $root = Join-Path $TestDrive 'named'
         Initialize-DockerTls -OutputPath $root -DnsName docker1.example.com -IPAddress 10.0.0.5 -WhatIf | Should -BeNullOrEmpty

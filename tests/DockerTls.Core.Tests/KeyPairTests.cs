@@ -131,7 +131,29 @@ public class KeyPairTests
 
         Assert.Equal(afterStop, Volatile.Read(ref calls));
         Assert.True(afterStop < 20, $"{afterStop} keys were made");
-        Assert.Throws<InvalidOperationException>(() => race.Next());
+        Assert.Throws<OperationCanceledException>(() => race.Next());
+    }
+
+    [Fact]
+    public void EndingTheRaceFromAnotherThreadWakesTheTakeThatWaits()
+    {
+        using var release = new ManualResetEventSlim(false);
+        var race = new KeyRace<int>(() => { release.Wait(TimeSpan.FromSeconds(60)); return 1; }, 3, 2);
+        try
+        {
+            var take = Task.Run(() => race.Next());
+            Thread.Sleep(100);
+            Assert.False(take.IsCompleted);
+
+            race.Dispose();
+
+            var error = Assert.Throws<AggregateException>(() => take.Wait(TimeSpan.FromSeconds(10)));
+            Assert.IsType<OperationCanceledException>(error.InnerException);
+        }
+        finally
+        {
+            release.Set();
+        }
     }
 
     [Fact]

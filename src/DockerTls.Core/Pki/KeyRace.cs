@@ -33,26 +33,34 @@ internal sealed class KeyRace<T> : IDisposable
         }
     }
 
-    /// <summary>The next finished key. A worker's failure is thrown here; so is a call after the last key or after <see cref="Dispose"/>.</summary>
+    /// <summary>
+    /// The next finished key. A worker's failure is thrown here; a call after the last key is an error, and a call
+    /// waiting when the race is ended (<see cref="Dispose"/>, from any thread) throws <see cref="OperationCanceledException"/>.
+    /// </summary>
     public T Next()
     {
         lock (gate)
         {
-            if (stopped || taken >= count) throw new InvalidOperationException($"The race for {count} keys is over.");
-            while (finished.Count == 0 && failure == null) Monitor.Wait(gate);
+            if (taken >= count) throw new InvalidOperationException($"All {count} keys of this race were taken.");
+            while (finished.Count == 0 && failure == null && !stopped) Monitor.Wait(gate);
+            if (stopped) throw new OperationCanceledException("The key race was ended before its keys were made.");
             failure?.Throw();
             taken++;
             return finished.Dequeue();
         }
     }
 
-    /// <summary>Ends the race: each worker stops after the key it is making, which is dropped, as are keys not taken.</summary>
+    /// <summary>
+    /// Ends the race, from any thread: each worker stops after the key it is making, which is dropped, as are keys not
+    /// taken, and a <see cref="Next"/> that waits is woken.
+    /// </summary>
     public void Dispose()
     {
         lock (gate)
         {
             stopped = true;
             finished.Clear();
+            Monitor.PulseAll(gate);
         }
     }
 

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Threading;
 using DockerTls.Core.IO;
 
 namespace DockerTls.Core.Pki;
@@ -96,8 +97,10 @@ public static class TlsKit
     /// <summary>
     /// Makes the three keys side by side (and the CA key's encryption key beside them), each certificate as soon as
     /// a key is ready (the CA's while the other two keys are still being made), then writes all nine files in one go.
+    /// Cancelling <paramref name="cancel"/> (Ctrl+C) while keys are being made throws <see cref="OperationCanceledException"/>
+    /// at once, with nothing written.
     /// </summary>
-    public static TlsKitResult Create(TlsKitRequest request, bool overwrite, Action<string, string>? onWritten = null)
+    public static TlsKitResult Create(TlsKitRequest request, bool overwrite, Action<string, string>? onWritten = null, CancellationToken cancel = default)
     {
         var dns = SubjectAltNames.NormalizeDnsNames(request.DnsNames);
         var ips = SubjectAltNames.NormalizeIPAddresses(request.IPAddresses);
@@ -109,6 +112,7 @@ public static class TlsKit
 
         using var encryption = request.Passphrase is { Length: > 0 } passphrase ? Pkcs8Encryption.PassphraseKey.Start(passphrase) : null;
         using var keys = KeyGenerator.Race(request.Key, 3);
+        using var stop = cancel.Register(keys.Dispose);
         string Folder(string name) => Path.Combine(request.OutputPath, name);
 
         var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, encryption, keys.Next);

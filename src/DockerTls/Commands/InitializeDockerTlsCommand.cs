@@ -1,6 +1,8 @@
+using System;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
+using System.Threading;
 using DockerTls.Core;
 using DockerTls.Core.Pki;
 
@@ -25,6 +27,11 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
     [Parameter]
     public SecureString? Passphrase { get; set; }
 
+    private readonly CancellationTokenSource stopping = new();
+
+    /// <summary>Ctrl+C: ends the key race at once instead of after the keys are made.</summary>
+    protected override void StopProcessing() => stopping.Cancel();
+
     protected override void ProcessRecord()
     {
         var root = OutputFolder;
@@ -45,7 +52,7 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
             var names = string.Join(", ", request.DnsNames.Concat(request.IPAddresses));
             if (!ShouldProcess(root, $"Create a TLS kit (ca/, server/, client/; {request.Key}) for {names}")) return;
             WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", $"Generating three {request.Key} keys"));
-            var kit = TlsKit.Create(request, Force, VerboseFileWritten);
+            var kit = TlsKit.Create(request, Force, VerboseFileWritten, stopping.Token);
             WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", "Done") { RecordType = ProgressRecordType.Completed });
             foreach (var warning in kit.Warnings) WriteWarning(warning);
             WriteObject(kit.CA);
@@ -56,6 +63,10 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
         catch (DockerTlsException e)
         {
             ThrowTerminating(e);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
         }
         finally
         {
