@@ -6,6 +6,7 @@
 BeforeDiscovery {
     $script:canRunDockerd = $IsLinux -and ((& id -u) -eq '0') -and [bool] (Get-Command dockerd -ErrorAction SilentlyContinue)
     $script:hasSystemdAnalyze = [bool] (Get-Command systemd-analyze -ErrorAction SilentlyContinue)
+    $script:canSocketActivate = $canRunDockerd -and [bool] (Get-Command systemd-socket-activate -ErrorAction SilentlyContinue)
 }
 
 BeforeAll {
@@ -409,26 +410,31 @@ Describe 'Set-DockerDaemonConfig' {
             (Get-DockerDaemonConfig -Path $other -SystemdRoot $bare).Problems.Id | Should -Contain 'NoTcpHost'
         }
 
-        It 'is served by the real dockerd with the hosts on its command line: mutual TLS, a client without a certificate refused' -Skip:(-not $canRunDockerd) {
+        It 'is served by the real dockerd taking its sockets from socket activation (-H fd://): mutual TLS on TCP, the local socket plain, a client without a certificate refused' -Skip:(-not $canSocketActivate) {
             $root = New-TestDockerdRoot
             $daemon = $null
             try {
                 $port = Get-FreeTcpPort
+                # A daemon.json that lists hosts, which dockerd refuses beside -H fd://: -NoHosts takes them out.
                 $settings = New-TestDockerdSettings -Root $root -Port $port
-                $settings.Remove('hosts')
                 $config = Write-TestDockerdConfig -Settings $settings -Path (Join-Path $root 'daemon.json')
                 Set-DockerDaemonConfig -Path $config -CertPath $serverFiles -CertDestination (Join-Path $root 'certs') -SystemdRoot $sysroot -NoHosts -WarningAction SilentlyContinue
                 (Get-Content -Raw $config | ConvertFrom-Json -AsHashtable).Keys | Should -Not -Contain 'hosts'
-                # systemd socket activation passes -H fd://; without systemd here, the same -H flags name the sockets.
-                $daemon = Start-TestDockerd -ConfigFile $config -Root $root -ArgumentList '-H', "unix://$root/docker.sock", '-H', "tcp://127.0.0.1:$port"
+                # As docker.socket and docker-tcp.socket would: a unix socket and a TCP port, handed to dockerd -H fd://.
+                $daemon = Start-TestDockerd -ConfigFile $config -Root $root -SocketActivation "$root/docker.sock", "127.0.0.1:$port"
+
                 $run = Invoke-TestDocker -ArgumentList 'version', '--format', '{{.Server.Version}}' -DockerHost "tcp://127.0.0.1:$port" -CertPath $clientFiles
                 $run.StdErr | Should -BeNullOrEmpty
                 $run.ExitCode | Should -Be 0
+                $local = Invoke-TestDocker -ArgumentList 'version', '--format', '{{.Server.Version}}' -DockerHost "unix://$root/docker.sock"
+                $local.ExitCode | Should -Be 0
+                $local.StdOut.Trim() | Should -Be $run.StdOut.Trim()
                 $noCert = Join-Path $TestDrive 'nohosts-ca-only'
                 New-Item -ItemType Directory -Force $noCert | Out-Null
                 Copy-Item (Join-Path $clientFiles 'ca.pem') $noCert
                 $refused = Invoke-TestDocker -ArgumentList 'version' -DockerHost "tcp://127.0.0.1:$port" -CertPath $noCert -TimeoutSec 30
                 $refused.ExitCode | Should -Not -Be 0
+                Get-Content -Raw $daemon.LogPath | Should -Match "API listen on 127\.0\.0\.1:$port"
             } finally {
                 if ($daemon) { Stop-TestDockerd $daemon } else { & rm -rf --one-file-system $root 2>$null }
             }

@@ -144,20 +144,24 @@ function Start-TestDockerd {
     .DESCRIPTION
     Returns an object with Pid, Root, Socket, Port, DockerHost, LogPath, ConfigFile. On failure the daemon is
     stopped and the error holds the tail of its log.
+    -SocketActivation takes addresses (a unix socket's path, 127.0.0.1:port) on which systemd-socket-activate
+    listens; it starts dockerd with -H fd:// at the first connection and hands it those sockets, by the protocol
+    systemd's socket units use (LISTEN_FDS).
     #>
     param(
         [Parameter(Mandatory)] [string] $ConfigFile,
         [Parameter(Mandatory)] [string] $Root,
         [int] $TimeoutSec = 60,
         # More dockerd flags after --config-file (e.g. '-H', 'fd://' to see the hosts conflict).
-        [string[]] $ArgumentList = @()
+        [string[]] $ArgumentList = @(),
+        [string[]] $SocketActivation = @()
     )
     $ConfigFile = (Resolve-Path -LiteralPath $ConfigFile).ProviderPath
     $config = Get-Content -Raw -LiteralPath $ConfigFile | ConvertFrom-Json -AsHashtable
     # The hosts of daemon.json, then those of -H/--host in ArgumentList (a daemon.json without hosts takes them there).
     $hosts = @($config['hosts']) + @(for ($i = 0; $i -lt $ArgumentList.Count - 1; $i++) {
             if ($ArgumentList[$i] -in '-H', '--host') { $ArgumentList[$i + 1] }
-        })
+        }) + @($SocketActivation | ForEach-Object { if ($_.StartsWith('/')) { "unix://$_" } else { "tcp://$_" } })
     $unix = $hosts | Where-Object { $_ -like 'unix://*' } | Select-Object -First 1
     $tcp = $hosts | Where-Object { $_ -like 'tcp://*' } | Select-Object -First 1
     if (-not $unix) { throw "$ConfigFile has no unix:// host: the harness needs one to know when the daemon is up." }
@@ -173,9 +177,19 @@ function Start-TestDockerd {
     $psi = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
     $psi.UseShellExecute = $false
     $psi.ArgumentList.Add('-c')
-    $psi.ArgumentList.Add('dockerd=$1 config=$2 log=$3; shift 3; exec "$dockerd" --config-file "$config" "$@" </dev/null >"$log" 2>&1')
-    $psi.ArgumentList.Add('sh')
-    foreach ($arg in @($dockerd, $ConfigFile, $log) + $ArgumentList) { $psi.ArgumentList.Add($arg) }
+    if ($SocketActivation.Count -gt 0) {
+        # systemd-socket-activate execs dockerd in its own process, so the pid stays the daemon's.
+        if ($ArgumentList.Count -gt 0) { throw '-SocketActivation takes no -ArgumentList.' }
+        $activate = (Get-Command systemd-socket-activate -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+        $psi.ArgumentList.Add('activate=$1 dockerd=$2 config=$3 log=$4; shift 4; exec "$activate" "$@" "$dockerd" --config-file "$config" -H fd:// </dev/null >"$log" 2>&1')
+        $psi.ArgumentList.Add('sh')
+        $listen = @($SocketActivation | ForEach-Object { '-l'; $_ })
+        foreach ($arg in @($activate, $dockerd, $ConfigFile, $log) + $listen) { $psi.ArgumentList.Add($arg) }
+    } else {
+        $psi.ArgumentList.Add('dockerd=$1 config=$2 log=$3; shift 3; exec "$dockerd" --config-file "$config" "$@" </dev/null >"$log" 2>&1')
+        $psi.ArgumentList.Add('sh')
+        foreach ($arg in @($dockerd, $ConfigFile, $log) + $ArgumentList) { $psi.ArgumentList.Add($arg) }
+    }
     foreach ($name in @($psi.Environment.Keys)) {
         if ($name -like 'DOCKER_*') { [void] $psi.Environment.Remove($name) }
     }
