@@ -332,6 +332,21 @@ Describe 'New-DockerClientCert' {
         Test-Path (Join-Path $out 'alice/cert.pem') | Should -BeTrue
         Test-Path (Join-Path $out 'bob/key.pem') | Should -BeTrue
     }
+
+    It 'keeps a name of . or .. from the pipeline inside -OutputPath' {
+        $caFolder = Join-Path $TestDrive 'ca-dots'
+        New-DockerCA -OutputPath $caFolder -KeyAlgorithm ECDSA | Out-Null
+        $parent = Join-Path $TestDrive 'dots'
+        $out = Join-Path $parent 'users'
+        New-Item -ItemType Directory -Force $out | Out-Null
+        $issued = @([pscustomobject] @{ CommonName = '..' }, [pscustomobject] @{ CommonName = '.' }) |
+            New-DockerClientCert -CAPath $caFolder -OutputPath $out -KeyAlgorithm ECDSA
+        $issued.Subject | Should -Be @('CN=..', 'CN=.')
+        (Get-ChildItem -File $parent).Name | Should -BeNullOrEmpty
+        (Get-ChildItem -File $out).Name | Should -BeNullOrEmpty
+        (Get-ChildItem -Directory $out).Name | Sort-Object | Should -Be @('_', '__')
+        Test-Path (Join-Path $out '__/key.pem') | Should -BeTrue
+    }
 }
 
 Describe 'Initialize-DockerTls' {

@@ -427,6 +427,15 @@ Describe 'Get-DockerClientEnv' {
             (Get-DockerClientEnv -Unset -Shell cmd) | Should -Match '(?m)^SET "DOCKER_TLS_VERIFY="$'
         }
 
+        It 'refuses a path with a line break in every shell, which would end the usage comment and run the rest' {
+            $marker = Join-Path $TestDrive 'PWNED'
+            foreach ($shell in 'bash', 'fish', 'pwsh') {
+                { Get-DockerClientEnv -DockerHost $target -CertPath "$TestDrive/certs`ntouch $marker #" -Shell $shell } |
+                    Should -Throw -ErrorId 'ShellValueUnsupported,DockerTls.Commands.GetDockerClientEnvCommand'
+            }
+            Test-Path $marker | Should -BeFalse
+        }
+
         It 'refuses a path cmd cannot hold' {
             { Get-DockerClientEnv -DockerHost $target -CertPath $awkward -Shell cmd } |
                 Should -Throw -ErrorId 'ShellValueUnsupported,DockerTls.Commands.GetDockerClientEnvCommand'

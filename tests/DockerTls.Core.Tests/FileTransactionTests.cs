@@ -148,3 +148,41 @@ public class FileTransactionTests
         Assert.Equal(PlatformInfo.IsWindows ? "a-key.pem owner-only ACL" : "a-key.pem 0400", seen.Single());
     }
 }
+
+/// <summary>The umask is the process's: these tests run alone.</summary>
+[CollectionDefinition(nameof(UmaskCollection), DisableParallelization = true)]
+public class UmaskCollection
+{
+}
+
+[Collection(nameof(UmaskCollection))]
+public class FileTransactionUmaskTests
+{
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "umask")]
+    private static extern uint SetUmask(uint mask);
+
+    [Fact]
+    public void ModesAreExactUnderARestrictiveUmask()
+    {
+        // The mode is set on the open file (fchmod), never by path, where a swapped link could send it elsewhere.
+        if (PlatformInfo.IsWindows) return;
+        using var temp = new TempFolder();
+        var old = SetUmask(0x3F); // 077
+        try
+        {
+            var transaction = new FileTransaction(overwrite: false);
+            transaction.AddCertificate(Path.Combine(temp.Path, "ca.pem"), Encoding.ASCII.GetBytes("cert"));
+            transaction.AddFile(Path.Combine(temp.Path, "daemon.json"), Encoding.ASCII.GetBytes("{}"), 0x1A4); // 0644
+            transaction.AddKey(Path.Combine(temp.Path, "ca-key.pem"), Encoding.ASCII.GetBytes("key"));
+            transaction.Commit();
+        }
+        finally
+        {
+            SetUmask(old);
+        }
+
+        Assert.Equal("0444", FileModes.Format(FileModes.GetUnixMode(Path.Combine(temp.Path, "ca.pem"))!.Value));
+        Assert.Equal("0644", FileModes.Format(FileModes.GetUnixMode(Path.Combine(temp.Path, "daemon.json"))!.Value));
+        Assert.Equal("0400", FileModes.Format(FileModes.GetUnixMode(Path.Combine(temp.Path, "ca-key.pem"))!.Value));
+    }
+}

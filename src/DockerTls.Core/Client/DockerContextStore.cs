@@ -16,7 +16,7 @@ namespace DockerTls.Core.Client;
 /// </summary>
 public sealed class DockerContextStore
 {
-    private static readonly Regex NamePattern = new("^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$", RegexOptions.CultureInvariant);
+    private static readonly Regex NamePattern = new(@"\A[a-zA-Z0-9][a-zA-Z0-9_.+-]+\z", RegexOptions.CultureInvariant); // \z: '$' would let a final line break through
 
     /// <summary>A store in <paramref name="configFolder"/> (<see cref="DockerConfigFolder.Current"/> for the CLI's own).</summary>
     public DockerContextStore(string configFolder)

@@ -114,9 +114,17 @@ public static class ShellScript
         return Finish(shell, lines, powerShellCommand, powerShellExecutable);
     }
 
-    /// <summary>The two comment lines that tell how to apply the output of <paramref name="powerShellCommand"/> in <paramref name="shell"/>.</summary>
+    /// <summary>
+    /// The two comment lines that tell how to apply the output of <paramref name="powerShellCommand"/> in <paramref name="shell"/>.
+    /// A command with a line break is refused (<c>ShellValueUnsupported</c>): it would end the comment.
+    /// </summary>
     public static IReadOnlyList<string> UsageHint(ClientShell shell, string powerShellCommand, string powerShellExecutable = "pwsh")
     {
+        if (HasControlCharacter(powerShellCommand) || HasControlCharacter(powerShellExecutable))
+        {
+            throw Unsupported(shell, powerShellCommand, "a line break or another control character");
+        }
+
         string apply;
         switch (shell)
         {
@@ -141,7 +149,9 @@ public static class ShellScript
 
     /// <summary>
     /// <paramref name="value"/> as a literal in <paramref name="shell"/>: single quotes in bash, zsh, fish and PowerShell
-    /// (each with its own escapes), double quotes in cmd, which cannot hold <c>"</c> or line breaks (<c>ShellValueUnsupported</c>).
+    /// (each with its own escapes), double quotes in cmd, which cannot hold <c>"</c>. A line break or another control
+    /// character is refused in every shell (<c>ShellValueUnsupported</c>): quoted it would be safe, but the usage hint
+    /// and the profile block are line-based, and a line break there would turn the rest of the value into code.
     /// </summary>
     public static string Quote(ClientShell shell, string value)
     {
@@ -150,9 +160,9 @@ public static class ShellScript
             throw new ArgumentNullException(nameof(value));
         }
 
-        if (value.IndexOf('\0') >= 0)
+        if (HasControlCharacter(value))
         {
-            throw Unsupported(shell, value, "a NUL character");
+            throw Unsupported(shell, value, "a line break or another control character");
         }
 
         switch (shell)
@@ -169,11 +179,6 @@ public static class ShellScript
                 if (value.IndexOf('"') >= 0)
                 {
                     throw Unsupported(shell, value, "a double quote");
-                }
-
-                if (value.IndexOf('\r') >= 0 || value.IndexOf('\n') >= 0)
-                {
-                    throw Unsupported(shell, value, "a line break");
                 }
 
                 return "\"" + value + "\"";
@@ -246,6 +251,19 @@ public static class ShellScript
     // Double quotes read better around a command that holds PowerShell's single quotes, and are safe when nothing in it expands.
     private static string QuoteCommand(ClientShell shell, string command) =>
         command.IndexOfAny(new[] { '"', '$', '`', '\\', '!', '\n' }) < 0 ? "\"" + command + "\"" : Quote(shell, command);
+
+    private static bool HasControlCharacter(string text)
+    {
+        foreach (var ch in text)
+        {
+            if (ch < ' ' || ch == '\u007F')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static DockerTlsException Unsupported(ClientShell shell, string value, string what) =>
         new(

@@ -13,6 +13,7 @@ namespace DockerTls.Core.Diagnostics;
 public static class HttpExchange
 {
     private const int MaxBody = 1 << 20;
+    private const int MaxHeaders = 100;
 
     /// <summary>A response: status code, headers (names case-insensitive) and body text.</summary>
     public sealed class Response
@@ -54,8 +55,14 @@ public static class HttpExchange
 
         response.StatusCode = status;
         string line;
+        var lines = 0;
         while ((line = reader.ReadLine()).Length > 0)
         {
+            if (++lines > MaxHeaders)
+            {
+                throw new InvalidDataException($"more than {MaxHeaders} HTTP header lines");
+            }
+
             var colon = line.IndexOf(':');
             if (colon > 0)
             {
@@ -67,20 +74,29 @@ public static class HttpExchange
         if (response.Headers.TryGetValue("Transfer-Encoding", out var encoding) && encoding.IndexOf("chunked", StringComparison.OrdinalIgnoreCase) >= 0)
         {
             int size;
-            while ((size = int.Parse(reader.ReadLine().Split(';')[0].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture)) > 0)
+            while ((size = Number(reader.ReadLine().Split(';')[0].Trim(), NumberStyles.AllowHexSpecifier, "chunk size")) > 0)
             {
-                reader.ReadExactly(body, Math.Min(size, MaxBody));
+                if (size > MaxBody - body.Length)
+                {
+                    throw new InvalidDataException($"an HTTP body of more than {MaxBody} bytes");
+                }
+
+                reader.ReadExactly(body, size);
                 reader.ReadLine();
             }
 
-            while (reader.ReadLine().Length > 0)
+            for (var trailers = 0; reader.ReadLine().Length > 0; trailers++)
             {
-                // Trailers are of no interest.
+                // Trailers are of no interest, but an endless stream of them is not HTTP.
+                if (trailers >= MaxHeaders)
+                {
+                    throw new InvalidDataException($"more than {MaxHeaders} HTTP trailer lines");
+                }
             }
         }
         else if (response.Headers.TryGetValue("Content-Length", out var length))
         {
-            reader.ReadExactly(body, Math.Min(int.Parse(length, NumberStyles.None, CultureInfo.InvariantCulture), MaxBody));
+            reader.ReadExactly(body, Math.Min(Number(length, NumberStyles.None, "Content-Length"), MaxBody));
         }
         else if (status != 204 && status != 304)
         {
@@ -91,6 +107,12 @@ public static class HttpExchange
         response.Body = Encoding.UTF8.GetString(body.ToArray());
         return response;
     }
+
+    // A length from the server, which is not trusted yet: anything but a plain number is not HTTP.
+    private static int Number(string text, NumberStyles style, string what) =>
+        int.TryParse(text, style, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? value
+            : throw new InvalidDataException($"an HTTP {what} of '{text}'");
 
     private sealed class ByteReader
     {

@@ -39,12 +39,6 @@ public static class FileModes
         return Convert.ToInt32(GetModeMethod.Invoke(null, new object[] { path }));
     }
 
-    /// <summary>Sets the permission bits (Unix only; nothing on Windows).</summary>
-    public static void SetUnixMode(string path, int mode)
-    {
-        if (!PlatformInfo.IsWindows) NativeMethods.Chmod(path, mode);
-    }
-
     /// <summary>Octal text of a mode, e.g. "0400".</summary>
     public static string Format(int mode) => "0" + Convert.ToString(mode, 8);
 }

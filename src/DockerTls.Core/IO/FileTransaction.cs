@@ -138,7 +138,6 @@ public sealed class FileTransaction
         else
         {
             made = NativeMethods.Mkdir(path, mode);
-            if (made) NativeMethods.Chmod(path, mode); // mkdir's mode is filtered by the umask
         }
         if (made) created.Add(path);
     }
@@ -164,14 +163,7 @@ public sealed class FileTransaction
             stream.Write(file.Content, 0, file.Content.Length);
             stream.Flush();
         }
-        if (PlatformInfo.IsWindows)
-        {
-            if (IsPrivate(file)) NativeMethods.SetPrivateAclWindows(temp);
-        }
-        else
-        {
-            NativeMethods.Chmod(temp, file.Mode); // exact: the umask may have taken bits from the mode at creation
-        }
+        if (PlatformInfo.IsWindows && IsPrivate(file)) NativeMethods.SetPrivateAclWindows(temp); // inside the private staging folder
         return temp;
     }
 

@@ -7,14 +7,14 @@ using System.Runtime.InteropServices;
 namespace DockerTls.Core.IO;
 
 /// <summary>
-/// The few system calls netstandard2.0 lacks: creating a folder with its mode in one step, changing a mode,
-/// and an atomic rename over an existing file (Unix); a protected owner-only ACL, and a rename over an existing
+/// The few system calls netstandard2.0 lacks: creating a file or a folder with its mode in one step, setting the
+/// mode of an open file, and an atomic rename over an existing file (Unix); a protected owner-only ACL, and a rename over an existing
 /// file that keeps the renamed file's own ACL (Windows).
 /// </summary>
 internal static class NativeMethods
 {
-    [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
-    private static extern int UnixChmod(string path, uint mode);
+    [DllImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    private static extern int UnixFchmod(int fd, uint mode);
 
     [DllImport("libc", EntryPoint = "mkdir", SetLastError = true)]
     private static extern int UnixMkdir(string path, uint mode);
@@ -27,20 +27,32 @@ internal static class NativeMethods
 
     /// <summary>
     /// Creates a new file for writing with its permission bits set in the same call, so that it is never,
-    /// even for an instant, more open than <paramref name="mode"/> (the umask may only take bits away).
+    /// even for an instant, more open than <paramref name="mode"/> (the umask may only take bits away), then sets
+    /// exactly <paramref name="mode"/> on the open file. A chmod by path could be sent elsewhere: whoever may write
+    /// in the folder could put a link to another file in the new file's place between the two calls.
     /// </summary>
     public static FileStream CreateExclusive(string path, int mode)
     {
-        // O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC; the values differ between Linux and macOS.
+        // O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC; the values differ between Linux and macOS. O_EXCL also refuses a link.
         var flags = PlatformInfo.IsMacOS ? 0x1 | 0x200 | 0x800 | 0x1000000 : 0x1 | 0x40 | 0x80 | 0x80000;
         var fd = UnixOpen(path, flags, (uint)mode);
         Check(fd < 0 ? -1 : 0, "open", path);
-        return new FileStream(new SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Write);
+        var stream = new FileStream(new SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Write);
+        if (UnixFchmod(fd, (uint)mode) != 0)
+        {
+            var errno = Marshal.GetLastWin32Error();
+            stream.Dispose();
+            throw Failure("fchmod", path, errno);
+        }
+
+        return stream;
     }
 
-    public static void Chmod(string path, int mode) => Check(UnixChmod(path, (uint)mode), "chmod", path);
-
-    /// <summary>Creates a folder with <paramref name="mode"/>; false when it exists already (made meanwhile by another writer).</summary>
+    /// <summary>
+    /// Creates a folder with <paramref name="mode"/> as the umask leaves it (it may narrow a public folder, never widen a
+    /// private one; no chmod by path follows, which a swapped link could send elsewhere); false when it exists already
+    /// (made meanwhile by another writer).
+    /// </summary>
     public static bool Mkdir(string path, int mode)
     {
         const int AlreadyExists = 17; // EEXIST on Linux and macOS

@@ -6,6 +6,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Threading;
+using DockerTls.Core.Client;
 using DockerTls.Core.IO;
 
 namespace DockerTls.Core.Pki;
@@ -150,8 +151,8 @@ public static class TlsKit
             $"  {ClientFolder}/  cert.pem, key.pem, ca.pem             for each client (a DOCKER_CERT_PATH folder)",
             $"The server certificate is valid for: {string.Join(", ", kit.Server.DnsNames.Concat(kit.Server.IPAddresses))}",
             "Next:",
-            $"  on the Docker host:  Set-DockerDaemonConfig -CertPath '{server}'   (then restart the daemon)",
-            $"  on each client:      Install-DockerClientCert -Path '{client}'",
+            $"  on the Docker host:  Set-DockerDaemonConfig -CertPath {ShellScript.QuotePowerShell(server)}   (then restart the daemon)",
+            $"  on each client:      Install-DockerClientCert -Path {ShellScript.QuotePowerShell(client)}",
             $"                       Set-DockerClientEnv -DockerHost {host}:2376",
             "  check:               Test-DockerTlsConnection",
         });

@@ -14,7 +14,7 @@ namespace DockerTls.Commands;
 /// What New-DockerServerCert and New-DockerClientCert share: the CA from -CAPath or from the pipeline,
 /// loaded once per command; one folder per item when the items come down the pipeline.
 /// </summary>
-public abstract class LeafCertificateCmdlet : KeyCmdlet
+public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
 {
     private readonly Dictionary<string, CertificateAuthority> _authorities = new(StringComparer.Ordinal);
     private char[]? _passphrase;
@@ -146,7 +146,8 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
     private static string FolderName(string commonName)
     {
         var invalid = Path.GetInvalidFileNameChars().Concat(new[] { ':', '*', '?', '/', '\\' }).ToArray();
-        return new string(commonName.Select(c => invalid.Contains(c) ? '_' : c).ToArray());
+        var name = new string(commonName.Select(c => invalid.Contains(c) ? '_' : c).ToArray());
+        return name.Trim('.').Length == 0 ? name.Replace('.', '_') : name; // "." and ".." would name the output folder or its parent
     }
 
     /// <summary>One progress record, unless one was written less than <see cref="ProgressInterval"/> ago.</summary>
@@ -169,6 +170,9 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet
     }
 
     protected override void StopProcessing() => Release();
+
+    /// <summary>PowerShell disposes the cmdlet when its pipeline ends, also after a terminating error: the passphrase is wiped then too.</summary>
+    public void Dispose() => Release();
 
     private void Release()
     {

@@ -35,6 +35,7 @@ public class DockerContextStoreTests : IClassFixture<TestCertificates>
     [InlineData("pr od")]
     [InlineData("prod/x")]
     [InlineData("pröd")]
+    [InlineData("prod\n")]
     public void RejectsOtherNames(string? name)
     {
         var error = Assert.Throws<DockerTlsException>(() => DockerContextStore.ValidateName(name));

@@ -21,6 +21,17 @@ public class ProfileBlockTests
     }
 
     [Fact]
+    public void AValueWithALineBreakCannotForgeTheEndMarker()
+    {
+        // Inside its quotes the value is inert, but the block is found by its marker lines: a forged end marker would
+        // leave the rest of the value in the profile as code when the block is next replaced or removed.
+        var forged = "/c\n" + ProfileBlock.EndMarker + "\nWrite-Host PWNED #";
+        var environment = ClientEnvironment.ForHost(ClientHostAddress.Parse("two"), forged, "/h/.docker");
+
+        Assert.Equal("ShellValueUnsupported", Assert.Throws<DockerTlsException>(() => ProfileBlock.Lines(environment)).ErrorId);
+    }
+
+    [Fact]
     public void AppendsToAnEmptyProfile()
     {
         var text = ProfileBlock.Apply(string.Empty, Block1);

@@ -115,6 +115,22 @@ public class ShellScriptTests
     }
 
     [Theory]
+    [InlineData(ClientShell.Bash)]
+    [InlineData(ClientShell.Zsh)]
+    [InlineData(ClientShell.Fish)]
+    [InlineData(ClientShell.Pwsh)]
+    [InlineData(ClientShell.Cmd)]
+    public void ALineBreakInAValueIsRefusedInEveryShell(ClientShell shell)
+    {
+        // Quoted, the value itself would be safe, but the usage hint is a comment that a line break ends: the rest ran as code.
+        var path = "/tmp/certs\ntouch /tmp/PWNED #";
+        var error = Assert.Throws<DockerTlsException>(() =>
+            ShellScript.Render(shell, Env(path), $"Get-DockerClientEnv -DockerHost 'h' -CertPath {ShellScript.QuotePowerShell(path)} -Shell bash"));
+        Assert.Equal("ShellValueUnsupported", error.ErrorId);
+        Assert.Equal("ShellValueUnsupported", Assert.Throws<DockerTlsException>(() => ShellScript.UsageHint(shell, "Get-DockerClientEnv -CertPath 'a\rb'")).ErrorId);
+    }
+
+    [Theory]
     [InlineData("bash")]
     [InlineData("zsh")]
     [InlineData("sh")]

@@ -33,6 +33,68 @@ public sealed class HttpExchangeTests
     public void RefusesWhatIsNotHttp() =>
         Assert.Throws<InvalidDataException>(() => Read("\u0015\u0003\u0001\u0000\u0002\u0002\u0028\n"));
 
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nOK")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\nOK")]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nOK\r\n0\r\n\r\n")]
+    public void AnUntrustedLengthThatIsNotANumberIsNotHttp(string text) =>
+        Assert.Throws<InvalidDataException>(() => Read(text));
+
+    [Fact]
+    public void AnEndlessChunkedBodyStopsAtOneMebibyte()
+    {
+        // A stream of 64 KiB chunks that never ends: the reader must give up instead of filling memory.
+        var chunk = "10000\r\n" + new string('x', 0x10000) + "\r\n";
+        var stream = new EndlessStream(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), Encoding.ASCII.GetBytes(chunk));
+
+        Assert.Throws<InvalidDataException>(() => HttpExchange.Read(stream));
+        Assert.InRange(stream.Served, 1 << 20, (1 << 20) + 0x30000);
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n0\r\n")]
+    public void EndlessHeadersOrTrailersAreNotHttp(string start)
+    {
+        var stream = new EndlessStream(Encoding.ASCII.GetBytes(start), Encoding.ASCII.GetBytes("X-Junk: 1\r\n"));
+        Assert.Throws<InvalidDataException>(() => HttpExchange.Read(stream));
+    }
+
+    /// <summary>A prefix, then one block repeated for ever, as a hostile server could send.</summary>
+    private sealed class EndlessStream : Stream
+    {
+        private readonly byte[] prefix;
+        private readonly byte[] block;
+        private long position;
+
+        public EndlessStream(byte[] prefix, byte[] block)
+        {
+            this.prefix = prefix;
+            this.block = block;
+        }
+
+        public long Served => position;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new System.NotSupportedException();
+        public override long Position { get => position; set => throw new System.NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new System.NotSupportedException();
+        public override void SetLength(long value) => throw new System.NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new System.NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            for (var i = 0; i < count; i++, position++)
+            {
+                buffer[offset + i] = position < prefix.Length ? prefix[position] : block[(position - prefix.Length) % block.Length];
+            }
+
+            return count;
+        }
+    }
+
     [Fact]
     public void SaysWhenThePeerClosesEarly() =>
         Assert.Throws<EndOfStreamException>(() => Read("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nOK"));
