@@ -131,7 +131,7 @@ public static class HttpExchange
                 var b = ReadByte();
                 if (b == '\n')
                 {
-                    return line.ToString().TrimEnd('\r');
+                    return line.ToString().TrimEnd('\r').Replace('\r', '?');
                 }
 
                 if (line.Length > 8192)
@@ -139,7 +139,9 @@ public static class HttpExchange
                     throw new InvalidDataException("an HTTP header line is too long");
                 }
 
-                line.Append((char)b);
+                // The status line and headers may come from a server not yet trusted, and reach the console in a
+                // diagnosis: control characters (a terminal's escape sequences) become '?'.
+                line.Append(b < 0x20 && b != '\r' || b == 0x7F ? '?' : (char)b);
             }
         }
 

@@ -96,6 +96,14 @@ public sealed class HttpExchangeTests
     }
 
     [Fact]
+    public void ControlCharactersOfTheStatusLineAndHeadersDoNotReachTheConsole()
+    {
+        var response = Read("HTTP/1.1 500 \u001b]0;owned\u0007\u001b[2J\rOK\r\nApi-Version: 1.4\u001b[31m\r\nContent-Length: 0\r\n\r\n");
+        Assert.Equal("HTTP/1.1 500 ?]0;owned??[2J?OK", response.StatusLine);
+        Assert.Equal("1.4?[31m", response.Headers["Api-Version"]);
+    }
+
+    [Fact]
     public void SaysWhenThePeerClosesEarly() =>
         Assert.Throws<EndOfStreamException>(() => Read("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nOK"));
 
