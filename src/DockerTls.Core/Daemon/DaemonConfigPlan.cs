@@ -141,8 +141,8 @@ public sealed class DaemonConfigPlan
                 $"-NoHosts leaves \"hosts\" out of daemon.json, so that dockerd takes its hosts from its command line; {other} only applies to \"hosts\" in daemon.json. Use one or the other. Nothing was written.");
         }
 
-        var hosts = request.NoHosts ? null : DaemonTlsSettings.BuildHosts(request.DockerHost, !request.NoLocalSocket, request.Platform);
-        var plain = DaemonTlsSettings.FindPlainTcpHosts(hosts ?? Array.Empty<string>(), TlsMode.TlsVerify);
+        var hosts = request.NoHosts ? Array.Empty<string>() : DaemonTlsSettings.BuildHosts(request.DockerHost, !request.NoLocalSocket, request.Platform);
+        var plain = DaemonTlsSettings.FindPlainTcpHosts(hosts, TlsMode.TlsVerify);
         if (plain.Count > 0)
         {
             if (!request.AllowInsecure)
@@ -157,7 +157,7 @@ public sealed class DaemonConfigPlan
 
         if (certificate is not null)
         {
-            var missing = ServerCertificateCheck.MissingNames(certificate, LocalIdentity.NamesFor(hosts ?? Array.Empty<string>()));
+            var missing = ServerCertificateCheck.MissingNames(certificate, LocalIdentity.NamesFor(hosts));
             if (missing.Count > 0)
             {
                 warnings.Add($"The server certificate does not list {string.Join(", ", missing)} (it lists {string.Join(", ", certificate.DnsNames.Concat(certificate.IPAddresses))}); clients connecting by those names get 'x509: certificate is valid for ..., not ...'. Issue one that lists them with New-DockerServerCert -DnsName ... -IPAddress ....");
@@ -196,7 +196,7 @@ public sealed class DaemonConfigPlan
         }
 
         // daemon.json itself.
-        var settings = new DaemonTlsSettings(caTarget, certTarget, keyTarget, hosts);
+        var settings = new DaemonTlsSettings(caTarget, certTarget, keyTarget, request.NoHosts ? null : hosts);
         plan.NewConfig = plan.Current.Merge(settings);
         plan.NewBytes = DaemonConfigFile.Serialize(plan.NewConfig);
         foreach (var member in plan.NewConfig.Members)

@@ -54,15 +54,8 @@ public static class HttpExchange
         }
 
         response.StatusCode = status;
-        string line;
-        var lines = 0;
-        while ((line = reader.ReadLine()).Length > 0)
+        foreach (var line in FieldLines(reader, "header"))
         {
-            if (++lines > MaxHeaders)
-            {
-                throw new InvalidDataException($"more than {MaxHeaders} HTTP header lines");
-            }
-
             var colon = line.IndexOf(':');
             if (colon > 0)
             {
@@ -85,13 +78,9 @@ public static class HttpExchange
                 reader.ReadLine();
             }
 
-            for (var trailers = 0; reader.ReadLine().Length > 0; trailers++)
+            foreach (var _ in FieldLines(reader, "trailer"))
             {
-                // Trailers are of no interest, but an endless stream of them is not HTTP.
-                if (trailers >= MaxHeaders)
-                {
-                    throw new InvalidDataException($"more than {MaxHeaders} HTTP trailer lines");
-                }
+                // Trailers are of no interest.
             }
         }
         else if (response.Headers.TryGetValue("Content-Length", out var length))
@@ -106,6 +95,21 @@ public static class HttpExchange
 
         response.Body = Encoding.UTF8.GetString(body.ToArray());
         return response;
+    }
+
+    // The header (or trailer) lines up to the empty one; an endless stream of them is not HTTP.
+    private static IEnumerable<string> FieldLines(ByteReader reader, string what)
+    {
+        string line;
+        for (var count = 0; (line = reader.ReadLine()).Length > 0; count++)
+        {
+            if (count >= MaxHeaders)
+            {
+                throw new InvalidDataException($"more than {MaxHeaders} HTTP {what} lines");
+            }
+
+            yield return line;
+        }
     }
 
     // A length from the server, which is not trusted yet: anything but a plain number is not HTTP.
