@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
+using DockerTls.Core.IO;
 
 namespace DockerTls.Core.Client;
 
@@ -97,7 +98,7 @@ public sealed class ClientEnvironment
             throw new ArgumentNullException(nameof(host));
         }
 
-        var effective = Path.GetFullPath(string.IsNullOrEmpty(certPath) ? defaultCertFolder : certPath);
+        var effective = string.IsNullOrEmpty(certPath) ? Path.GetFullPath(defaultCertFolder) : UserPath.Full(certPath!, "-CertPath");
         var isDefault = SamePath(effective, defaultCertFolder);
         return new ClientEnvironment(host.Uri, true, isDefault ? null : effective, effective);
     }
