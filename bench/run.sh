@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The benchmarks behind the README's figures: whole commands, DockerTls side by side with its peer in the
 # same run (bench/interleave.py: the commands take turns, round after round; median of N runs each, PowerShell's
-# start included), reported as ratios of the medians.
+# start included), reported as ratios of the medians with a 95% bootstrap interval.
 # Usage: bench/run.sh [runs]   (from anywhere; builds nothing: run ./build.ps1 first)
-# Needs: python3, openssl (apt). Writes bench/results/*.json and *.txt and prints a table.
-# PowerShell is started as users start it, by its own executable: `pwsh` on the PATH, else the one inside the
-# local tool's package ($PSHOME/pwsh). Each benchmark also runs the same command through `dotnet pwsh`, the local
-# tool's launcher, which adds its own start (about 0.18 s here) and is shown in a column of its own.
+# Needs: python3, openssl (apt), the .NET SDK. Writes bench/results/*.json and *.txt and prints a table.
+# PowerShell is started as users start it, by its own executable, in two builds of the same 7.6.9:
+# - "tool": the executable inside the local tool's package ($PSHOME/pwsh). The NuGet tool package holds IL-only
+#   assemblies, so each start compiles PowerShell's own code just in time.
+# - "ReadyToRun": the same assemblies compiled ahead of time by bench/r2r-pwsh.sh, as Microsoft builds the
+#   PowerShell that its packages (deb, rpm, tar.gz, MSI, brew) install.
+# DockerTls itself is the same IL module under both.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=${1:-21}
@@ -17,9 +20,11 @@ results=bench/results
 mkdir -p "$results"
 test -f output/DockerTls/DockerTls.psd1 || { echo "build first: dotnet pwsh -NoProfile -File ./build.ps1" >&2; exit 2; }
 pwsh=(dotnet pwsh -NoProfile -NonInteractive -Command)
-exe=$(command -v pwsh || "${pwsh[@]}" '[IO.Path]::Combine($PSHOME, "pwsh")')
-test -x "$exe" || { echo "no pwsh executable found (tried PATH and \$PSHOME/pwsh)" >&2; exit 2; }
-echo "pwsh: $exe" >&2
+exe=$("${pwsh[@]}" '[IO.Path]::Combine($PSHOME, "pwsh")')
+test -x "$exe" || { echo "no pwsh executable in the local tool's \$PSHOME ($exe)" >&2; exit 2; }
+echo "pwsh, tool: $exe" >&2
+r2r=$(bench/r2r-pwsh.sh "$work/pwsh-r2r")
+echo "pwsh, ReadyToRun: $r2r" >&2
 
 # One ECDSA P-256 CA for the fleet, used by both sides; hosts.csv files of 100 and 500 hosts.
 "${pwsh[@]}" "Import-Module ./output/DockerTls; New-DockerCA -OutputPath '$work/ca' -KeyAlgorithm ECDSA | Out-Null"
@@ -38,7 +43,7 @@ kit="Import-Module ./output/DockerTls; Initialize-DockerTls -OutputPath '$work/k
 bench kit "$((2 * runs - 1))" --prepare "rm -rf '$work/kit'" \
     "openssl=bench/openssl-kit.sh '$work/kit' benchpass" \
     "dockertls=$exe -NoProfile -NonInteractive -Command \"$kit\"" \
-    "dotnet-pwsh=dotnet pwsh -NoProfile -NonInteractive -Command \"$kit\""
+    "r2r=$r2r -NoProfile -NonInteractive -Command \"$kit\""
 
 # 2. Server certificates (ECDSA P-256) for many hosts from one CA: an openssl loop against the pipeline.
 for n in 100 500; do
@@ -47,7 +52,7 @@ for n in 100 500; do
     bench "fleet$n" "$r" --prepare "rm -rf '$work/fleet'" \
         "openssl=bench/openssl-hosts.sh '$work/hosts$n.csv' '$work/ca' '$work/fleet'" \
         "dockertls=$exe -NoProfile -NonInteractive -Command \"$fleet\"" \
-        "dotnet-pwsh=dotnet pwsh -NoProfile -NonInteractive -Command \"$fleet\""
+        "r2r=$r2r -NoProfile -NonInteractive -Command \"$fleet\""
 done
 
 # 3. What importing the module adds to a bare start, beside what PowerShell spends on importing any manifest module
@@ -58,28 +63,33 @@ bench import 30 \
     "bare=$exe -NoProfile -NonInteractive -Command exit" \
     "import=$exe -NoProfile -NonInteractive -Command Import-Module ./output/DockerTls" \
     "empty=$exe -NoProfile -NonInteractive -Command Import-Module '$work/Empty'" \
-    "dotnet-bare=dotnet pwsh -NoProfile -NonInteractive -Command exit" \
-    "dotnet-import=dotnet pwsh -NoProfile -NonInteractive -Command Import-Module ./output/DockerTls"
+    "r2r-bare=$r2r -NoProfile -NonInteractive -Command exit" \
+    "r2r-import=$r2r -NoProfile -NonInteractive -Command Import-Module ./output/DockerTls" \
+    "r2r-empty=$r2r -NoProfile -NonInteractive -Command Import-Module '$work/Empty'"
 
 python3 - "$results" <<'PY'
 import json, sys, os, statistics
 folder = sys.argv[1]
 def load(name):
-    return {x["command"]: x for x in json.load(open(os.path.join(folder, name + ".json")))["results"]}
+    data = json.load(open(os.path.join(folder, name + ".json")))
+    return {x["command"]: x for x in data["results"]}, data["ci95"]
+def cell(r, ci, command):
+    median, peer = r[command]["median"], r["openssl"]["median"]
+    low, high = ci[command]
+    return f"{median:.2f} s: {median / peer:.2f}x ({low:.2f} to {high:.2f})"
 rows = []
 for name, label, goal in [("kit", "RSA 4096 kit (CA with passphrase, server, client)", "<= 0.7x"),
                           ("fleet100", "100 server certificates (ECDSA P-256) from one CA", "<= 0.25x"),
                           ("fleet500", "500 server certificates (ECDSA P-256) from one CA", "<= 0.1x")]:
-    r = load(name)
-    o, t, n = (r[c]["median"] for c in ("openssl", "dockertls", "dotnet-pwsh"))
+    r, ci = load(name)
     runs = len(r["openssl"]["times"])
-    rows.append(f"| {label} | {runs} | {o:.2f} s | {t:.2f} s | {t / o:.2f}x | {n:.2f} s ({n / o:.2f}x) | {goal} |")
-print("| benchmark | runs | openssl | DockerTls (pwsh) | ratio | through dotnet pwsh | goal |\n|---|---|---|---|---|---|---|")
+    rows.append(f"| {label} | {runs} | {r['openssl']['median']:.2f} s | {cell(r, ci, 'dockertls')} | {cell(r, ci, 'r2r')} | {goal} |")
+print("| benchmark | runs | openssl | DockerTls, tool pwsh: ratio (95% interval) | DockerTls, ReadyToRun pwsh | goal |\n|---|---|---|---|---|---|")
 print("\n".join(rows))
-r = load("import")
+r, _ = load("import")
 def added(bare, imported):  # median of the differences within each round
     return 1000 * statistics.median(i - b for i, b in zip(r[imported]["times"], r[bare]["times"]))
-print(f"\nImport-Module adds {added('bare', 'import'):.0f} ms to a bare start (medians {r['bare']['median']:.2f} s -> {r['import']['median']:.2f} s; goal < 150 ms);"
-      f" through dotnet pwsh {added('dotnet-bare', 'dotnet-import'):.0f} ms ({r['dotnet-bare']['median']:.2f} s -> {r['dotnet-import']['median']:.2f} s);"
-      f" an empty manifest module adds {added('bare', 'empty'):.0f} ms; {len(r['bare']['times'])} runs")
+print(f"\nImport-Module adds {added('bare', 'import'):.0f} ms to a bare start of the tool pwsh (medians {r['bare']['median']:.2f} s -> {r['import']['median']:.2f} s; goal < 150 ms),"
+      f" {added('r2r-bare', 'r2r-import'):.0f} ms to the ReadyToRun pwsh ({r['r2r-bare']['median']:.2f} s -> {r['r2r-import']['median']:.2f} s);"
+      f" an empty manifest module adds {added('bare', 'empty'):.0f} ms and {added('r2r-bare', 'r2r-empty'):.0f} ms; {len(r['bare']['times'])} runs")
 PY
