@@ -67,6 +67,41 @@ public class KeyPairTests
         Assert.Throws<InvalidOperationException>(() => race.Next());
     }
 
+    [Theory]
+    [InlineData(KeyAlgorithm.RSA, 3, 1, 1)]
+    [InlineData(KeyAlgorithm.RSA, 3, 2, 2)]
+    [InlineData(KeyAlgorithm.RSA, 3, 3, 3)]
+    [InlineData(KeyAlgorithm.RSA, 3, 4, 4)] // past the three keys: a spare races from the start
+    [InlineData(KeyAlgorithm.RSA, 3, 6, 6)]
+    [InlineData(KeyAlgorithm.RSA, 3, 64, KeyGenerator.MostRaceWorkers)]
+    [InlineData(KeyAlgorithm.RSA, 1, 4, 4)]
+    [InlineData(KeyAlgorithm.ECDSA, 3, 2, 2)]
+    [InlineData(KeyAlgorithm.ECDSA, 3, 8, 3)]
+    [InlineData(KeyAlgorithm.ECDSA, 1, 8, 1)]
+    [InlineData(KeyAlgorithm.RSA, 3, 0, 1)]
+    public void RsaKeysRaceOnEveryCoreUpToALimitAndEcKeysOnePerKey(KeyAlgorithm algorithm, int count, int cores, int workers)
+    {
+        Assert.Equal(workers, KeyGenerator.RaceWorkers(new KeySpec(algorithm, 2048), count, cores));
+    }
+
+    [Fact]
+    public void ARaceWithMoreWorkersThanKeysGivesExactlyTheKeysAskedAndDropsTheSpares()
+    {
+        var made = 0;
+        var race = new KeyRace<int>(() =>
+        {
+            var n = Interlocked.Increment(ref made);
+            Thread.Sleep(n % 3 * 15); // keys of different lengths, as RSA keys are
+            return n;
+        }, 3, 6);
+
+        var keys = new[] { race.Next(), race.Next(), race.Next() };
+        race.Dispose();
+
+        Assert.Equal(3, keys.Distinct().Count());
+        Assert.Throws<InvalidOperationException>(() => race.Next());
+    }
+
     [Fact]
     public void ARaceHandsOutTheFirstKeyWhileTheOthersAreStillBeingMade()
     {
