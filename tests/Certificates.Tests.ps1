@@ -30,6 +30,27 @@ BeforeAll {
     }
 
     $script:secret = ConvertTo-SecureString 'correct horse battery' -AsPlainText -Force
+
+    # Runs a command of the module in a runspace of its own, presses Ctrl+C (Stop) once its progress says the RSA
+    # keys are being made, and returns how long the stop took and the state it left.
+    function Stop-WhileKeysAreMade([string] $Command, [hashtable] $Parameters) {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1')).Invoke()
+            $ps.Commands.Clear()
+            $null = $ps.AddCommand($Command).AddParameters($Parameters)
+            $null = $ps.BeginInvoke()
+            # The progress record is written just before the keys are asked for; an RSA 4096 key then takes seconds.
+            $waited = [Diagnostics.Stopwatch]::StartNew()
+            while ($ps.Streams.Progress.Count -eq 0 -and $waited.Elapsed.TotalSeconds -lt 30) { Start-Sleep -Milliseconds 5 }
+            $progress = $ps.Streams.Progress.Count
+            $stop = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            [pscustomobject] @{ Progress = $progress; StopSeconds = $stop.Elapsed.TotalSeconds; State = $ps.InvocationStateInfo.State; Reason = $ps.InvocationStateInfo.Reason }
+        } finally {
+            $ps.Dispose()
+        }
+    }
 }
 
 Describe 'New-DockerCA' {
@@ -102,6 +123,15 @@ Describe 'New-DockerCA' {
             $folder = Join-Path $TestDrive 'whatif'
             New-DockerCA -OutputPath $folder -WhatIf | Should -BeNullOrEmpty
             Test-Path $folder | Should -BeFalse
+        }
+
+        It 'stops at once on Ctrl+C while its RSA 4096 key is being made, and writes nothing' {
+            $root = Join-Path $TestDrive 'stopped-ca'
+            $stopped = Stop-WhileKeysAreMade New-DockerCA @{ OutputPath = $root }
+            $stopped.Progress | Should -BeGreaterThan 0
+            $stopped.StopSeconds | Should -BeLessThan 0.5
+            $stopped.State | Should -Be 'Stopped'
+            Test-Path (Join-Path $root 'ca-key.pem') | Should -BeFalse
         }
 
         It 'refuses RSA keys below 2048 bits' {
@@ -212,6 +242,31 @@ Describe 'New-DockerServerCert' {
                 Get-Mode $certificate.KeyPath | Should -Be '400'
             }
             @(Get-ChildItem -Recurse -Force -File $out | Where-Object Name -Like '*.tmp').Count | Should -Be 0
+        }
+
+        It 'gives each host of an RSA pipeline a key of its own' {
+            $csv = Join-Path $TestDrive 'rsa.csv'
+            Set-Content $csv -Value (@('DnsName,IPAddress') + (1..6 | ForEach-Object { "r$_.example.com,10.0.2.$_" }))
+            $out = Join-Path $TestDrive 'rsa'
+            $issued = Import-Csv $csv | New-DockerServerCert -CAPath $caFolder -OutputPath $out -KeySize 2048
+            $issued.CommonName | Should -Be (1..6 | ForEach-Object { "r$_.example.com" })
+            $issued.KeyAlgorithm | Sort-Object -Unique | Should -Be 'RSA 2048'
+            $issued.KeyMatches | Sort-Object -Unique | Should -Be $true
+            $publicKeys = foreach ($certificate in $issued) {
+                (Test-Strict (Join-Path $caFolder 'ca.pem') $certificate.Path sslserver).ExitCode | Should -Be 0
+                Get-Mode $certificate.KeyPath | Should -Be '400'
+                (Invoke-OpenSsl pkey -in $certificate.KeyPath -pubout).Output
+            }
+            @($publicKeys | Sort-Object -Unique).Count | Should -Be 6
+        }
+
+        It 'stops at once on Ctrl+C while an RSA 4096 key is being made, and writes nothing' {
+            $root = Join-Path $TestDrive 'stopped-server'
+            $stopped = Stop-WhileKeysAreMade New-DockerServerCert @{ CAPath = $caFolder; DnsName = 'stop.example.com'; OutputPath = $root }
+            $stopped.Progress | Should -BeGreaterThan 0
+            $stopped.StopSeconds | Should -BeLessThan 0.5
+            $stopped.State | Should -Be 'Stopped'
+            Test-Path (Join-Path $root 'server-key.pem') | Should -BeFalse
         }
 
         It 'reports a bad row and goes on with the others' {
@@ -408,26 +463,11 @@ Describe 'Initialize-DockerTls' {
 
     It 'stops at once on Ctrl+C while its RSA 4096 keys are being made, and writes nothing' {
         $root = Join-Path $TestDrive 'stopped'
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1')).Invoke()
-            $ps.Commands.Clear()
-            $null = $ps.AddCommand('Initialize-DockerTls').AddParameter('OutputPath', $root).AddParameter('DnsName', 'localhost')
-            $null = $ps.BeginInvoke()
-            # The progress record is written just before the keys are started; three RSA 4096 keys then take seconds.
-            $waited = [Diagnostics.Stopwatch]::StartNew()
-            while ($ps.Streams.Progress.Count -eq 0 -and $waited.Elapsed.TotalSeconds -lt 30) { Start-Sleep -Milliseconds 5 }
-            $ps.Streams.Progress.Count | Should -BeGreaterThan 0
-
-            $stop = [Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $stop.Elapsed.TotalSeconds | Should -BeLessThan 0.5
-
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            Test-Path $root | Should -BeFalse
-        } finally {
-            $ps.Dispose()
-        }
+        $stopped = Stop-WhileKeysAreMade Initialize-DockerTls @{ OutputPath = $root; DnsName = 'localhost' }
+        $stopped.Progress | Should -BeGreaterThan 0
+        $stopped.StopSeconds | Should -BeLessThan 0.5
+        $stopped.State | Should -Be 'Stopped'
+        Test-Path $root | Should -BeFalse
     }
 
     It 'takes the names given, and -WhatIf writes nothing' {

@@ -24,6 +24,18 @@ public abstract class KeyCmdlet : DockerTlsCmdlet
 
     protected KeySpec KeySpec => new(KeyAlgorithm, KeySize, Curve);
 
+    private KeySource? _keys;
+
+    /// <summary>
+    /// The command's keys (<see cref="KeySource"/>): when items come down the pipeline, every core makes RSA keys from
+    /// the first one asked until <see cref="EndKeys"/>; otherwise each key is made when asked. Nothing is made before
+    /// a key is asked for, so -WhatIf and bad input make none.
+    /// </summary>
+    protected KeySource Keys => _keys ??= new KeySource(KeySpec, pipeline: MyInvocation.ExpectingInput);
+
+    /// <summary>Ends the command's keys (at its end, on Ctrl+C from PowerShell's other thread, or when disposed).</summary>
+    protected void EndKeys() => _keys?.Dispose();
+
     /// <summary>-OutputPath as a file-system path; the current location when not given.</summary>
     protected string OutputFolder => OutputPath is null ? CurrentDirectory : ResolvePath(OutputPath);
 

@@ -103,6 +103,77 @@ public class KeyPairTests
     }
 
     [Fact]
+    public void AnOpenEndedRaceMakesOnlyAFewKeysAheadOfTheTakes()
+    {
+        var made = 0;
+        using var race = new KeyRace<int>(() => Interlocked.Increment(ref made), int.MaxValue, 2, ahead: 2);
+
+        Thread.Sleep(200);
+        var idle = Volatile.Read(ref made);
+        // Two waiting to be taken, and at most one more per worker that started before the queue was full.
+        Assert.InRange(idle, 2, 4);
+
+        var taken = Enumerable.Range(0, 50).Select(_ => race.Next()).ToList();
+        Thread.Sleep(200);
+
+        Assert.Equal(50, taken.Distinct().Count());
+        Assert.InRange(Volatile.Read(ref made), 52, 54);
+    }
+
+    [Fact]
+    public void AOneKeyRaceOnOneWorkerMakesThatKeyAndNothingAfterIt()
+    {
+        var made = 0;
+        using var race = new KeyRace<int>(() => Interlocked.Increment(ref made), 1, 1);
+
+        Assert.Equal(1, race.Next());
+        Thread.Sleep(200);
+
+        Assert.Equal(1, Volatile.Read(ref made));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AKeySourceGivesAFreshRsaKeyEachTimeUntilItIsEnded(bool pipeline)
+    {
+        var source = new KeySource(new KeySpec(KeyAlgorithm.RSA, 2048), pipeline);
+        var keys = new[] { source.Next(), source.Next(), source.Next() };
+        source.Dispose();
+
+        Assert.All(keys, k => Assert.True(k.IsRsa));
+        Assert.Equal(3, keys.Select(k => Convert.ToBase64String(k.PublicKey.GetEncoded())).Distinct().Count());
+        Assert.Throws<OperationCanceledException>(() => source.Next());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void EndingAKeySourceFromAnotherThreadWakesTheTakeThatWaits(bool pipeline)
+    {
+        var source = new KeySource(new KeySpec(KeyAlgorithm.RSA, 4096), pipeline);
+        var take = Task.Run(() => source.Next());
+        Thread.Sleep(50); // an RSA 4096 key takes far longer
+
+        var stop = System.Diagnostics.Stopwatch.StartNew();
+        source.Dispose();
+
+        var error = Assert.Throws<AggregateException>(() => take.Wait(TimeSpan.FromSeconds(10)));
+        Assert.IsType<OperationCanceledException>(error.InnerException);
+        Assert.True(stop.Elapsed < TimeSpan.FromSeconds(0.5), $"the take woke after {stop.Elapsed}");
+    }
+
+    [Fact]
+    public void AnEcdsaKeySourceMakesEachKeyWhenAsked()
+    {
+        using var source = new KeySource(new KeySpec(KeyAlgorithm.ECDSA), pipeline: true);
+        var keys = new[] { source.Next(), source.Next() };
+
+        Assert.All(keys, k => Assert.False(k.IsRsa));
+        Assert.NotEqual(Convert.ToBase64String(keys[0].PublicKey.GetEncoded()), Convert.ToBase64String(keys[1].PublicKey.GetEncoded()));
+    }
+
+    [Fact]
     public void ARaceHandsOutTheFirstKeyWhileTheOthersAreStillBeingMade()
     {
         using var release = new ManualResetEventSlim(false);

@@ -45,6 +45,17 @@ public sealed class CertificateAuthority : IDisposable
         return Create(commonName, validityDays, encryption, () => KeyGenerator.Generate(spec));
     }
 
+    /// <summary>
+    /// Makes a self-signed CA with a key from <paramref name="keys"/>. With a passphrase, its AES key is derived while
+    /// the key is being made, and the key is written encrypted.
+    /// </summary>
+    public static IssuedCertificate Create(string commonName, KeySource keys, int validityDays, char[]? passphrase = null)
+    {
+        CheckValidity(validityDays);
+        using var encryption = passphrase is { Length: > 0 } ? Pkcs8Encryption.PassphraseKey.Start(passphrase) : null;
+        return Create(commonName, validityDays, encryption, keys.Next);
+    }
+
     internal static IssuedCertificate Create(string commonName, int validityDays, Pkcs8Encryption.PassphraseKey? encryption, Func<KeyPair> newKey)
     {
         CheckValidity(validityDays);
@@ -111,6 +122,10 @@ public sealed class CertificateAuthority : IDisposable
     public IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, KeySpec spec, int validityDays) =>
         IssueServer(commonName, dnsNames, ipAddresses, validityDays, () => KeyGenerator.Generate(spec));
 
+    /// <summary>A server certificate with a key from <paramref name="keys"/> (the keys of a command's pipeline).</summary>
+    public IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, KeySource keys, int validityDays) =>
+        IssueServer(commonName, dnsNames, ipAddresses, validityDays, keys.Next);
+
     internal IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, int validityDays, Func<KeyPair> newKey)
     {
         var (cn, dns, ips) = ServerNames(commonName, dnsNames, ipAddresses);
@@ -120,6 +135,10 @@ public sealed class CertificateAuthority : IDisposable
     /// <summary>A client certificate: clientAuth, no alternative names.</summary>
     public IssuedCertificate IssueClient(string? commonName, KeySpec spec, int validityDays) =>
         IssueClient(commonName, validityDays, () => KeyGenerator.Generate(spec));
+
+    /// <summary>A client certificate with a key from <paramref name="keys"/> (the keys of a command's pipeline).</summary>
+    public IssuedCertificate IssueClient(string? commonName, KeySource keys, int validityDays) =>
+        IssueClient(commonName, validityDays, keys.Next);
 
     internal IssuedCertificate IssueClient(string? commonName, int validityDays, Func<KeyPair> newKey) =>
         Issue(string.IsNullOrWhiteSpace(commonName) ? "client" : commonName!, newKey, validityDays, KeyPurposeID.id_kp_clientAuth, _ => { });

@@ -30,6 +30,16 @@ public static class KeyGenerator
         new(() => Generate(spec), count, RaceWorkers(spec, count, Environment.ProcessorCount));
 
     /// <summary>
+    /// Keys made on every core (up to <see cref="MostRaceWorkers"/>) for as long as they are asked for, with at most one
+    /// finished key per worker waiting to be taken (<see cref="KeySource"/>).
+    /// </summary>
+    internal static KeyRace<KeyPair> Supply(KeySpec spec)
+    {
+        var workers = RaceWorkers(spec, int.MaxValue, Environment.ProcessorCount);
+        return new(() => Generate(spec), int.MaxValue, workers, ahead: workers);
+    }
+
+    /// <summary>
     /// How many workers race for <paramref name="count"/> keys on <paramref name="cores"/> cores. RSA: one per core, up to
     /// <see cref="MostRaceWorkers"/>, even past <paramref name="count"/>, because an RSA key's time is random (a 4096-bit
     /// key took 0.4 to 3.3 s here, median 1.22 s) and the first three done out of more tries come sooner: on 4 cores, 4

@@ -11,22 +11,29 @@ namespace DockerTls.Core.Pki;
 /// others are still being made. The time an RSA key takes is random (its primes are found by trial), so the workers
 /// race: each makes keys until enough are done, and a key still in the making then is dropped when its worker
 /// finishes it. On 2 cores three keys would otherwise end with one core idle while the slowest key finishes.
+/// A race may also run for as long as keys are asked for (a count of <see cref="int.MaxValue"/>, <see cref="KeySource"/>):
+/// then a worker starts a key only while fewer than a given number of finished keys wait to be taken.
 /// </summary>
 internal sealed class KeyRace<T> : IDisposable
 {
     private readonly object gate = new();
     private readonly Queue<T> finished;
     private readonly int count;
+    private readonly int ahead;
     private int done;
     private int taken;
     private bool stopped;
     private ExceptionDispatchInfo? failure;
 
-    /// <summary>Starts <paramref name="workers"/> threads (at least one) that call <paramref name="make"/> until <paramref name="count"/> keys are done.</summary>
-    public KeyRace(Func<T> make, int count, int workers)
+    /// <summary>
+    /// Starts <paramref name="workers"/> threads (at least one) that call <paramref name="make"/> until <paramref name="count"/>
+    /// keys are done; a worker starts a key only while fewer than <paramref name="ahead"/> finished keys wait to be taken.
+    /// </summary>
+    public KeyRace(Func<T> make, int count, int workers, int ahead = int.MaxValue)
     {
         this.count = count;
-        finished = new Queue<T>(count);
+        this.ahead = Math.Max(1, ahead);
+        finished = new Queue<T>();
         for (var i = 0; i < Math.Max(1, workers); i++)
         {
             new Thread(() => Work(make)) { IsBackground = true, Name = "DockerTls key" }.Start();
@@ -46,7 +53,9 @@ internal sealed class KeyRace<T> : IDisposable
             if (stopped) throw new OperationCanceledException("The key race was ended before its keys were made.");
             failure?.Throw();
             taken++;
-            return finished.Dequeue();
+            var key = finished.Dequeue();
+            Monitor.PulseAll(gate); // a worker may wait for room
+            return key;
         }
     }
 
@@ -70,7 +79,11 @@ internal sealed class KeyRace<T> : IDisposable
         {
             while (true)
             {
-                lock (gate) { if (stopped || done >= count || failure != null) return; }
+                lock (gate)
+                {
+                    while (!stopped && failure == null && finished.Count >= ahead) Monitor.Wait(gate);
+                    if (stopped || done >= count || failure != null) return;
+                }
                 var key = make();
                 lock (gate)
                 {

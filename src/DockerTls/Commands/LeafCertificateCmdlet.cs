@@ -24,6 +24,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
     private int _issued;
 
     private CertificateBatch? _batch;
+    private volatile bool _stopping;
 
     /// <summary>Progress records at most this often, so that a fast pipeline (ECDSA keys) is not slowed by the host.</summary>
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
@@ -86,6 +87,10 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
         catch (DockerTlsException e)
         {
             Report(e);
+        }
+        catch (OperationCanceledException) when (_stopping)
+        {
+            throw new PipelineStoppedException();
         }
     }
 
@@ -169,13 +174,18 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
         Release();
     }
 
-    protected override void StopProcessing() => Release();
+    protected override void StopProcessing()
+    {
+        _stopping = true;
+        Release();
+    }
 
     /// <summary>PowerShell disposes the cmdlet when its pipeline ends, also after a terminating error: the passphrase is wiped then too.</summary>
     public void Dispose() => Release();
 
     private void Release()
     {
+        EndKeys();
         foreach (var ca in _authorities.Values) ca.Dispose();
         _authorities.Clear();
         Wipe(_passphrase);

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using System.Security;
 using DockerTls.Core;
@@ -7,8 +8,10 @@ namespace DockerTls.Commands;
 
 [Cmdlet(VerbsCommon.New, "DockerCA", SupportsShouldProcess = true)]
 [OutputType(typeof(DockerCertificate))]
-public sealed class NewDockerCACommand : KeyCmdlet
+public sealed class NewDockerCACommand : KeyCmdlet, IDisposable
 {
+    private volatile bool _stopping;
+
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string CommonName { get; set; } = "Docker CA";
@@ -29,7 +32,7 @@ public sealed class NewDockerCACommand : KeyCmdlet
             if (!ShouldProcess(folder, $"Create the CA '{CommonName}' ({spec}, {ValidityDays} days): ca.pem, ca-key.pem")) return;
             CertificateFiles.CheckTargets(folder, CertificateKind.CA, null, Force);
             ProgressKey(1, "New-DockerCA", $"Generating the {spec} key");
-            var issued = CertificateAuthority.Create(CommonName, spec, ValidityDays, passphrase);
+            var issued = CertificateAuthority.Create(CommonName, Keys, ValidityDays, passphrase);
             ProgressDone(1, "New-DockerCA");
             WriteObject(CertificateFiles.Write(folder, CertificateKind.CA, issued, null, Force, VerboseFileWritten));
         }
@@ -37,9 +40,24 @@ public sealed class NewDockerCACommand : KeyCmdlet
         {
             ThrowTerminating(e);
         }
+        catch (OperationCanceledException) when (_stopping)
+        {
+            throw new PipelineStoppedException();
+        }
         finally
         {
             Wipe(passphrase);
         }
     }
+
+    protected override void EndProcessing() => EndKeys();
+
+    /// <summary>Ctrl+C: ends the key race at once instead of after the key is made.</summary>
+    protected override void StopProcessing()
+    {
+        _stopping = true;
+        EndKeys();
+    }
+
+    public void Dispose() => EndKeys();
 }

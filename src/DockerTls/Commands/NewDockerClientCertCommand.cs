@@ -18,6 +18,6 @@ public sealed class NewDockerClientCertCommand : LeafCertificateCmdlet
     protected override void ProcessRecord()
     {
         var commonName = ItemValue(nameof(CommonName), CommonName) ?? "client";
-        IssueAndWrite(commonName, ca => ca.IssueClient(commonName, KeySpec, ValidityDays));
+        IssueAndWrite(commonName, ca => ca.IssueClient(commonName, Keys, ValidityDays));
     }
 }

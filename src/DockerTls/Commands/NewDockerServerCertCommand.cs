@@ -25,7 +25,7 @@ public sealed class NewDockerServerCertCommand : LeafCertificateCmdlet
         try
         {
             var commonName = CertificateAuthority.ServerCommonName(ItemValue(nameof(CommonName), CommonName), DnsName, IPAddress);
-            IssueAndWrite(commonName, ca => ca.IssueServer(commonName, DnsName, IPAddress, KeySpec, ValidityDays));
+            IssueAndWrite(commonName, ca => ca.IssueServer(commonName, DnsName, IPAddress, Keys, ValidityDays));
         }
         catch (Core.DockerTlsException e) when (MyInvocation.ExpectingInput)
         {
