@@ -24,17 +24,38 @@ public abstract class KeyCmdlet : DockerTlsCmdlet
 
     protected KeySpec KeySpec => new(KeyAlgorithm, KeySize, Curve);
 
+    private readonly object _keysGate = new();
     private KeySource? _keys;
+    private bool _keysEnded;
 
     /// <summary>
     /// The command's keys (<see cref="KeySource"/>): when items come down the pipeline, every core makes RSA keys from
     /// the first one asked until <see cref="EndKeys"/>; otherwise each key is made when asked. Nothing is made before
-    /// a key is asked for, so -WhatIf and bad input make none.
+    /// a key is asked for, so -WhatIf and bad input make none. After <see cref="EndKeys"/> the source is ended, also
+    /// when it is first asked for only then (Ctrl+C a moment before the first key).
     /// </summary>
-    protected KeySource Keys => _keys ??= new KeySource(KeySpec, pipeline: MyInvocation.ExpectingInput);
+    protected KeySource Keys
+    {
+        get
+        {
+            lock (_keysGate)
+            {
+                _keys ??= new KeySource(KeySpec, pipeline: MyInvocation.ExpectingInput);
+                if (_keysEnded) _keys.Dispose();
+                return _keys;
+            }
+        }
+    }
 
     /// <summary>Ends the command's keys (at its end, on Ctrl+C from PowerShell's other thread, or when disposed).</summary>
-    protected void EndKeys() => _keys?.Dispose();
+    protected void EndKeys()
+    {
+        lock (_keysGate)
+        {
+            _keysEnded = true;
+            _keys?.Dispose();
+        }
+    }
 
     /// <summary>-OutputPath as a file-system path; the current location when not given.</summary>
     protected string OutputFolder => OutputPath is null ? CurrentDirectory : ResolvePath(OutputPath);
