@@ -38,11 +38,11 @@ public sealed class CertificateAuthority : IDisposable
 
     public void Dispose() => (_signer as IDisposable)?.Dispose();
 
-    /// <summary>Makes a self-signed CA. With a passphrase its key is written encrypted.</summary>
+    /// <summary>Makes a self-signed CA with a key of <paramref name="spec"/>. With a passphrase its key is written encrypted.</summary>
     public static IssuedCertificate Create(string commonName, KeySpec spec, int validityDays, char[]? passphrase = null)
     {
-        using var encryption = passphrase is { Length: > 0 } ? Pkcs8Encryption.PassphraseKey.Derive(passphrase) : null;
-        return Create(commonName, validityDays, encryption, () => KeyGenerator.Generate(spec));
+        using var keys = new KeySource(spec, pipeline: false);
+        return Create(commonName, keys, validityDays, passphrase);
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ public sealed class CertificateAuthority : IDisposable
     public static IssuedCertificate Create(string commonName, KeySource keys, int validityDays, char[]? passphrase = null)
     {
         CheckValidity(validityDays);
-        using var encryption = passphrase is { Length: > 0 } ? Pkcs8Encryption.PassphraseKey.Start(passphrase) : null;
+        using var encryption = Pkcs8Encryption.PassphraseKey.Start(passphrase);
         return Create(commonName, validityDays, encryption, keys.Next);
     }
 
@@ -119,8 +119,11 @@ public sealed class CertificateAuthority : IDisposable
     }
 
     /// <summary>A server certificate: serverAuth, and every DNS name and IP address in its subjectAltName.</summary>
-    public IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, KeySpec spec, int validityDays) =>
-        IssueServer(commonName, dnsNames, ipAddresses, validityDays, () => KeyGenerator.Generate(spec));
+    public IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, KeySpec spec, int validityDays)
+    {
+        using var keys = new KeySource(spec, pipeline: false);
+        return IssueServer(commonName, dnsNames, ipAddresses, keys, validityDays);
+    }
 
     /// <summary>A server certificate with a key from <paramref name="keys"/> (the keys of a command's pipeline).</summary>
     public IssuedCertificate IssueServer(string? commonName, IEnumerable<string>? dnsNames, IEnumerable<string>? ipAddresses, KeySource keys, int validityDays) =>
@@ -133,8 +136,11 @@ public sealed class CertificateAuthority : IDisposable
     }
 
     /// <summary>A client certificate: clientAuth, no alternative names.</summary>
-    public IssuedCertificate IssueClient(string? commonName, KeySpec spec, int validityDays) =>
-        IssueClient(commonName, validityDays, () => KeyGenerator.Generate(spec));
+    public IssuedCertificate IssueClient(string? commonName, KeySpec spec, int validityDays)
+    {
+        using var keys = new KeySource(spec, pipeline: false);
+        return IssueClient(commonName, keys, validityDays);
+    }
 
     /// <summary>A client certificate with a key from <paramref name="keys"/> (the keys of a command's pipeline).</summary>
     public IssuedCertificate IssueClient(string? commonName, KeySource keys, int validityDays) =>

@@ -41,14 +41,9 @@ internal static class Pkcs8Encryption
         private readonly byte[] _salt = new byte[16];
         private readonly Task<byte[]> _key;
 
-        private PassphraseKey(char[] passphrase, bool background)
+        private PassphraseKey(char[] passphrase)
         {
             Random.NextBytes(_salt);
-            if (!background)
-            {
-                _key = Task.FromResult(DeriveKey(passphrase, _salt, Iterations));
-                return;
-            }
             var copy = (char[])passphrase.Clone();
             _key = Task.Run(() =>
             {
@@ -57,11 +52,11 @@ internal static class Pkcs8Encryption
             });
         }
 
-        /// <summary>Derives the AES key now.</summary>
-        public static PassphraseKey Derive(char[] passphrase) => new(passphrase, background: false);
-
-        /// <summary>Starts deriving the AES key on another thread; <see cref="Encrypt"/> waits for it.</summary>
-        public static PassphraseKey Start(char[] passphrase) => new(passphrase, background: true);
+        /// <summary>
+        /// Starts deriving the AES key on another thread, while the key to encrypt is made; <see cref="Encrypt"/> waits
+        /// for it. Null for no passphrase (null or empty): the key is then written unencrypted.
+        /// </summary>
+        public static PassphraseKey? Start(char[]? passphrase) => passphrase is { Length: > 0 } ? new(passphrase) : null;
 
         public EncryptedPrivateKeyInfo Encrypt(PrivateKeyInfo privateKey)
         {

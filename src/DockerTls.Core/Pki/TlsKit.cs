@@ -111,7 +111,7 @@ public static class TlsKit
         CertificateAuthority.CheckValidity(request.CAValidityDays);
         CertificateAuthority.CheckValidity(request.ValidityDays);
 
-        using var encryption = request.Passphrase is { Length: > 0 } passphrase ? Pkcs8Encryption.PassphraseKey.Start(passphrase) : null;
+        using var encryption = Pkcs8Encryption.PassphraseKey.Start(request.Passphrase);
         using var keys = KeyGenerator.Race(request.Key, 3);
         using var stop = cancel.Register(keys.Dispose);
         string Folder(string name) => Path.Combine(request.OutputPath, name);
