@@ -1,4 +1,6 @@
+using System;
 using System.Management.Automation;
+using System.Threading;
 using DockerTls.Core.Pki;
 
 namespace DockerTls;
@@ -24,6 +26,7 @@ public abstract class KeyCmdlet : DockerTlsCmdlet
 
     protected KeySpec KeySpec => new(KeyAlgorithm, KeySize, Curve);
 
+    private readonly CancellationTokenSource _stopping = new();
     private readonly object _keysGate = new();
     private KeySource? _keys;
     private bool _keysEnded;
@@ -45,6 +48,16 @@ public abstract class KeyCmdlet : DockerTlsCmdlet
                 return _keys;
             }
         }
+    }
+
+    /// <summary>Cancelled by Ctrl+C: a key wait that ends with <see cref="OperationCanceledException"/> then means the pipeline stops.</summary>
+    protected CancellationToken StopRequested => _stopping.Token;
+
+    /// <summary>Ctrl+C, from PowerShell's other thread: ends the keys at once instead of after the key in the making.</summary>
+    protected override void StopProcessing()
+    {
+        _stopping.Cancel();
+        EndKeys();
     }
 
     /// <summary>Ends the command's keys (at its end, on Ctrl+C from PowerShell's other thread, or when disposed).</summary>

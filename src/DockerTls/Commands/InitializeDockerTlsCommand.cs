@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
-using System.Threading;
 using DockerTls.Core;
 using DockerTls.Core.Pki;
 
@@ -27,11 +26,6 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
     [Parameter]
     public SecureString? Passphrase { get; set; }
 
-    private readonly CancellationTokenSource stopping = new();
-
-    /// <summary>Ctrl+C: ends the key race at once instead of after the keys are made.</summary>
-    protected override void StopProcessing() => stopping.Cancel();
-
     protected override void ProcessRecord()
     {
         var root = OutputFolder;
@@ -52,7 +46,7 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
             var names = string.Join(", ", request.DnsNames.Concat(request.IPAddresses));
             if (!ShouldProcess(root, $"Create a TLS kit (ca/, server/, client/; {request.Key}) for {names}")) return;
             WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", $"Generating three {request.Key} keys"));
-            var kit = TlsKit.Create(request, Force, VerboseFileWritten, stopping.Token);
+            var kit = TlsKit.Create(request, Force, VerboseFileWritten, StopRequested);
             WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", "Done") { RecordType = ProgressRecordType.Completed });
             foreach (var warning in kit.Warnings) WriteWarning(warning);
             WriteObject(kit.CA);
@@ -64,7 +58,7 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
         {
             ThrowTerminating(e);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopRequested.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }

@@ -24,7 +24,6 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
     private int _issued;
 
     private CertificateBatch? _batch;
-    private volatile bool _stopping;
 
     /// <summary>Progress records at most this often, so that a fast pipeline (ECDSA keys) is not slowed by the host.</summary>
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
@@ -88,7 +87,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
         {
             Report(e);
         }
-        catch (OperationCanceledException) when (_stopping)
+        catch (OperationCanceledException) when (StopRequested.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
@@ -176,7 +175,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
 
     protected override void StopProcessing()
     {
-        _stopping = true;
+        base.StopProcessing();
         Release();
     }
 

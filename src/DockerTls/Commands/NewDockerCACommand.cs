@@ -10,8 +10,6 @@ namespace DockerTls.Commands;
 [OutputType(typeof(DockerCertificate))]
 public sealed class NewDockerCACommand : KeyCmdlet, IDisposable
 {
-    private volatile bool _stopping;
-
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string CommonName { get; set; } = "Docker CA";
@@ -40,7 +38,7 @@ public sealed class NewDockerCACommand : KeyCmdlet, IDisposable
         {
             ThrowTerminating(e);
         }
-        catch (OperationCanceledException) when (_stopping)
+        catch (OperationCanceledException) when (StopRequested.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
@@ -51,13 +49,6 @@ public sealed class NewDockerCACommand : KeyCmdlet, IDisposable
     }
 
     protected override void EndProcessing() => EndKeys();
-
-    /// <summary>Ctrl+C: ends the key race at once instead of after the key is made.</summary>
-    protected override void StopProcessing()
-    {
-        _stopping = true;
-        EndKeys();
-    }
 
     public void Dispose() => EndKeys();
 }
