@@ -43,11 +43,26 @@ internal static class CertificateProfile
 
     public static void AddLeafExtensions(X509V3CertificateGenerator generator, X509Certificate issuer, KeyPair key, KeyPurposeID purpose)
     {
-        generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(issuer));
+        generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, AuthorityKeyIdentifierFor(issuer));
         generator.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
         var usage = key.IsRsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
         generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
         generator.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+    }
+
+    /// <summary>
+    /// The key identifier of the issuer only: with its name and serial too (BouncyCastle's default), a CA renewed with
+    /// the same key and name but a new serial no longer matches its leaves, and OpenSSL, Python and Node refuse them
+    /// ("unable to get local issuer certificate"). The issuer's own subjectKeyIdentifier is used where it has one, so
+    /// that a CA made elsewhere (another hash of the key) is still found.
+    /// </summary>
+    public static AuthorityKeyIdentifier AuthorityKeyIdentifierFor(X509Certificate issuer)
+    {
+        var ski = issuer.GetExtensionValue(X509Extensions.SubjectKeyIdentifier);
+        var keyId = ski != null
+            ? SubjectKeyIdentifier.GetInstance(Asn1Object.FromByteArray(ski.GetOctets())).GetKeyIdentifier()
+            : X509ExtensionUtilities.CreateSubjectKeyIdentifier(issuer.CertificateStructure.SubjectPublicKeyInfo).GetKeyIdentifier();
+        return new AuthorityKeyIdentifier(keyId);
     }
 
     public static void AddSubjectAltNames(X509V3CertificateGenerator generator, IEnumerable<string> dnsNames, IEnumerable<string> ipAddresses)
