@@ -68,3 +68,77 @@ Describe 'Leaves survive a CA renewal (key identifier only in the AKI)' {
         $result.Output | Should -Be 'ok'
     }
 }
+
+Describe 'The CA''s inventory' {
+    BeforeAll {
+        $kit = Join-Path $TestDrive 'kit'
+        Initialize-DockerTls -OutputPath $kit -DnsName localhost -KeyAlgorithm ECDSA 6>$null | Out-Null
+        $ca = Join-Path $kit 'ca'
+        $inventory = Join-Path $ca 'ca-inventory.jsonl'
+    }
+
+    It 'records the kit''s CA, server and client, each with its file, serial and fingerprint' {
+        $records = Get-Content $inventory | ConvertFrom-Json
+        $records.kind | Should -Be @('CA', 'Server', 'Client')
+        $records[1].path | Should -Be (Join-Path $kit 'server/server-cert.pem')
+        $records[1].dnsNames | Should -Be @('localhost')
+        $records[1].keyAlgorithm | Should -Be 'ECDSA P-256'
+        $opensslSerial = ((Invoke-OpenSsl x509 -noout -serial -in (Join-Path $kit 'server/server-cert.pem')).Output -replace '^serial=', '').TrimStart('0')
+        $records[1].serial | Should -Be $opensslSerial
+        $fingerprint = (Invoke-OpenSsl x509 -noout -fingerprint -sha256 -in (Join-Path $kit 'client/cert.pem')).Output -replace '^.*Fingerprint=', ''
+        $records[2].sha256 | Should -Be $fingerprint
+        $records | ForEach-Object { $_.revoked | Should -BeFalse }
+    }
+
+    It 'never holds a key, and is readable by people (mode 0644)' {
+        Get-Content -Raw $inventory | Should -Not -Match 'PRIVATE KEY'
+        (& stat -c '%a' $inventory).Trim() | Should -Be '644'
+    }
+
+    It 'adds a record for each certificate of a pipeline, and lists them with Get-DockerCertificate -IssuedBy' {
+        $hosts = 1..12 | ForEach-Object { [pscustomobject] @{ DnsName = "web$_.example.com" } }
+        $hosts | New-DockerServerCert -CAPath $ca -OutputPath (Join-Path $TestDrive 'fleet') -KeyAlgorithm ECDSA | Out-Null
+        New-DockerClientCert -CAPath (Join-Path $ca 'ca.pem') -CommonName bob -OutputPath (Join-Path $TestDrive 'bob') -KeyAlgorithm ECDSA | Out-Null
+        $listed = Get-DockerCertificate -IssuedBy $ca
+        $listed.Count | Should -Be 16
+        ($listed | Where-Object CommonName -Like 'web*').Count | Should -Be 12
+        $bob = $listed | Where-Object CommonName -EQ bob
+        $bob.Path | Should -Be (Join-Path $TestDrive 'bob/cert.pem')
+        $bob.DaysRemaining | Should -BeIn 364, 365
+        $bob.Revoked | Should -BeFalse
+    }
+
+    It 'keeps every record when two processes issue from the same CA at once' {
+        $module = Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1'
+        $before = @(Get-Content $inventory).Count
+        $pwsh = (Get-Process -Id $PID).Path
+        $runs = 1..2 | ForEach-Object {
+            $script = "Import-Module '$module'; 1..40 | ForEach-Object { [pscustomobject] @{ CommonName = 'p$_-' + `$_ } } | New-DockerClientCert -CAPath '$ca' -OutputPath '$(Join-Path $TestDrive "race$_")' -KeyAlgorithm ECDSA | Out-Null"
+            $arguments = if ($pwsh -match 'dotnet$') { @('pwsh', '-NoProfile', '-Command', $script) } else { @('-NoProfile', '-Command', $script) }
+            Start-Process -FilePath $pwsh -ArgumentList $arguments -PassThru -NoNewWindow
+        }
+        $runs | ForEach-Object { $_.WaitForExit(120000) | Should -BeTrue; $_.ExitCode | Should -Be 0 }
+        @(Get-Content $inventory).Count | Should -Be ($before + 80)
+        (Get-DockerCertificate -IssuedBy $ca | Where-Object CommonName -Like 'p*').Count | Should -Be 80
+    }
+
+    It 'lists nothing, without an error, for a CA made before there was an inventory' {
+        $old = Join-Path $TestDrive 'oldca'
+        New-DockerCA -OutputPath $old -KeyAlgorithm ECDSA | Out-Null
+        Remove-Item (Join-Path $old 'ca-inventory.jsonl')
+        Get-DockerCertificate -IssuedBy $old -ErrorVariable problems | Should -BeNullOrEmpty
+        $problems | Should -BeNullOrEmpty
+    }
+
+    It 'says CANotFound for a folder without a CA' {
+        Get-DockerCertificate -IssuedBy (Join-Path $TestDrive 'nowhere') -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -Be 'CANotFound,DockerTls.Commands.GetDockerCertificateCommand'
+    }
+
+    It 'writes no record when the certificate''s files are not written' {
+        $before = Get-FileHash $inventory
+        { New-DockerClientCert -CAPath $ca -CommonName bob -OutputPath (Join-Path $TestDrive 'bob') -KeyAlgorithm ECDSA } |
+            Should -Throw -ErrorId 'KeyFileExists,DockerTls.Commands.NewDockerClientCertCommand'
+        (Get-FileHash $inventory).Hash | Should -Be $before.Hash
+    }
+}

@@ -34,15 +34,18 @@ public sealed class FileTransaction
     /// <summary>Any file with its Unix mode; a mode with no group or other bits is treated as private.</summary>
     public void AddFile(string path, byte[] content, int unixMode) => Add(path, content, unixMode);
 
+    /// <summary>A file this transaction rewrites whether or not it may overwrite (an inventory it appends a record to).</summary>
+    public void AddRewrite(string path, byte[] content, int unixMode) => Add(path, content, unixMode, rewrite: true);
+
     /// <summary>A folder to create if missing, with that mode.</summary>
     public void AddDirectory(string path, int unixMode) => _directories.Add((Path.GetFullPath(path), unixMode));
 
-    private void Add(string path, byte[] content, int mode)
+    private void Add(string path, byte[] content, int mode, bool rewrite = false)
     {
         var full = Path.GetFullPath(path);
         if (_files.Any(f => string.Equals(f.Path, full, StringComparison.Ordinal)))
             throw new ArgumentException($"'{full}' is planned twice.", nameof(path));
-        _files.Add(new PlannedFile(full, content, mode));
+        _files.Add(new PlannedFile(full, content, mode) { Rewrite = rewrite });
     }
 
     /// <summary>
@@ -56,7 +59,7 @@ public sealed class FileTransaction
             if (Directory.Exists(file.Path))
                 throw new DockerTlsException("TargetIsFolder", ErrorKind.InvalidArgument,
                     $"'{file.Path}' is a folder; a file should be written there. Choose another -OutputPath.", file.Path);
-            if (!File.Exists(file.Path) || _overwrite || IsUnchanged(file)) continue;
+            if (!File.Exists(file.Path) || _overwrite || file.Rewrite || IsUnchanged(file)) continue;
             throw new DockerTlsException("KeyFileExists", ErrorKind.ResourceExists,
                 $"'{file.Path}' exists already. Nothing was written. Use -Force to replace it, or choose another -OutputPath.", file.Path);
         }
@@ -184,5 +187,6 @@ public sealed class FileTransaction
         public string Path { get; }
         public byte[] Content { get; }
         public int Mode { get; }
+        public bool Rewrite { get; set; }
     }
 }

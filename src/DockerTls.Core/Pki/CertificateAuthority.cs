@@ -36,6 +36,9 @@ public sealed class CertificateAuthority : IDisposable
     /// <summary>The ca.pem this CA was loaded from.</summary>
     public string? CertificatePath { get; }
 
+    /// <summary>The inventory beside the ca.pem this CA was loaded from (<see cref="CertificateInventory"/>), or null.</summary>
+    public string? InventoryPath => CertificatePath == null ? null : CertificateInventory.PathFor(CertificatePath);
+
     public void Dispose() => (_signer as IDisposable)?.Dispose();
 
     /// <summary>Makes a self-signed CA with a key of <paramref name="spec"/>. With a passphrase its key is written encrypted.</summary>

@@ -68,5 +68,8 @@ public sealed class DockerCertificate
     /// <summary>The ca.pem <see cref="ChainValid"/> was checked against.</summary>
     public string? ChainCAPath { get; set; }
 
+    /// <summary>Whether the CA's inventory marks it revoked; null when it was not read from an inventory.</summary>
+    public bool? Revoked { get; set; }
+
     public override string ToString() => $"{Kind} {Subject} ({Path})";
 }

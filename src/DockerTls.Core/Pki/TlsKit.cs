@@ -126,13 +126,14 @@ public static class TlsKit
         var transaction = new FileTransaction(overwrite);
         if (onWritten != null) transaction.FileWritten += onWritten;
         Plan(transaction, request.OutputPath, caIssued, server, client);
-        transaction.Commit();
+        var clientSummary = CertificateFiles.Describe(Folder(ClientFolder), CertificateKind.Client, client);
+        CertificateInventory.Commit(transaction, CertificateInventory.InFolder(Folder(CAFolder)), new[] { caSummary, serverSummary, clientSummary }, DateTime.UtcNow);
 
         return new TlsKitResult
         {
             CA = caSummary,
             Server = serverSummary,
-            Client = CertificateFiles.Describe(Folder(ClientFolder), CertificateKind.Client, client),
+            Client = clientSummary,
             Warnings = new[] { server.Warning, client.Warning }.Where(w => w != null).Select(w => w!).ToList(),
         };
     }

@@ -80,7 +80,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
             if (_issued == 0 || spec.Algorithm == KeyAlgorithm.RSA) Progress($"Generating the {spec} key for {commonName}");
             var issued = issue(ca);
             if (issued.Warning != null) WriteWarning(issued.Warning);
-            _batch.Enqueue(folder, issued, ca.BundlePem);
+            _batch.Enqueue(folder, issued, ca.BundlePem, ca.InventoryPath);
             ReportWritten(waitForAll: !MyInvocation.ExpectingInput);
         }
         catch (DockerTlsException e)
