@@ -16,6 +16,7 @@
         'New-DockerClientCert'
         'Initialize-DockerTls'
         'Get-DockerCertificate'
+        'Update-DockerCertificate'
         'Set-DockerDaemonConfig'
         'Get-DockerDaemonConfig'
         'New-DockerSystemdUnit'

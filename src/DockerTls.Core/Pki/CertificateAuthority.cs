@@ -15,6 +15,7 @@ namespace DockerTls.Core.Pki;
 public sealed class CertificateAuthority : IDisposable
 {
     private readonly ISignatureFactory _signer;
+    private readonly KeyPair _key;
 
     /// <summary>The CA just made by <c>Create</c>, ready to issue before its files are written.</summary>
     internal static CertificateAuthority FromIssued(IssuedCertificate ca) =>
@@ -23,6 +24,7 @@ public sealed class CertificateAuthority : IDisposable
     private CertificateAuthority(X509Certificate certificate, KeyPair key, byte[] bundlePem, string? path)
     {
         Certificate = certificate;
+        _key = key;
         _signer = CertificateProfile.SignatureFactory(key);
         BundlePem = bundlePem;
         CertificatePath = path;
@@ -172,7 +174,55 @@ public sealed class CertificateAuthority : IDisposable
         return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.PrivateKey), pair, warning);
     }
 
-    internal static void CheckValidity(int validityDays)
+    /// <summary>Whether <paramref name="certificate"/> is this CA's own certificate (or an earlier one): a CA with this CA's key.</summary>
+    internal bool IsOwnCertificate(X509Certificate certificate) => CertificateReader.IsCertificateAuthority(certificate) && _key.Matches(certificate);
+
+    /// <summary>Whether this CA issued <paramref name="certificate"/>: its name as the issuer, and its key's signature.</summary>
+    internal bool Signed(X509Certificate certificate) =>
+        Certificate.SubjectDN.Equivalent(certificate.IssuerDN) && CertificateSignature.IsSignedBy(certificate, Certificate);
+
+    /// <summary>
+    /// A leaf issued again from <paramref name="old"/>: the same subject, subjectAltName and extended key usage, a new
+    /// serial, the key <paramref name="pair"/>, the strict profile, valid from <paramref name="now"/> for <paramref name="validityDays"/>.
+    /// </summary>
+    internal IssuedCertificate Reissue(X509Certificate old, KeyPair pair, int validityDays, DateTime now)
+    {
+        CheckValidity(validityDays);
+        var notAfter = now.AddDays(validityDays);
+        string? warning = null;
+        if (notAfter > Certificate.NotAfter)
+        {
+            notAfter = Certificate.NotAfter;
+            warning = FormattableString.Invariant($"The CA expires on {Certificate.NotAfter:yyyy-MM-dd}, so the renewed '{old.SubjectDN}' is valid only until then. Renew the CA first.");
+        }
+        var generator = CertificateProfile.NewGenerator(old.SubjectDN, Certificate.SubjectDN, pair.PublicKey, now, notAfter);
+        var eku = old.GetExtensionValue(X509Extensions.ExtendedKeyUsage);
+        var purposes = eku == null ? new Org.BouncyCastle.Asn1.DerObjectIdentifier[] { KeyPurposeID.id_kp_serverAuth } : ExtendedKeyUsage.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(eku.GetOctets())).GetAllUsages().ToArray();
+        CertificateProfile.AddLeafExtensions(generator, Certificate, pair, purposes);
+        var san = old.GetExtensionValue(X509Extensions.SubjectAlternativeName);
+        if (san != null) generator.AddExtension(X509Extensions.SubjectAlternativeName, false, Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(san.GetOctets()));
+        var certificate = generator.Generate(_signer);
+        return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.PrivateKey), pair, warning);
+    }
+
+    /// <summary>
+    /// This CA's certificate made again: the same key, the same name and subjectKeyIdentifier (so that every leaf's
+    /// AKI still finds it), a new serial, the strict profile, valid from <paramref name="now"/> for <paramref name="validityDays"/>.
+    /// The key is not written again (<see cref="IssuedCertificate.KeyPem"/> is empty).
+    /// </summary>
+    internal IssuedCertificate RenewSelf(int validityDays, DateTime now)
+    {
+        CheckValidity(validityDays);
+        var ski = Certificate.GetExtensionValue(X509Extensions.SubjectKeyIdentifier);
+        var keyId = ski == null ? null : SubjectKeyIdentifier.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(ski.GetOctets()));
+        var generator = CertificateProfile.NewGenerator(Certificate.SubjectDN, Certificate.SubjectDN, _key.PublicKey, now, now.AddDays(validityDays), keyId);
+        CertificateProfile.AddCAExtensions(generator);
+        var certificate = generator.Generate(_signer);
+        return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), Array.Empty<byte>(), _key, null);
+    }
+
+    /// <summary><c>InvalidValidity</c> unless 1 to 36500 days.</summary>
+    public static void CheckValidity(int validityDays)
     {
         if (validityDays <= 0 || validityDays > 36500)
             throw new DockerTlsException("InvalidValidity", ErrorKind.InvalidArgument,

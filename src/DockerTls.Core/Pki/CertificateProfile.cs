@@ -22,7 +22,8 @@ internal static class CertificateProfile
     public static readonly TimeSpan Backdate = TimeSpan.FromMinutes(5);
     private static readonly SecureRandom Random = new();
 
-    public static X509V3CertificateGenerator NewGenerator(X509Name subject, X509Name issuer, SubjectPublicKeyInfo publicKey, DateTime now, DateTime notAfter)
+    public static X509V3CertificateGenerator NewGenerator(X509Name subject, X509Name issuer, SubjectPublicKeyInfo publicKey, DateTime now, DateTime notAfter,
+        SubjectKeyIdentifier? keyId = null)
     {
         var generator = new X509V3CertificateGenerator();
         generator.SetSerialNumber(RandomSerial());
@@ -31,7 +32,7 @@ internal static class CertificateProfile
         generator.SetNotBefore(Truncate(now - Backdate));
         generator.SetNotAfter(Truncate(notAfter));
         generator.SetSubjectPublicKeyInfo(publicKey);
-        generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(publicKey));
+        generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, keyId ?? X509ExtensionUtilities.CreateSubjectKeyIdentifier(publicKey));
         return generator;
     }
 
@@ -41,13 +42,13 @@ internal static class CertificateProfile
         generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign | KeyUsage.DigitalSignature));
     }
 
-    public static void AddLeafExtensions(X509V3CertificateGenerator generator, X509Certificate issuer, KeyPair key, KeyPurposeID purpose)
+    public static void AddLeafExtensions(X509V3CertificateGenerator generator, X509Certificate issuer, KeyPair key, params DerObjectIdentifier[] purposes)
     {
         generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, AuthorityKeyIdentifierFor(issuer));
         generator.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
         var usage = key.IsRsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
         generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
-        generator.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+        generator.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(purposes));
     }
 
     /// <summary>
