@@ -25,6 +25,7 @@
         'Get-DockerClientEnv'
         'Clear-DockerClientEnv'
         'New-DockerContext'
+        'Update-DockerContext'
         'Test-DockerTlsConnection'
     )
     FunctionsToExport    = @()

@@ -387,3 +387,63 @@ Describe 'Renewal against the real Docker engine' -Skip:(-not $canRunDockerd) {
         }
     }
 }
+
+Describe 'Update-DockerContext against the real Docker engine' -Skip:(-not $canRunDockerd) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'Support/TestDockerd.psm1') -Force
+        $root = Join-Path $TestDrive 'tls'
+        Initialize-DockerTls -OutputPath $root -DnsName localhost -IPAddress 127.0.0.1 -KeyAlgorithm ECDSA 6>$null | Out-Null
+        $daemon = Start-TestTlsDockerd -CertPath (Join-Path $root 'server')
+        $savedDockerConfig = $env:DOCKER_CONFIG
+        $config = Join-Path $TestDrive 'docker-config'
+        $env:DOCKER_CONFIG = $config
+        New-DockerContext -Name fleet1 -DockerHost $daemon.DockerHost -CertPath (Join-Path $root 'client') -Description 'the first host' | Out-Null
+        $tls = Join-Path $config "contexts/tls/$((New-Object Security.Cryptography.SHA256Managed).ComputeHash([Text.Encoding]::UTF8.GetBytes('fleet1')) | ForEach-Object { $_.ToString('x2') } | Join-String)/docker"
+        $metaBefore = Get-Content -Raw (Get-ChildItem -Recurse -Filter meta.json (Join-Path $config 'contexts/meta')).FullName
+        $oldCert = [IO.File]::ReadAllBytes((Join-Path $tls 'cert.pem'))
+        Update-DockerCertificate (Join-Path $root 'client/cert.pem') -CAPath (Join-Path $root 'ca') -Force | Out-Null
+        $whatIfCert = & { Update-DockerContext -Name fleet1 -CertPath (Join-Path $root 'client') -WhatIf | Out-Null; [IO.File]::ReadAllBytes((Join-Path $tls 'cert.pem')) }
+        $refreshed = Update-DockerContext -Name fleet1 -CertPath (Join-Path $root 'client')
+    }
+
+    AfterAll {
+        if ($daemon) { Stop-TestDockerd $daemon }
+        $env:DOCKER_CONFIG = $savedDockerConfig
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $whatIfCert | Should -Be $oldCert
+    }
+
+    It 'replaces the context''s TLS files with the renewed ones, private (0600)' {
+        foreach ($file in 'ca.pem', 'cert.pem', 'key.pem') {
+            [IO.File]::ReadAllBytes((Join-Path $tls $file)) | Should -Be ([IO.File]::ReadAllBytes((Join-Path $root "client/$file")))
+            (& stat -c '%a' (Join-Path $tls $file)).Trim() | Should -Be '600'
+        }
+        [IO.File]::ReadAllBytes((Join-Path $tls 'cert.pem')) | Should -Not -Be $oldCert
+    }
+
+    It 'keeps the context''s host and description, meta.json byte for byte' {
+        $refreshed.DockerHost | Should -Be $daemon.DockerHost
+        $refreshed.Description | Should -Be 'the first host'
+        Get-Content -Raw (Get-ChildItem -Recurse -Filter meta.json (Join-Path $config 'contexts/meta')).FullName | Should -Be $metaBefore
+        $inspect = Invoke-TestDocker -ArgumentList context, inspect, fleet1 -Environment @{ DOCKER_CONFIG = $config }
+        $inspect.ExitCode | Should -Be 0 -Because $inspect.StdErr
+        $seen = ($inspect.StdOut | ConvertFrom-Json)[0]
+        $seen.Endpoints.docker.Host | Should -Be $daemon.DockerHost
+        $seen.Metadata.Description | Should -Be 'the first host'
+        $seen.TLSMaterial.docker | Sort-Object | Should -Be @('ca.pem', 'cert.pem', 'key.pem')
+    }
+
+    It 'lets docker --context reach the daemon with the renewed client certificate' {
+        $result = Invoke-TestDocker -ArgumentList --context, fleet1, version, --format, '{{.Server.Version}}' -Environment @{ DOCKER_CONFIG = $config }
+        $result.StdErr | Should -BeNullOrEmpty
+        $result.ExitCode | Should -Be 0
+    }
+
+    It 'says ContextNotFound for a context that does not exist, writing nothing' {
+        { Update-DockerContext -Name nosuch -CertPath (Join-Path $root 'client') } | Should -Throw -ErrorId 'ContextNotFound,DockerTls.Commands.UpdateDockerContextCommand'
+        Test-Path (Join-Path $config "contexts/tls") | Should -BeTrue
+        @(Get-ChildItem (Join-Path $config 'contexts/tls')).Count | Should -Be 1
+    }
+}
