@@ -447,3 +447,57 @@ Describe 'Update-DockerContext against the real Docker engine' -Skip:(-not $canR
         @(Get-ChildItem (Join-Path $config 'contexts/tls')).Count | Should -Be 1
     }
 }
+
+Describe 'Expiry in view' -Skip:(-not $canRunDockerd) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'Support/TestDockerd.psm1') -Force
+        $ca = Join-Path $TestDrive 'ca'
+        New-DockerCA -OutputPath $ca -KeyAlgorithm ECDSA | Out-Null
+        # Both leaves 29 days into a 39-day life: 10 days left, in their last third.
+        $server = Join-Path $TestDrive 'server'
+        $client = Join-Path $TestDrive 'client'
+        & python3 (Join-Path $PSScriptRoot 'Support/backdated_leaf.py') $ca $server server localhost 29 39 localhost
+        & python3 (Join-Path $PSScriptRoot 'Support/backdated_leaf.py') $ca $client client ops 29 39
+        $daemon = Start-TestTlsDockerd -CertPath $server
+        $dockerHost = $daemon.DockerHost -replace '127\.0\.0\.1', 'localhost'
+        $daemonJson = Join-Path $TestDrive 'daemon.json'
+        @{ tlsverify = $true; tlscacert = "$server/ca.pem"; tlscert = "$server/server-cert.pem"; tlskey = "$server/server-key.pem"; hosts = @($daemon.DockerHost) } |
+            ConvertTo-Json | Set-Content $daemonJson
+        $systemd = Join-Path $TestDrive 'systemd'
+        New-Item -ItemType Directory $systemd | Out-Null
+    }
+
+    AfterAll {
+        if ($daemon) { Stop-TestDockerd $daemon }
+    }
+
+    It 'Test-DockerTlsConnection reports the days left of the server''s and the client''s certificate, and warns' {
+        $result = Test-DockerTlsConnection -DockerHost $dockerHost -CertPath $client -WarningVariable warnings -WarningAction SilentlyContinue
+        $result.Success | Should -BeTrue -Because $result.Diagnosis
+        $result.ServerDaysRemaining | Should -BeIn 9, 10
+        $result.ClientDaysRemaining | Should -BeIn 9, 10
+        $warnings.Count | Should -Be 2
+        ($warnings -join "`n") | Should -Match "The server's certificate \(CN=localhost\) expires in (9|10) days"
+        ($warnings -join "`n") | Should -Match "The client's certificate \(CN=ops\) expires in (9|10) days.*Update-DockerCertificate"
+    }
+
+    It 'Get-DockerDaemonConfig warns of the server certificate that ends within 30 days (ServerCertificateExpiring)' {
+        $report = Get-DockerDaemonConfig -Path $daemonJson -SystemdRoot $systemd -WarningVariable warnings -WarningAction SilentlyContinue
+        ($report.Problems | Where-Object Id -EQ 'ServerCertificateExpiring').Message | Should -Match 'expires in (9|10) days.*Update-DockerCertificate'
+        $warnings.Count | Should -Be 1
+    }
+
+    It 'after renewal and a restart neither warns, and the days left are the renewed ones' {
+        Update-DockerCertificate "$server/server-cert.pem", "$client/cert.pem" -CAPath $ca | Should -HaveCount 2
+        Stop-TestDockerd $daemon
+        $script:daemon = $null
+        $script:daemon = Start-TestTlsDockerd -CertPath $server
+        $result = Test-DockerTlsConnection -DockerHost ($script:daemon.DockerHost -replace '127\.0\.0\.1', 'localhost') -CertPath $client -WarningVariable warnings
+        $result.Success | Should -BeTrue -Because $result.Diagnosis
+        $result.ServerDaysRemaining | Should -BeIn 38, 39
+        $result.ClientDaysRemaining | Should -BeIn 38, 39
+        $warnings | Should -BeNullOrEmpty
+        Get-DockerDaemonConfig -Path $daemonJson -SystemdRoot $systemd -WarningVariable configWarnings | Out-Null
+        $configWarnings | Should -BeNullOrEmpty
+    }
+}

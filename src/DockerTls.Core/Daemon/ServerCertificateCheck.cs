@@ -81,7 +81,7 @@ public static class ServerCertificateCheck
         else if (certificate.NotAfter < nowUtc.AddDays(ExpiryWarningDays))
         {
             problems.Add(new DaemonConfigProblem("ServerCertificateExpiring",
-                FormattableString.Invariant($"The server certificate '{certPath}' expires in {Math.Max(0, (int)(certificate.NotAfter - nowUtc).TotalDays)} days ({certificate.NotAfter:yyyy-MM-dd}). Issue a new one with New-DockerServerCert before then.")));
+                FormattableString.Invariant($"The server certificate '{certPath}' expires in {Math.Max(0, (int)(certificate.NotAfter - nowUtc).TotalDays)} days ({certificate.NotAfter:yyyy-MM-dd}). Renew it before then with Update-DockerCertificate '{certPath}' -CAPath <the CA folder>, and restart dockerd.")));
         }
 
         if (certificate.KeyEncrypted == true)

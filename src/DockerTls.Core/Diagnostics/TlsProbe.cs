@@ -94,6 +94,7 @@ public sealed class TlsProbe
         }
 
         var now = DateTime.UtcNow;
+        result.ClientCertificate = files.Summary();
         if (files.Certificate.NotAfter.ToUniversalTime() < now || files.Certificate.NotBefore.ToUniversalTime() > now)
         {
             clientCertificate.Dispose();
