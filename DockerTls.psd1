@@ -14,6 +14,7 @@
         'New-DockerCA'
         'New-DockerServerCert'
         'New-DockerClientCert'
+        'Revoke-DockerClientCert'
         'Initialize-DockerTls'
         'Get-DockerCertificate'
         'Update-DockerCertificate'

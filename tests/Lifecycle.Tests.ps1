@@ -279,10 +279,7 @@ Describe 'Update-DockerCertificate' {
             New-DockerClientCert -CAPath $locked -CAPassphrase (ConvertTo-SecureString 'right one' -AsPlainText -Force) -OutputPath $lockedLeaf -KeyAlgorithm ECDSA | Out-Null
             $revoked = Join-Path $TestDrive 'bad/revoked'
             New-DockerClientCert -CAPath $ca -CommonName mallory -OutputPath $revoked -KeyAlgorithm ECDSA | Out-Null
-            # No command revokes yet: the inventory's own field, as a revocation writes it.
-            $inventory = Join-Path $ca 'ca-inventory.jsonl'
-            $lines = Get-Content $inventory | ForEach-Object { $r = $_ | ConvertFrom-Json; if ($r.commonName -eq 'mallory') { $r.revoked = $true }; $r | ConvertTo-Json -Compress }
-            Set-Content -Path $inventory -Value $lines
+            Revoke-DockerClientCert -CommonName mallory -CAPath $ca -Confirm:$false -WarningAction SilentlyContinue | Out-Null
         }
 
         It 'says NotIssuedByCA for a certificate another CA signed' {
@@ -318,6 +315,53 @@ Describe 'Update-DockerCertificate' {
             $problems[0].FullyQualifiedErrorId | Should -Be 'KeyMismatch,DockerTls.Commands.UpdateDockerCertificateCommand'
             Get-Snapshot $mixed | Should -Be $snapshot
         }
+    }
+}
+
+Describe 'Revoke-DockerClientCert' {
+    BeforeAll {
+        $ca = Join-Path $TestDrive 'ca'
+        Initialize-DockerTls -OutputPath $TestDrive -DnsName localhost -KeyAlgorithm ECDSA 6>$null | Out-Null
+        $inventory = Join-Path $ca 'ca-inventory.jsonl'
+        $erin = Join-Path $TestDrive 'erin'
+        $frank = Join-Path $TestDrive 'frank'
+        New-DockerClientCert -CAPath $ca -CommonName erin -OutputPath $erin -KeyAlgorithm ECDSA | Out-Null
+        New-DockerClientCert -CAPath $ca -CommonName frank -OutputPath $frank -KeyAlgorithm ECDSA | Out-Null
+    }
+
+    It 'marks nothing with -WhatIf' {
+        $before = (Get-FileHash $inventory).Hash
+        Revoke-DockerClientCert -LiteralPath (Join-Path $erin 'cert.pem') -CAPath $ca -WhatIf | Should -BeNullOrEmpty
+        (Get-FileHash $inventory).Hash | Should -Be $before
+    }
+
+    It 'marks a client revoked by its certificate file, and says what ends its access' {
+        $revoked = Revoke-DockerClientCert -LiteralPath (Join-Path $erin 'cert.pem') -CAPath $ca -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
+        $revoked.CommonName | Should -Be 'erin'
+        $revoked.Revoked | Should -BeTrue
+        ($warnings -join ' ') | Should -Match 'dockerd cannot check revocation.*make a new CA, re-issue every other certificate'
+        (Get-Content $inventory | ConvertFrom-Json | Where-Object commonName -EQ erin).revoked | Should -BeTrue
+        (Get-DockerCertificate -IssuedBy $ca | Where-Object CommonName -EQ frank).Revoked | Should -BeFalse
+    }
+
+    It 'marks a client revoked by its serial number' {
+        $serial = (Get-DockerCertificate (Join-Path $frank 'cert.pem')).SerialNumber
+        (Revoke-DockerClientCert $serial -CAPath $ca -Confirm:$false -WarningAction SilentlyContinue).CommonName | Should -Be 'frank'
+        (Get-DockerCertificate -IssuedBy $ca | Where-Object CommonName -EQ frank).Revoked | Should -BeTrue
+    }
+
+    It 'then never renews it' {
+        Update-DockerCertificate (Join-Path $frank 'cert.pem') -CAPath $ca -Force -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -Be 'CertificateRevoked,DockerTls.Commands.UpdateDockerCertificateCommand'
+    }
+
+    It 'refuses a server certificate (NotAClientCertificate) and an unknown one (CertificateNotInInventory), marking nothing' {
+        $before = (Get-FileHash $inventory).Hash
+        { Revoke-DockerClientCert -LiteralPath (Join-Path $TestDrive 'server/server-cert.pem') -CAPath $ca -Confirm:$false } |
+            Should -Throw -ErrorId 'NotAClientCertificate,DockerTls.Commands.RevokeDockerClientCertCommand'
+        { Revoke-DockerClientCert -CommonName nobody -CAPath $ca -Confirm:$false } |
+            Should -Throw -ErrorId 'CertificateNotInInventory,DockerTls.Commands.RevokeDockerClientCertCommand'
+        (Get-FileHash $inventory).Hash | Should -Be $before
     }
 }
 

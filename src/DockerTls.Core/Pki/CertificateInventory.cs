@@ -33,10 +33,35 @@ public static class CertificateInventory
     public static string InFolder(string folder) => Path.Combine(Path.GetFullPath(folder), FileName);
 
     /// <summary>Every record of the inventory, oldest first; none when there is no inventory.</summary>
-    public static IReadOnlyList<InventoryRecord> Read(string inventoryPath)
+    public static IReadOnlyList<InventoryRecord> Read(string inventoryPath) => Load(Path.GetFullPath(inventoryPath)).Records;
+
+    // The inventory as last read or written by this process, while its length and write time say it is unchanged:
+    // a pipeline that renews 500 certificates would otherwise parse and serialize the whole file 500 times.
+    private static readonly Dictionary<string, Snapshot> Snapshots = new(StringComparer.Ordinal);
+
+    private sealed class Snapshot
     {
-        if (!File.Exists(inventoryPath)) return Array.Empty<InventoryRecord>();
-        return Parse(File.ReadAllText(inventoryPath), inventoryPath);
+        public long Length;
+        public long WriteTicks;
+        public List<InventoryRecord> Records = new();
+        public List<string> Lines = new();
+    }
+
+    private static Snapshot Load(string path)
+    {
+        var info = new FileInfo(path);
+        lock (Snapshots)
+        {
+            if (Snapshots.TryGetValue(path, out var known) && info.Exists && info.Length == known.Length && info.LastWriteTimeUtc.Ticks == known.WriteTicks)
+                return known;
+        }
+        var snapshot = new Snapshot();
+        if (!info.Exists) return snapshot;
+        Parse(File.ReadAllText(path), path, snapshot);
+        snapshot.Length = info.Length;
+        snapshot.WriteTicks = info.LastWriteTimeUtc.Ticks;
+        lock (Snapshots) Snapshots[path] = snapshot;
+        return snapshot;
     }
 
     /// <summary>The certificates the CA issued that are still in place (not replaced by a renewal), with the days left.</summary>
@@ -54,32 +79,86 @@ public static class CertificateInventory
         transaction.CheckTargets(); // a conflict is reported before waiting for the lock
         // A CA folder the transaction makes has no inventory yet, and no other command issuing from it.
         using var held = Directory.Exists(Path.GetDirectoryName(inventoryPath)) ? InventoryLock.Acquire(inventoryPath, LockTimeout) : null;
-        var records = Read(inventoryPath).ToList();
+        var path = Path.GetFullPath(inventoryPath);
+        var current = Load(path);
+        var next = new Snapshot { Records = new List<InventoryRecord>(current.Records), Lines = new List<string>(current.Lines) };
         foreach (var certificate in issued)
         {
             var record = InventoryRecord.From(certificate, now);
-            foreach (var earlier in records.Where(r => r.ReplacedBy == null && string.Equals(r.Path, record.Path, StringComparison.Ordinal)))
+            for (var i = 0; i < next.Records.Count; i++)
+            {
+                var earlier = next.Records[i];
+                if (earlier.ReplacedBy != null || !string.Equals(earlier.Path, record.Path, StringComparison.Ordinal)) continue;
+                next.Records[i] = earlier = earlier.Clone();
                 earlier.ReplacedBy = record.SerialNumber;
-            records.Add(record);
+                next.Lines[i] = Line(earlier);
+            }
+            next.Records.Add(record);
+            next.Lines.Add(Line(record));
         }
-        transaction.AddRewrite(inventoryPath, Serialize(records), FileModes.PublicFile);
-        return transaction.Commit();
+        var text = new StringBuilder();
+        foreach (var line in next.Lines) text.Append(line).Append('\n');
+        transaction.AddRewrite(path, new UTF8Encoding(false).GetBytes(text.ToString()), FileModes.PublicFile);
+        try
+        {
+            var written = transaction.Commit();
+            var info = new FileInfo(path);
+            next.Length = info.Length;
+            next.WriteTicks = info.LastWriteTimeUtc.Ticks;
+            lock (Snapshots) Snapshots[path] = next;
+            return written;
+        }
+        catch
+        {
+            lock (Snapshots) Snapshots.Remove(path);
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Marks revoked, under the lock, each record in place (not replaced) that <paramref name="match"/> selects, and
+    /// returns them (those revoked already too). Nothing is written when none matches, or when all were revoked already.
+    /// </summary>
+    public static IReadOnlyList<InventoryRecord> Revoke(string inventoryPath, Func<InventoryRecord, bool> match)
+    {
+        var path = Path.GetFullPath(inventoryPath);
+        if (!File.Exists(path)) return Array.Empty<InventoryRecord>();
+        using var held = InventoryLock.Acquire(path, LockTimeout);
+        var current = Load(path);
+        var next = new Snapshot { Records = new List<InventoryRecord>(current.Records), Lines = new List<string>(current.Lines) };
+        var matched = new List<InventoryRecord>();
+        var changed = false;
+        for (var i = 0; i < next.Records.Count; i++)
+        {
+            var record = next.Records[i];
+            if (record.ReplacedBy != null || !match(record)) continue;
+            if (!record.Revoked)
+            {
+                next.Records[i] = record = record.Clone();
+                record.Revoked = true;
+                next.Lines[i] = Line(record);
+                changed = true;
+            }
+            matched.Add(record);
+        }
+        if (!changed) return matched;
+        var transaction = new FileTransaction(overwrite: true);
+        var text = new StringBuilder();
+        foreach (var line in next.Lines) text.Append(line).Append('\n');
+        transaction.AddRewrite(path, new UTF8Encoding(false).GetBytes(text.ToString()), FileModes.PublicFile);
+        lock (Snapshots) Snapshots.Remove(path);
+        transaction.Commit();
+        return matched;
+    }
+
+    private static string Line(InventoryRecord record) => JsonText.Write(record.ToJson(), indented: false);
 
     /// <summary>The record of a serial number (hex, any case), or null.</summary>
     public static InventoryRecord? Find(string inventoryPath, string serialNumber) =>
         Read(inventoryPath).LastOrDefault(r => string.Equals(r.SerialNumber, serialNumber, StringComparison.OrdinalIgnoreCase));
 
-    internal static byte[] Serialize(IEnumerable<InventoryRecord> records)
+    private static void Parse(string text, string path, Snapshot snapshot)
     {
-        var text = new StringBuilder();
-        foreach (var record in records) text.Append(JsonText.Write(record.ToJson(), indented: false)).Append('\n');
-        return new UTF8Encoding(false).GetBytes(text.ToString());
-    }
-
-    private static IReadOnlyList<InventoryRecord> Parse(string text, string path)
-    {
-        var records = new List<InventoryRecord>();
         var lineNumber = 0;
         foreach (var line in text.Split('\n'))
         {
@@ -87,12 +166,16 @@ public static class CertificateInventory
             if (line.Trim().Length == 0) continue;
             try
             {
-                if (JsonText.Parse(line) is JsonObject json) { records.Add(InventoryRecord.FromJson(json)); continue; }
+                if (JsonText.Parse(line) is JsonObject json)
+                {
+                    snapshot.Records.Add(InventoryRecord.FromJson(json));
+                    snapshot.Lines.Add(line.TrimEnd('\r'));
+                    continue;
+                }
             }
             catch (JsonParseException) { }
             throw new DockerTlsException("InventoryInvalid", ErrorKind.InvalidData,
                 $"Line {lineNumber} of '{path}' is not a record of a CA's inventory (one JSON object a line). Repair or remove that line.", path);
         }
-        return records;
     }
 }

@@ -32,6 +32,8 @@ public sealed class InventoryRecord
     /// <summary>The serial of the certificate later written to the same path (a renewal), or null while this one is current.</summary>
     public string? ReplacedBy { get; set; }
 
+    internal InventoryRecord Clone() => (InventoryRecord)MemberwiseClone();
+
     internal static InventoryRecord From(DockerCertificate certificate, DateTime now) => new()
     {
         SerialNumber = certificate.SerialNumber,
