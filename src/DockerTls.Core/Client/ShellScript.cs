@@ -80,8 +80,10 @@ public static class ShellScript
     /// <summary>
     /// The code that sets <paramref name="environment"/>'s variables and removes the ones it leaves out, then the comment
     /// telling how to apply it (<paramref name="powerShellCommand"/>: the PowerShell command that prints this text; none when null).
+    /// Each of <paramref name="warnings"/> comes first, as a comment line of the shell (see <see cref="WarningLine"/>).
     /// </summary>
-    public static string Render(ClientShell shell, ClientEnvironment environment, string? powerShellCommand = null, string powerShellExecutable = "pwsh")
+    public static string Render(
+        ClientShell shell, ClientEnvironment environment, string? powerShellCommand = null, string powerShellExecutable = "pwsh", IEnumerable<string>? warnings = null)
     {
         if (environment is null)
         {
@@ -89,6 +91,11 @@ public static class ShellScript
         }
 
         var lines = new List<string>();
+        foreach (var warning in warnings ?? Array.Empty<string>())
+        {
+            lines.Add(WarningLine(shell, warning));
+        }
+
         foreach (var variable in environment.Variables)
         {
             lines.Add(SetLine(shell, variable.Key, variable.Value));
@@ -201,6 +208,27 @@ public static class ShellScript
         }
 
         return builder.Append('\'').ToString();
+    }
+
+    /// <summary>
+    /// A warning as a comment line of <paramref name="shell"/> (<c># WARNING: ...</c>, <c>REM WARNING: ...</c> in cmd), the
+    /// only form in which a warning may travel with the code: <c>pwsh -Command</c> sends the warning stream to stdout, where
+    /// <c>eval "$(...)"</c> would run its words. A warning with a line break or another control character is refused
+    /// (<c>ShellValueUnsupported</c>): it would end the comment and run the rest.
+    /// </summary>
+    public static string WarningLine(ClientShell shell, string warning)
+    {
+        if (warning is null)
+        {
+            throw new ArgumentNullException(nameof(warning));
+        }
+
+        if (HasControlCharacter(warning))
+        {
+            throw Unsupported(shell, warning, "a line break or another control character");
+        }
+
+        return (shell == ClientShell.Cmd ? "REM" : "#") + " WARNING: " + warning;
     }
 
     /// <summary>The line that sets one variable.</summary>
