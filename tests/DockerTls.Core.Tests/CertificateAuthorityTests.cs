@@ -114,6 +114,16 @@ public class CertificateAuthorityTests
     }
 
     [Fact]
+    public void AnEmptyPassphraseIsRefusedInsteadOfWritingTheKeyInTheClear()
+    {
+        Assert.Equal("EmptyPassphrase", Assert.Throws<DockerTlsException>(() => CertificateAuthority.Create("CA", Ec, 10, new char[0])).ErrorId);
+        using var temp = new TempFolder();
+        var request = new TlsKitRequest { OutputPath = temp.Path, DnsNames = new[] { "localhost" }, Key = Ec, Passphrase = new char[0] };
+        Assert.Equal("EmptyPassphrase", Assert.Throws<DockerTlsException>(() => TlsKit.Create(request, overwrite: false)).ErrorId);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void EncryptedCAKeyOpensOnlyWithItsPassphrase()
     {
         using var temp = new TempFolder();
