@@ -280,24 +280,13 @@ public static class ShellScript
     private static string QuoteCommand(ClientShell shell, string command) =>
         command.IndexOfAny(new[] { '"', '$', '`', '\\', '!', '\n' }) < 0 ? "\"" + command + "\"" : Quote(shell, command);
 
-    private static bool HasControlCharacter(string text)
-    {
-        foreach (var ch in text)
-        {
-            if (ch < ' ' || ch == '\u007F')
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool HasControlCharacter(string text) => TerminalText.HasControl(text);
 
     private static DockerTlsException Unsupported(ClientShell shell, string value, string what) =>
         new(
             "ShellValueUnsupported",
             ErrorKind.InvalidArgument,
-            $"The value '{value}' holds {what}, which {shell.ToString().ToLowerInvariant()} cannot take in an environment variable. "
+            $"The value '{TerminalText.Clean(value)}' holds {what}, which {shell.ToString().ToLowerInvariant()} cannot take in an environment variable. "
             + "Move the certificates to a folder whose path has no such character.",
             value);
 }

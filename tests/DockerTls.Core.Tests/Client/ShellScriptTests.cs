@@ -159,6 +159,7 @@ public class ShellScriptTests
     [Theory]
     [InlineData("a\nrm -rf ~")]
     [InlineData("a\rb")]
+    [InlineData("a\u0085b")]
     [InlineData("a\u001b]0;x\u0007")]
     public void RefusesWarningsThatWouldEndTheComment(string warning)
     {
