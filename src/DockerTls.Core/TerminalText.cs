@@ -71,7 +71,7 @@ public static class TerminalText
     public static string? CleanOrNull(string? text) => text is null ? null : Clean(text);
 
     /// <summary>Each of <paramref name="texts"/> cleaned, in a new array.</summary>
-    public static string[] Clean(string[]? texts)
+    public static string[] CleanAll(string[]? texts)
     {
         if (texts is null) return System.Array.Empty<string>();
         var result = new string[texts.Length];

@@ -40,10 +40,10 @@ public sealed class DockerCertificate
     public string CommonName { get => _commonName; set => _commonName = TerminalText.Clean(value); }
 
     /// <summary>The DNS names of subjectAltName, control and bidi characters replaced by '?'.</summary>
-    public string[] DnsNames { get => _dnsNames; set => _dnsNames = TerminalText.Clean(value); }
+    public string[] DnsNames { get => _dnsNames; set => _dnsNames = TerminalText.CleanAll(value); }
 
     /// <summary>The IP addresses of subjectAltName, in canonical text.</summary>
-    public string[] IPAddresses { get => _ipAddresses; set => _ipAddresses = TerminalText.Clean(value); }
+    public string[] IPAddresses { get => _ipAddresses; set => _ipAddresses = TerminalText.CleanAll(value); }
 
     /// <summary>Start of validity, UTC.</summary>
     public DateTime NotBefore { get; set; }
