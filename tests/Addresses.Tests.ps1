@@ -81,6 +81,12 @@ Describe 'IPv4 with a leading zero is refused wherever an address is taken' {
         finally { Remove-Item Env:DOCKER_HOST -ErrorAction Ignore }
     }
 
+    It 'refuses a context that the docker CLI made with tcp://127.0.0.010:2376, when Test-DockerTlsConnection reads it' -Skip:(-not (Get-Command docker -CommandType Application -ErrorAction Ignore)) {
+        $made = & docker context create zeros --docker 'host=tcp://127.0.0.010:2376' 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($made -join "`n")
+        Assert-Refused { Test-DockerTlsConnection -Context zeros -TimeoutSec 2 } 'InvalidDockerHost,DockerTls.Commands.TestDockerTlsConnectionCommand'
+    }
+
     It 'still takes addresses whose numbers are 0 alone, and openssl sees them as written' {
         $server = New-DockerServerCert -CAPath $ca -DnsName web0 -IPAddress 10.0.0.100, 0.0.0.1 -OutputPath (Join-Path $TestDrive 'zero-ok') -KeyAlgorithm ECDSA
         $server.IPAddresses | Should -Be @('10.0.0.100', '0.0.0.1')
