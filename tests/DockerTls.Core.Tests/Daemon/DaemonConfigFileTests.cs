@@ -98,7 +98,7 @@ public class DaemonConfigFileTests
     }
 
     [Theory]
-    [InlineData("{\n  \"debug\": true,\n}\n", "line 3, column 1: trailing comma before '}'")]
+    [InlineData("{\n  \"debug\": true,\n}\n", "line 2, column 16: trailing comma before '}'")]
     [InlineData("{\n  // comment\n  \"debug\": true\n}\n", "line 2, column 3: comments are not allowed")]
     [InlineData("{\n  'debug': true\n}\n", "line 2, column 3: single quotes")]
     [InlineData("[]", "not an object")]
