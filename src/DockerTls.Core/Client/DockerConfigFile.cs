@@ -29,12 +29,13 @@ public sealed class DockerConfigFile
     /// </summary>
     public JsonObject Read()
     {
-        if (!File.Exists(Path))
+        var bytes = SafeFile.TryReadAllBytes(Path, SafeFile.DockerConfig);
+        if (bytes is null)
         {
             return new JsonObject();
         }
 
-        var text = File.ReadAllText(Path, Encoding.UTF8);
+        var text = Encoding.UTF8.GetString(bytes);
         if (text.Trim().Length == 0)
         {
             return new JsonObject();

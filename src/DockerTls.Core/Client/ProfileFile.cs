@@ -25,17 +25,19 @@ public static class ProfileFile
         Update(path, ProfileBlock.Remove, createIfMissing: false, onWritten);
 
     /// <summary>Whether the profile at <paramref name="path"/> holds a block.</summary>
-    public static bool HasBlock(string path) => File.Exists(path) && ProfileBlock.Contains(Decode(File.ReadAllBytes(path), out _, out _));
+    public static bool HasBlock(string path) =>
+        SafeFile.TryReadAllBytes(path, SafeFile.Profile) is { } bytes && ProfileBlock.Contains(Decode(bytes, out _, out _));
 
     private static bool Update(string path, Func<string, string> change, bool createIfMissing, Action<string, string>? onWritten)
     {
-        var exists = File.Exists(path);
+        var read = SafeFile.TryReadAllBytes(path, SafeFile.Profile);
+        var exists = read is not null;
         if (!exists && !createIfMissing)
         {
             return false;
         }
 
-        var bytes = exists ? File.ReadAllBytes(path) : new byte[0];
+        var bytes = read ?? new byte[0];
         var content = Decode(bytes, out var encoding, out var preamble);
         var changed = change(content);
         if (exists && changed == content)

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
+using DockerTls.Core.IO;
 using DockerTls.Core.Json;
 
 namespace DockerTls.Core.Daemon;
@@ -71,8 +72,8 @@ public sealed class DaemonConfigFile
                 $"'{path}' is a folder; give the path of the daemon.json file.", path);
         }
 
-        return File.Exists(path)
-            ? Parse(path, File.ReadAllBytes(path), allowByteOrderMark)
+        return SafeFile.TryReadAllBytes(path, SafeFile.DaemonConfig) is { } bytes
+            ? Parse(path, bytes, allowByteOrderMark)
             : new DaemonConfigFile(path, false, Array.Empty<byte>(), new JsonObject(), false);
     }
 

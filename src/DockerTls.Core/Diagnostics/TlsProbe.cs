@@ -76,6 +76,12 @@ public sealed class TlsProbe
             diagnosis.ClientCertificateMissing(Array.Empty<string>(), e.Target as string ?? settings.CertPath);
             return null;
         }
+        catch (DockerTlsException e)
+        {
+            // A FIFO, a device, a link to nothing or a file it may not read: refused at once, without waiting on it.
+            diagnosis.ClientFileUnusable(e.ErrorId, e.Message);
+            return null;
+        }
 
         if (files.KeyEncrypted)
         {
