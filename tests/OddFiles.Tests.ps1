@@ -54,6 +54,9 @@ BeforeAll {
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true
         foreach ($key in @($psi.Environment.Keys)) { if ($key -like 'DOCKER_*') { [void] $psi.Environment.Remove($key) } }
+        # Should a test's own profile or config folder not apply, the real ones stay untouched all the same.
+        $psi.Environment['DOCKER_CONFIG'] = Join-Path $TestDrive 'child-docker-config'
+        $psi.Environment['XDG_CONFIG_HOME'] = Join-Path $TestDrive 'child-xdg'
         $process = [Diagnostics.Process]::Start($psi)
         $stdout = $process.StandardOutput.ReadToEndAsync()
         $stderr = $process.StandardError.ReadToEndAsync()
@@ -116,9 +119,10 @@ Measure-Call daemon { Set-DockerDaemonConfig -Path $(Quote "$daemonFolder/daemon
 Measure-Call report { Get-DockerDaemonConfig -Path $(Quote "$daemonFolder/daemon.json") -SystemdRoot $(Quote $emptyRoot) }
 `$global:PROFILE = [pscustomobject]@{ CurrentUserAllHosts = $(Quote "$profileFolder/profile.ps1") }
 Measure-Call profile { Set-DockerClientEnv -DockerHost tcp://127.0.0.1:2376 -CertPath $(Quote "$kit/client") -Scope User }
+`$saved = `$env:DOCKER_CONFIG
 `$env:DOCKER_CONFIG = $(Quote $config)
 Measure-Call context { New-DockerContext -Name odd -DockerHost tcp://127.0.0.1:2376 -CertPath $(Quote "$kit/client") -Use }
-Remove-Item Env:DOCKER_CONFIG
+`$env:DOCKER_CONFIG = `$saved
 Measure-Call probe { Test-DockerTlsConnection -DockerHost tcp://127.0.0.1:9 -CertPath $(Quote $clientFolder) -TimeoutSec 2 }
 Measure-Call install { Install-DockerClientCert -Path $(Quote $source) -Destination $(Quote $destination) }
 Measure-Call folder { Get-DockerCertificate -Path $(Quote $certFolder) -ErrorVariable problems -ErrorAction SilentlyContinue | ForEach-Object Path; `$problems | ForEach-Object FullyQualifiedErrorId }
@@ -236,5 +240,60 @@ Measure-Call daemon { Set-DockerDaemonConfig -Path $(Quote "$folder/daemon.json"
             $daemon.Message | Should -BeLike "*'$folder/daemon.json' cannot be read as a daemon.json: Permission denied*"
             Get-Snapshot $folder | Should -Be $before
         }
+    }
+}
+
+# Bytes it did not mean to change stay (issue 12 item 10): a file it would rewrite that is not UTF-8 is refused with
+# the line of the first bad byte, and its bytes are as before; main rewrote them with '?' or U+FFFD.
+Describe 'Files that are not UTF-8' {
+    BeforeAll {
+        $script:savedConfig = $env:DOCKER_CONFIG
+        $script:latin1 = [Text.Encoding]::Latin1
+    }
+
+    AfterAll {
+        if ($null -eq $savedConfig) { Remove-Item Env:DOCKER_CONFIG -ErrorAction Ignore } else { $env:DOCKER_CONFIG = $savedConfig }
+    }
+
+    It 'Set-DockerClientEnv -Scope User: a Latin-1 profile, with a path of non-ASCII letters to write' {
+        $folder = New-Folder 'latin1-profile'
+        $path = Join-Path $folder 'profile.ps1'
+        $bytes = $latin1.GetBytes("# my profile`n`$env:PATH += ':/home/jos$([char] 0xE9)/bin'`n")
+        [IO.File]::WriteAllBytes($path, $bytes)
+        $certs = Join-Path $folder "jos$([char] 0xE9) $([char] 0x4E2D)"
+        Copy-Item "$kit/client" $certs -Recurse
+        # In a child: the profile is found through $PROFILE of the session, which is the child's own.
+        $results = Invoke-Bounded @"
+`$global:PROFILE = [pscustomobject]@{ CurrentUserAllHosts = $(Quote $path) }
+Measure-Call profile { Set-DockerClientEnv -DockerHost tcp://127.0.0.1:2376 -CertPath $(Quote $certs) -Scope User }
+"@
+        $call = Get-Call $results profile
+        $call.ErrorId | Should -Be 'FileNotUtf8,DockerTls.Commands.SetDockerClientEnvCommand'
+        $call.Message | Should -BeLike "*'$path' is not valid UTF-8: byte 0xE9 on line 2, column 25*"
+        [IO.File]::ReadAllBytes($path) | Should -Be $bytes
+        @(Get-ChildItem -Force $folder -File).Name | Should -Be @('profile.ps1')
+    }
+
+    It 'New-DockerContext -Use: a config.json holding byte 0xE9, and no context is made' {
+        $config = New-Folder 'latin1-config'
+        $path = Join-Path $config 'config.json'
+        $bytes = $latin1.GetBytes("{`n  `"auths`": {},`n  `"detachKeys`": `"ctrl-$([char] 0xE9)`"`n}`n")
+        [IO.File]::WriteAllBytes($path, $bytes)
+        $env:DOCKER_CONFIG = $config
+        { New-DockerContext -Name latin -DockerHost tcp://127.0.0.1:2376 -CertPath "$kit/client" -Use } |
+            Should -Throw -ErrorId 'FileNotUtf8,DockerTls.Commands.NewDockerContextCommand' -ExpectedMessage "*'$path' is not valid UTF-8: byte 0xE9 on line 3, column 23*"
+        [IO.File]::ReadAllBytes($path) | Should -Be $bytes
+        @(Get-ChildItem -Force $config).Name | Should -Be @('config.json')
+    }
+
+    It 'Set-DockerDaemonConfig: a daemon.json holding byte 0xE9 names its line' {
+        $folder = New-Folder 'latin1-daemon'
+        $path = Join-Path $folder 'daemon.json'
+        $bytes = $latin1.GetBytes("{`n  `"debug`": true,`n  `"labels`": [`"caf$([char] 0xE9)`"]`n}`n")
+        [IO.File]::WriteAllBytes($path, $bytes)
+        { Set-DockerDaemonConfig -Path $path -CertPath "$kit/server" -CertDestination "$folder/certs" -SystemdRoot $emptyRoot -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId 'DaemonConfigInvalidJson,DockerTls.Commands.SetDockerDaemonConfigCommand' -ExpectedMessage "*'$path' is not valid UTF-8: byte 0xE9 on line 3, column 18*"
+        [IO.File]::ReadAllBytes($path) | Should -Be $bytes
+        @(Get-ChildItem -Force $folder).Name | Should -Be @('daemon.json')
     }
 }

@@ -29,14 +29,9 @@ public sealed class DockerConfigFile
     /// </summary>
     public JsonObject Read()
     {
-        var bytes = SafeFile.TryReadAllBytes(Path, SafeFile.DockerConfig);
-        if (bytes is null)
-        {
-            return new JsonObject();
-        }
-
-        var text = Encoding.UTF8.GetString(bytes);
-        if (text.Trim().Length == 0)
+        // Strict UTF-8: a byte that is not (a Latin-1 0xE9) would come back as U+FFFD when the file is rewritten.
+        var text = SafeFile.TryReadAllText(Path, SafeFile.DockerConfig);
+        if (text is null || text.Trim().Length == 0)
         {
             return new JsonObject();
         }

@@ -100,8 +100,8 @@ public sealed class DockerContextStore
         {
             try
             {
-                if (SafeFile.TryReadAllBytes(file, SafeFile.ContextMeta) is { } bytes
-                    && JsonText.Parse(Encoding.UTF8.GetString(bytes)) is JsonObject meta && meta["Name"] is JsonString { Value.Length: > 0 } name)
+                if (SafeFile.TryReadAllText(file, SafeFile.ContextMeta) is { } text
+                    && JsonText.Parse(text) is JsonObject meta && meta["Name"] is JsonString { Value.Length: > 0 } name)
                 {
                     names.Add(name.Value);
                 }

@@ -15,8 +15,6 @@ namespace DockerTls.Core.Daemon;
 /// </summary>
 public sealed class DaemonConfigFile
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private static readonly string[] BoolKeys = { "tls", "tlsverify", "live-restore" };
     private static readonly string[] StringKeys = { "tlscacert", "tlscert", "tlskey" };
 
@@ -94,14 +92,9 @@ public sealed class DaemonConfigFile
             throw Invalid(path, $"'{path}' is UTF-16; dockerd reads UTF-8 only. Save it as UTF-8 without BOM and run again; the file was left unchanged.");
         }
 
-        string text;
-        try
+        if (!Utf8Text.TryDecode(bytes, hasBom ? 3 : 0, out var text, out var fault))
         {
-            text = StrictUtf8.GetString(bytes, hasBom ? 3 : 0, bytes.Length - (hasBom ? 3 : 0));
-        }
-        catch (ArgumentException e)
-        {
-            throw Invalid(path, $"'{path}' is not valid UTF-8. Save it as UTF-8 without BOM and run again; the file was left unchanged.", e);
+            throw Invalid(path, $"'{path}' is not valid UTF-8: {fault}. Save it as UTF-8 without BOM and run again; the file was left unchanged.");
         }
 
         // dockerd treats an empty (or all-blank) file as no configuration.

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text;
 using DockerTls.Core.IO;
 using DockerTls.Core.Json;
 using DockerTls.Core.Pki;
@@ -184,7 +183,7 @@ public sealed class DaemonConfigPlan
             }
 
             plan.DropInPath = SystemdUnits.FullPath(request.SystemdRoot!, SystemdUnits.DropInRelativePath);
-            plan.DropInText = units.DropInText(SafeFile.TryReadAllBytes(plan.DropInPath, SafeFile.SystemdUnit) is { } dropIn ? Encoding.UTF8.GetString(dropIn) : null);
+            plan.DropInText = units.DropInText(SafeFile.TryReadAllText(plan.DropInPath, SafeFile.SystemdUnit));
             var after = SystemdUnits.Load(request.SystemdRoot!, new Dictionary<string, string> { [SystemdUnits.DropInRelativePath] = plan.DropInText });
             if (after.HostFlags.Count > 0)
             {

@@ -62,7 +62,7 @@ public sealed class SystemdUnitFile
 
         var units = SystemdUnits.Load(systemdRoot);
         var path = SystemdUnits.FullPath(systemdRoot, SystemdUnits.DropInRelativePath);
-        var existing = SafeFile.TryReadAllBytes(path, SafeFile.SystemdUnit) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+        var existing = SafeFile.TryReadAllText(path, SafeFile.SystemdUnit);
         return new SystemdUnitFile(kind, path, units.DropInText(existing), SystemdUnits.DropInCommands(), existing is not null);
     }
 
@@ -70,7 +70,7 @@ public sealed class SystemdUnitFile
     /// <exception cref="DockerTlsException"><c>SystemdUnitExists</c> when it exists and <paramref name="force"/> is off.</exception>
     public IReadOnlyList<string> Write(bool force, Action<string, string>? onWritten = null)
     {
-        if (Exists && !force && SafeFile.TryReadAllBytes(Path, SafeFile.SystemdUnit) is { } bytes && !string.Equals(Encoding.UTF8.GetString(bytes), Text, StringComparison.Ordinal))
+        if (Exists && !force && SafeFile.TryReadAllText(Path, SafeFile.SystemdUnit) is { } existing && !string.Equals(existing, Text, StringComparison.Ordinal))
         {
             throw new DockerTlsException(DaemonErrorIds.SystemdUnitExists, ErrorKind.ResourceExists,
                 $"'{Path}' exists already. Nothing was written. Use -Force to replace it (a drop-in keeps its other lines).", Path);

@@ -82,7 +82,7 @@ public sealed class SystemdUnits
             }
 
             var full = FullPath(root, relative);
-            return SafeFile.TryReadAllBytes(full, SafeFile.SystemdUnit) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+            return SafeFile.TryReadAllText(full, SafeFile.SystemdUnit);
         }
 
         IEnumerable<string> List(string relativeFolder)

@@ -139,9 +139,9 @@ public sealed class ConnectionSettings
     {
         try
         {
-            var bytes = SafeFile.TryReadAllBytes(Path.Combine(store.MetadataFolder(name), "meta.json"), SafeFile.ContextMeta);
-            if (bytes is null) return null;
-            var meta = JsonText.Parse(Encoding.UTF8.GetString(bytes));
+            var text = SafeFile.TryReadAllText(Path.Combine(store.MetadataFolder(name), "meta.json"), SafeFile.ContextMeta);
+            if (text is null) return null;
+            var meta = JsonText.Parse(text);
             return meta is JsonObject root
                 && root["Endpoints"] is JsonObject endpoints
                 && endpoints["docker"] is JsonObject docker

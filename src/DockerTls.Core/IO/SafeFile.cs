@@ -48,6 +48,10 @@ public static class SafeFile
         return PlatformInfo.IsWindows ? ReadWindows(full, cap) : ReadUnix(full, cap);
     }
 
+    /// <summary>The text of the regular file at <paramref name="path"/>, strict UTF-8 (<c>FileNotUtf8</c> naming the line), or null when nothing is there.</summary>
+    public static string? TryReadAllText(string path, FileCap cap) =>
+        TryReadAllBytes(path, cap) is { } bytes ? Utf8Text.Decode(path, bytes) : null;
+
     private static byte[]? ReadUnix(string path, FileCap cap)
     {
         var fd = SafeFileNative.OpenForReading(path, out var errno);
