@@ -108,11 +108,13 @@ Describe 'Reading odd files' -Skip:(-not $onUnix) {
             Copy-Item "$kit/client/ca.pem", "$kit/client/key.pem" $source
             New-Fifo (Join-Path $source 'cert.pem')
             $script:destination = New-Folder 'install-destination'
+            $script:fifoDestination = New-Folder 'install-fifo-destination'
+            New-Fifo (Join-Path $fifoDestination 'ca.pem')
             $script:certFolder = New-Folder 'folder-fifo'
             Copy-Item "$kit/client/ca.pem", "$kit/client/cert.pem", "$kit/client/key.pem" $certFolder
             New-Fifo (Join-Path $certFolder 'a-fifo.pem')
             $script:before = @{}
-            foreach ($folder in $daemonFolder, $profileFolder, $config, $source, $destination) { $before[$folder] = Get-Snapshot $folder }
+            foreach ($folder in $daemonFolder, $profileFolder, $config, $source, $destination, $fifoDestination) { $before[$folder] = Get-Snapshot $folder }
 
             $script:results = Invoke-Bounded @"
 Measure-Call daemon { Set-DockerDaemonConfig -Path $(Quote "$daemonFolder/daemon.json") -CertPath $(Quote "$kit/server") -CertDestination $(Quote "$daemonFolder/certs") -SystemdRoot $(Quote $emptyRoot) -WarningAction SilentlyContinue }
@@ -127,6 +129,7 @@ Measure-Call probe { Test-DockerTlsConnection -DockerHost tcp://127.0.0.1:9 -Cer
 Measure-Call install { Install-DockerClientCert -Path $(Quote $source) -Destination $(Quote $destination) }
 Measure-Call folder { Get-DockerCertificate -Path $(Quote $certFolder) -ErrorVariable problems -ErrorAction SilentlyContinue | ForEach-Object Path; `$problems | ForEach-Object FullyQualifiedErrorId }
 Measure-Call zero { Get-DockerCertificate -Path /dev/zero }
+Measure-Call destination { Install-DockerClientCert -Path $(Quote "$kit/client") -Destination $(Quote $fifoDestination) }
 "@
         }
 
@@ -182,6 +185,13 @@ Measure-Call zero { Get-DockerCertificate -Path /dev/zero }
             $call.Result | Should -Contain "$certFolder/cert.pem"
             $call.Result | Should -Contain 'FileNotRegular,DockerTls.Commands.GetDockerCertificateCommand'
             $call.Seconds | Should -BeLessThan 1
+        }
+
+        It 'Install-DockerClientCert: a FIFO at ca.pem of the destination, where it compares what is there' {
+            $call = Get-Call $results destination
+            $call.ErrorId | Should -Be 'FileNotRegular,DockerTls.Commands.InstallDockerClientCertCommand'
+            $call.Seconds | Should -BeLessThan 1
+            Get-Snapshot $fifoDestination | Should -Be $before[$fifoDestination]
         }
 
         It 'Get-DockerCertificate -Path /dev/zero is refused within a second, not read until memory runs out' {

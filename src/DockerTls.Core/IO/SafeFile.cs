@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.IO;
+using System.Linq;
 
 namespace DockerTls.Core.IO;
 
@@ -51,6 +52,22 @@ public static class SafeFile
     /// <summary>The text of the regular file at <paramref name="path"/>, strict UTF-8 (<c>FileNotUtf8</c> naming the line), or null when nothing is there.</summary>
     public static string? TryReadAllText(string path, FileCap cap) =>
         TryReadAllBytes(path, cap) is { } bytes ? Utf8Text.Decode(path, bytes) : null;
+
+    /// <summary>
+    /// True when the regular file at <paramref name="path"/> holds exactly <paramref name="content"/> (read no further
+    /// than that); a FIFO or a device there is <c>FileNotRegular</c>, as for any read.
+    /// </summary>
+    public static bool HoldsExactly(string path, byte[] content)
+    {
+        try
+        {
+            return TryReadAllBytes(path, new FileCap("the file it replaces", content.Length)) is { } bytes && bytes.SequenceEqual(content);
+        }
+        catch (DockerTlsException e) when (e.ErrorId == "FileTooLarge")
+        {
+            return false;
+        }
+    }
 
     private static byte[]? ReadUnix(string path, FileCap cap)
     {
