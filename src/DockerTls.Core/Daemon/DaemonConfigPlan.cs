@@ -14,7 +14,8 @@ namespace DockerTls.Core.Daemon;
 /// </summary>
 public sealed class DaemonConfigPlan
 {
-    private readonly List<(string Source, string Target, bool IsKey)> installs = new();
+    private readonly List<(string Target, byte[] Content, bool IsKey)> installs = new();
+    private readonly Dictionary<string, byte[]?> seen = new(StringComparer.Ordinal); // what each target held at planning
     private readonly List<(string Path, byte[] Content, int Mode)> backups = new();
 
     /// <summary>The daemon.json path.</summary>
@@ -107,6 +108,8 @@ public sealed class DaemonConfigPlan
             keyTarget = System.IO.Path.Combine(request.CertDestination, DaemonPaths.ServerKeyFileName);
         }
 
+        // What is checked is what gets installed: the bytes read before the check, the same after it.
+        var held = ReadSources(caSource, certSource, keySource);
         var (certificate, problems) = ServerCertificateCheck.Assess(caSource, certSource, keySource, request.Now.ToUniversalTime());
         var blocking = problems.FirstOrDefault(p => p.Id != "ServerCertificateExpiring");
         if (blocking is not null)
@@ -115,14 +118,23 @@ public sealed class DaemonConfigPlan
             throw new DockerTlsException(blocking.Id, kind, blocking.Message + " Nothing was written.", certSource);
         }
 
+        var reread = ReadSources(caSource, certSource, keySource);
+        if (held is null || reread is null || !held.Zip(reread, (a, b) => a.SequenceEqual(b)).All(same => same))
+        {
+            throw new DockerTlsException(DaemonErrorIds.ServerFilesChanged, ErrorKind.InvalidOperation,
+                $"The server files in '{System.IO.Path.GetDirectoryName(certSource)}' changed while they were being checked (another command is writing them). Nothing was written. Run again when it has finished.", certSource);
+        }
+
         warnings.AddRange(problems.Select(p => p.Message));
         plan.Certificate = certificate;
 
-        foreach (var (src, dst, isKey) in new[] { (caSource, caTarget, false), (certSource, certTarget, false), (keySource, keyTarget, true) })
+        var sources = new[] { (caSource, caTarget, false, held[0]), (certSource, certTarget, false, held[1]), (keySource, keyTarget, true, held[2]) };
+        foreach (var (src, dst, isKey, bytes) in sources)
         {
-            if (!SamePath(src, dst) && !(File.Exists(dst) && File.ReadAllBytes(dst).SequenceEqual(File.ReadAllBytes(src))))
+            if (!SamePath(src, dst) && !(File.Exists(dst) && File.ReadAllBytes(dst).SequenceEqual(bytes)))
             {
-                plan.installs.Add((src, dst, isKey));
+                plan.installs.Add((dst, bytes, isKey));
+                plan.seen[dst] = File.Exists(dst) ? File.ReadAllBytes(dst) : null;
                 changes.Add($"install '{src}' as '{dst}'{(isKey ? " (0400)" : " (0444)")}");
                 if (!request.NoBackup && File.Exists(dst))
                 {
@@ -182,6 +194,7 @@ public sealed class DaemonConfigPlan
             }
 
             plan.DropInPath = SystemdUnits.FullPath(request.SystemdRoot!, SystemdUnits.DropInRelativePath);
+            plan.seen[plan.DropInPath] = File.Exists(plan.DropInPath) ? File.ReadAllBytes(plan.DropInPath) : null;
             plan.DropInText = units.DropInText(File.Exists(plan.DropInPath) ? File.ReadAllText(plan.DropInPath) : null);
             var after = SystemdUnits.Load(request.SystemdRoot!, new Dictionary<string, string> { [SystemdUnits.DropInRelativePath] = plan.DropInText });
             if (after.HostFlags.Count > 0)
@@ -252,9 +265,8 @@ public sealed class DaemonConfigPlan
             transaction.AddFile(path, content, mode);
         }
 
-        foreach (var (source, target, isKey) in installs)
+        foreach (var (target, bytes, isKey) in installs)
         {
-            var bytes = File.ReadAllBytes(source);
             if (isKey)
             {
                 transaction.AddKey(target, bytes);
@@ -281,6 +293,9 @@ public sealed class DaemonConfigPlan
             transaction.AddFile(DropInPath, new System.Text.UTF8Encoding(false).GetBytes(DropInText), FileModes.PublicFile);
         }
 
+        // Another writer's change since the plan was made stops this one (TargetChanged) instead of being lost.
+        transaction.Expect(Path, Current.Exists ? Current.OriginalBytes : null);
+        foreach (var target in seen) transaction.Expect(target.Key, target.Value);
         return transaction.Commit();
     }
 
@@ -295,6 +310,19 @@ public sealed class DaemonConfigPlan
         }
 
         return name;
+    }
+
+    // The three source files' bytes, or null when one cannot be read (the check that follows names why).
+    private static byte[][]? ReadSources(params string[] paths)
+    {
+        try
+        {
+            return paths.Select(File.ReadAllBytes).ToArray();
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static bool SamePath(string a, string b) =>

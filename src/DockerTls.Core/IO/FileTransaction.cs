@@ -18,6 +18,7 @@ public sealed class FileTransaction
     private readonly bool _overwrite;
     private readonly List<PlannedFile> _files = new();
     private readonly List<(string Path, int Mode)> _directories = new();
+    private readonly Dictionary<string, byte[]?> _expected = new(StringComparer.Ordinal);
 
     /// <param name="overwrite">Replace existing files (-Force); otherwise an existing file is an error.</param>
     public FileTransaction(bool overwrite) => _overwrite = overwrite;
@@ -33,6 +34,13 @@ public sealed class FileTransaction
 
     /// <summary>Any file with its Unix mode; a mode with no group or other bits is treated as private.</summary>
     public void AddFile(string path, byte[] content, int unixMode) => Add(path, content, unixMode);
+
+    /// <summary>
+    /// The bytes a planned file held when its plan was made (null: it did not exist). If another writer has changed it
+    /// since, to anything but what this transaction writes, the commit fails with <c>TargetChanged</c> and writes nothing,
+    /// instead of replacing that writer's work unseen (and backing up what was no longer there).
+    /// </summary>
+    public void Expect(string path, byte[]? current) => _expected[Path.GetFullPath(path)] = current;
 
     /// <summary>A folder to create if missing, with that mode.</summary>
     public void AddDirectory(string path, int unixMode) => _directories.Add((Path.GetFullPath(path), unixMode));
@@ -56,6 +64,12 @@ public sealed class FileTransaction
             if (Directory.Exists(file.Path))
                 throw new DockerTlsException("TargetIsFolder", ErrorKind.InvalidArgument,
                     $"'{file.Path}' is a folder; a file should be written there. Choose another -OutputPath.", file.Path);
+            if (_expected.TryGetValue(file.Path, out var expected) && !Holds(file.Path, expected) && !Holds(file.Path, file.Content))
+            {
+                throw new DockerTlsException("TargetChanged", ErrorKind.InvalidOperation,
+                    $"'{file.Path}' changed after it was read (another command wrote it meanwhile). Nothing was written. Run again to apply the change to what is there now.", file.Path);
+            }
+
             if (!File.Exists(file.Path) || _overwrite || IsUnchanged(file)) continue;
             throw new DockerTlsException("KeyFileExists", ErrorKind.ResourceExists,
                 $"'{file.Path}' exists already. Nothing was written. Use -Force to replace it, or choose another -OutputPath.", file.Path);
@@ -74,13 +88,22 @@ public sealed class FileTransaction
         var staged = new List<(PlannedFile File, string Temp)>();
         var stagingFolders = new List<string>();
         var written = new List<string>();
+        var locks = new List<FolderLock>();
         try
         {
             foreach (var (path, mode) in _directories) EnsureDirectory(path, mode, created);
-            var pending = _files.Where(f => !(File.Exists(f.Path) && IsUnchanged(f)));
+            // The claim on every target folder, in one order for every writer (no deadlock), held to the last rename;
+            // the check is repeated under it, so that of two writers without -Force only the first writes.
+            foreach (var folder in _files.Select(f => Path.GetDirectoryName(f.Path)!).Distinct().OrderBy(f => f, StringComparer.Ordinal))
+            {
+                EnsureDirectory(folder, FileModes.PublicDirectory, created);
+                locks.Add(FolderLock.Acquire(folder, FolderLock.DefaultWait));
+            }
+
+            CheckTargets();
+            var pending = _files.Where(f => !(File.Exists(f.Path) && IsUnchanged(f))).ToList();
             foreach (var group in pending.GroupBy(f => Path.GetDirectoryName(f.Path)!))
             {
-                EnsureDirectory(group.Key, FileModes.PublicDirectory, created);
                 string? privateStaging = null; // Windows: made for the folder's first key
                 foreach (var file in group)
                 {
@@ -107,6 +130,7 @@ public sealed class FileTransaction
             // Nothing landed yet: take back the folders this transaction made, deepest first.
             foreach (var (_, temp) in staged) TryDelete(() => File.Delete(temp));
             foreach (var folder in stagingFolders) TryDelete(() => Directory.Delete(folder, recursive: true));
+            foreach (var claim in locks) claim.Dispose();
             for (var i = created.Count - 1; i >= 0; i--) TryDelete(() => Directory.Delete(created[i]));
             throw;
         }
@@ -114,10 +138,14 @@ public sealed class FileTransaction
         {
             foreach (var (_, temp) in staged) TryDelete(() => File.Delete(temp)); // only those not moved are left
             foreach (var folder in stagingFolders) TryDelete(() => Directory.Delete(folder, recursive: true));
+            foreach (var claim in locks) claim.Dispose();
         }
     }
 
     private static bool IsPrivate(PlannedFile file) => FileModes.IsPrivate(file.Mode);
+
+    private static bool Holds(string path, byte[]? content) =>
+        content is null ? !File.Exists(path) : File.Exists(path) && File.ReadAllBytes(path).SequenceEqual(content);
 
     private static bool IsUnchanged(PlannedFile file) =>
         !IsPrivate(file) && File.ReadAllBytes(file.Path).SequenceEqual(file.Content);
