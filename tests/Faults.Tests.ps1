@@ -96,3 +96,108 @@ Describe 'Concurrent writers' {
         }
     }
 }
+
+Describe 'All or none' -Skip:(-not $isRootLinux) {
+    BeforeAll {
+        # A kit, then a fresh set over it with one target immutable: the rename phase fails at that file.
+        function New-Kit([string] $Path, [switch] $Force) {
+            Initialize-DockerTls -OutputPath $Path -DnsName localhost -IPAddress 127.0.0.1 -KeyAlgorithm ECDSA -Force:$Force -InformationAction SilentlyContinue | Out-Null
+        }
+
+        function Test-Kit([string] $Path) {
+            foreach ($pair in @(@('server', 'server-cert.pem', 'server-key.pem'), @('client', 'cert.pem', 'key.pem'))) {
+                $set = Test-Set "$Path/ca/ca.pem" "$Path/$($pair[0])/$($pair[1])" "$Path/$($pair[0])/$($pair[2])"
+                $set.KeyMatches | Should -BeTrue -Because "$Path/$($pair[0])"
+                $set.Signed | Should -BeTrue -Because "$Path/$($pair[0])"
+                (Get-FileHash "$Path/ca/ca.pem").Hash | Should -Be (Get-FileHash "$Path/$($pair[0])/ca.pem").Hash
+            }
+        }
+
+        $script:mounts = [Collections.Generic.List[string]]::new()
+        function New-Tmpfs([string] $Path, [string] $Size) {
+            New-Item -ItemType Directory -Force -Path $Path | Out-Null
+            & mount -t tmpfs -o "size=$Size,mode=0755" tmpfs $Path
+            if ($LASTEXITCODE -ne 0) { throw "mount tmpfs on $Path failed" }
+            $mounts.Add($Path)
+        }
+    }
+
+    AfterAll { foreach ($mount in $mounts) { & umount $mount 2>$null } }
+
+    It 'a rename that fails half-way (chattr +i client/key.pem) puts back every file already moved: the old set stays byte-identical' {
+        $kit = Join-Path $TestDrive 'immutable'
+        New-Kit $kit
+        $before = Get-Snapshot $kit
+        & chattr +i "$kit/client/key.pem"
+        try {
+            { New-Kit $kit -Force } | Should -Throw -ErrorId 'PermissionDenied,*'
+            $error[0].Exception.Message | Should -BeLike "*'$kit/client/key.pem'*Operation not permitted*chattr -i*"
+        } finally {
+            & chattr -i "$kit/client/key.pem"
+        }
+        Get-Snapshot $kit | Should -Be $before
+        Get-TempFiles $kit | Should -BeNullOrEmpty
+    }
+
+    It 'a full disk is DiskFull in the system''s words, names the target, and leaves nothing behind' {
+        $disk = Join-Path $TestDrive 'full'
+        New-Tmpfs $disk '24k'
+        { New-Kit "$disk/kit" } | Should -Throw -ErrorId 'DiskFull,*'
+        $error[0].Exception.Message | Should -Match "Cannot write '$([regex]::Escape($disk))/kit/[a-z]+/[a-z-]+\.pem': No space left on device\."
+        $error[0].Exception.Message | Should -Not -Match 'errno|\.tmp'
+        @(Get-ChildItem -Force -Recurse $disk) | Should -BeNullOrEmpty
+    }
+
+    It 'a read-only file system is ReadOnlyFileSystem and the old set stays byte-identical' {
+        $disk = Join-Path $TestDrive 'readonly'
+        New-Tmpfs $disk '1m'
+        New-Kit "$disk/kit"
+        $before = Get-Snapshot $disk
+        & mount -o remount,ro $disk
+        { New-Kit "$disk/kit" -Force } | Should -Throw -ErrorId 'ReadOnlyFileSystem,*'
+        $error[0].Exception.Message | Should -BeLike "*'$disk/kit/*': Read-only file system.*remount*"
+        & mount -o remount,rw $disk
+        Get-Snapshot $disk | Should -Be $before
+    }
+
+    It 'survives 20 kill -9 at random moments: the next run removes every leftover and writes a whole set' {
+        $work = Join-Path $TestDrive 'killed'
+        $loop = Join-Path $work 'loop.ps1'
+        New-Item -ItemType Directory -Force -Path $work | Out-Null
+        [IO.File]::WriteAllText($loop, @"
+param([string] `$Kit)
+Import-Module '$modulePath'
+while (`$true) { Initialize-DockerTls -OutputPath `$Kit -DnsName localhost -KeyAlgorithm ECDSA -Force -InformationAction SilentlyContinue | Out-Null; [IO.File]::WriteAllText("`$Kit.ready", '') }
+"@)
+        $pwsh = Get-PwshCommand
+        $random = [Random]::new()
+        $kills = 0
+        $leftBehind = 0
+        foreach ($generation in 1..4) {
+            $processes = foreach ($i in 1..5) {
+                $kit = Join-Path $work "kit-$i"
+                Remove-Item -Force "$kit.ready" -ErrorAction SilentlyContinue
+                [pscustomobject] @{ Kit = $kit; Process = (Start-Process -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-File', $loop, $kit)) -PassThru -RedirectStandardOutput "$kit.out" -RedirectStandardError "$kit.err") }
+            }
+            $deadline = [DateTime]::UtcNow.AddSeconds(90)
+            foreach ($p in $processes) {
+                while (-not (Test-Path "$($p.Kit).ready") -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            }
+            foreach ($p in $processes) {
+                Start-Sleep -Milliseconds ($random.Next(0, 400))
+                & kill -9 $p.Process.Id
+                $null = $p.Process.WaitForExit(10000)
+                $kills++
+                if (Get-TempFiles $p.Kit) { $leftBehind++ }
+            }
+        }
+        Write-Host "kill -9: $kills kills, $leftBehind left temporary files behind"
+        $kills | Should -Be 20
+        foreach ($i in 1..5) {
+            $kit = Join-Path $work "kit-$i"
+            New-Kit $kit -Force
+            Get-TempFiles $kit | Should -BeNullOrEmpty
+            Test-Kit $kit
+        }
+    }
+}

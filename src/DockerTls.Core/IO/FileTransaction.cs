@@ -77,9 +77,12 @@ public sealed class FileTransaction
     }
 
     /// <summary>
-    /// Writes every planned file; returns the paths written. Every file is staged before any is moved into
-    /// place, so a failure while staging (a folder that cannot be written, a full disk) leaves no file and no
-    /// folder of this transaction behind.
+    /// Writes every planned file; returns the paths written. Every file is staged before any is moved into place,
+    /// and what each target held is kept until the last one has landed: a failure at any step (a folder that cannot
+    /// be written, a full disk, an immutable target, a read-only file system) puts back every file already moved and
+    /// leaves no file, temporary file or folder of this transaction behind. Leftovers of a killed run in the same
+    /// folders are removed first. Failures are <c>PermissionDenied</c>, <c>ReadOnlyFileSystem</c>, <c>DiskFull</c>
+    /// or <c>FileSystemError</c>, naming the target and the system's words for the cause.
     /// </summary>
     public IReadOnlyList<string> Commit()
     {
@@ -87,20 +90,23 @@ public sealed class FileTransaction
         var created = new List<string>();
         var staged = new List<(PlannedFile File, string Temp)>();
         var stagingFolders = new List<string>();
-        var written = new List<string>();
+        var previous = new List<PreviousFile>();
         var locks = new List<FolderLock>();
+        var moved = 0;
         try
         {
             foreach (var (path, mode) in _directories) EnsureDirectory(path, mode, created);
             // The claim on every target folder, in one order for every writer (no deadlock), held to the last rename;
             // the check is repeated under it, so that of two writers without -Force only the first writes.
-            foreach (var folder in _files.Select(f => Path.GetDirectoryName(f.Path)!).Distinct().OrderBy(f => f, StringComparer.Ordinal))
+            var folders = _files.Select(f => Path.GetDirectoryName(f.Path)!).Distinct().OrderBy(f => f, StringComparer.Ordinal).ToList();
+            foreach (var folder in folders)
             {
                 EnsureDirectory(folder, FileModes.PublicDirectory, created);
                 locks.Add(FolderLock.Acquire(folder, FolderLock.DefaultWait));
             }
 
             CheckTargets();
+            foreach (var folder in folders) StaleFiles.Remove(folder);
             var pending = _files.Where(f => !(File.Exists(f.Path) && IsUnchanged(f))).ToList();
             foreach (var group in pending.GroupBy(f => Path.GetDirectoryName(f.Path)!))
             {
@@ -116,23 +122,40 @@ public sealed class FileTransaction
                     staged.Add((file, Stage(folder, file)));
                 }
             }
+
+            foreach (var (file, _) in staged) previous.Add(PreviousFile.Keep(file.Path, file.Mode));
             foreach (var (file, temp) in staged)
             {
                 MoveIntoPlace(temp, file.Path);
+                moved++;
                 if (PlatformInfo.IsWindows && (file.Mode & 0x92) == 0) File.SetAttributes(file.Path, FileAttributes.ReadOnly);
-                written.Add(file.Path);
-                FileWritten?.Invoke(file.Path, PlatformInfo.IsWindows ? (IsPrivate(file) ? "owner-only ACL" : "inherited ACL") : FileModes.Format(file.Mode));
             }
-            return written;
+
+            foreach (var kept in previous) kept.Discard();
+            previous.Clear();
+            foreach (var (file, _) in staged)
+                FileWritten?.Invoke(file.Path, PlatformInfo.IsWindows ? (IsPrivate(file) ? "owner-only ACL" : "inherited ACL") : FileModes.Format(file.Mode));
+            return staged.Select(s => s.File.Path).ToList();
         }
-        catch when (written.Count == 0)
+        catch (Exception e)
         {
-            // Nothing landed yet: take back the folders this transaction made, deepest first.
+            var lost = new List<string>();
+            for (var i = moved - 1; i >= 0; i--)
+            {
+                try { previous[i].Restore(); }
+                catch (Exception restore) when (restore is IOException || restore is UnauthorizedAccessException || restore is DockerTlsException) { lost.Add(staged[i].File.Path); }
+            }
+
+            foreach (var kept in previous) kept.Discard();
             foreach (var (_, temp) in staged) TryDelete(() => File.Delete(temp));
             foreach (var folder in stagingFolders) TryDelete(() => Directory.Delete(folder, recursive: true));
             foreach (var claim in locks) claim.Dispose();
             for (var i = created.Count - 1; i >= 0; i--) TryDelete(() => Directory.Delete(created[i]));
-            throw;
+            if (!(e is IOException || e is UnauthorizedAccessException || e is DockerTlsException)) throw;
+            var failure = FileSystemErrors.FromException(e, staged.Count > moved ? staged[moved].File.Path : _files[0].Path);
+            if (lost.Count == 0) throw failure;
+            throw new DockerTlsException(failure.ErrorId, failure.Kind,
+                failure.Message.Replace("Nothing was changed.", $"The new file is left in place of the old at '{string.Join("', '", lost)}', which could not be put back."), failure.Target, failure);
         }
         finally
         {
@@ -185,14 +208,35 @@ public sealed class FileTransaction
 
     private static string Stage(string folder, PlannedFile file)
     {
-        var temp = Path.Combine(folder, $".{Path.GetFileName(file.Path)}.{Guid.NewGuid():N}.tmp");
-        using (var stream = PlatformInfo.IsWindows ? new FileStream(temp, FileMode.CreateNew, FileAccess.Write) : NativeMethods.CreateExclusive(temp, file.Mode))
+        var temp = PreviousFile.StagingName(file.Path, folder);
+        try
         {
-            stream.Write(file.Content, 0, file.Content.Length);
-            stream.Flush();
+            if (PlatformInfo.IsWindows)
+            {
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+                {
+                    stream.Write(file.Content, 0, file.Content.Length);
+                    stream.Flush(flushToDisk: true);
+                }
+                if (IsPrivate(file)) NativeMethods.SetPrivateAclWindows(temp); // inside the private staging folder
+                return temp;
+            }
+
+            using (var stream = NativeMethods.CreateExclusive(temp, file.Mode))
+            {
+                var errno = UnixFileCalls.WriteAll(stream.SafeFileHandle.DangerousGetHandle(), file.Content);
+                if (errno != 0) throw FileSystemErrors.FromCode(errno, file.Path);
+            }
+
+            return temp;
         }
-        if (PlatformInfo.IsWindows && IsPrivate(file)) NativeMethods.SetPrivateAclWindows(temp); // inside the private staging folder
-        return temp;
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is DockerTlsException)
+        {
+            TryDelete(() => File.Delete(temp)); // a half-written file is never left behind
+            // The user asked for the target, not for our temporary name beside it.
+            if (e is DockerTlsException known) throw new DockerTlsException(known.ErrorId, known.Kind, known.Message.Replace(temp, file.Path), file.Path, known);
+            throw FileSystemErrors.FromException(e, file.Path);
+        }
     }
 
     private static void MoveIntoPlace(string temp, string target)
