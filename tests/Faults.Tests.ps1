@@ -201,3 +201,49 @@ while (`$true) { Initialize-DockerTls -OutputPath `$Kit -DnsName localhost -KeyA
         }
     }
 }
+
+Describe 'Without permission' -Skip:(-not ($isRootLinux -and (Get-Command setpriv -ErrorAction SilentlyContinue))) {
+    BeforeAll {
+        # A user that may read everything (CAP_DAC_READ_SEARCH, so that it can run this pwsh and read the kit) but
+        # write only what it owns: nobody.
+        $script:home_ = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'nobody-home')
+        & chown 65534:65534 $home_
+        function Invoke-AsNobody([string] $Command) {
+            $pwsh = Get-PwshCommand
+            $env:HOME_SAVED = $env:HOME
+            $env:HOME = $home_
+            try {
+                $out = & setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+dac_read_search --ambient-caps=+dac_read_search `
+                    $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "Import-Module '$modulePath'; `$ErrorActionPreference = 'Stop'; try { $Command; 'OK' } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }" 2>&1
+            } finally {
+                $env:HOME = $env:HOME_SAVED
+            }
+            , @($out | ForEach-Object { "$_" })
+        }
+
+        $script:etc = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'etc-docker')
+        [IO.File]::WriteAllText("$etc/daemon.json", '{ "debug": true }')
+        $script:kit = Join-Path $TestDrive 'nobody-kit'
+        Initialize-DockerTls -OutputPath $kit -DnsName localhost -IPAddress 127.0.0.1 -KeyAlgorithm ECDSA -InformationAction SilentlyContinue | Out-Null
+        $script:systemd = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'nobody-systemd')
+        $script:setCommand = "Set-DockerDaemonConfig -Path '$etc/daemon.json' -CertPath '$kit/server' -CertDestination '$etc/certs' -SystemdRoot '$systemd' -DockerHost tcp://127.0.0.1:2376 -WarningAction SilentlyContinue"
+    }
+
+    It 'Set-DockerDaemonConfig says permission denied in words, names the file it would write and says to run as root' {
+        $before = Get-Snapshot $etc
+        $out = Invoke-AsNobody $setCommand
+        $out[0] | Should -BeLike 'PermissionDenied,*'
+        $out[1] | Should -BeLike "Cannot write '$etc/*': Permission denied. Nothing was changed. Run as root (sudo*"
+        ($out -join "`n") | Should -Not -Match 'errno|\.tmp'
+        Get-Snapshot $etc | Should -Be $before
+    }
+
+    It '-WhatIf as that user reports the same problem a real run would, writing nothing' {
+        $before = Get-Snapshot $etc
+        $real = Invoke-AsNobody $setCommand
+        $whatIf = Invoke-AsNobody "$setCommand -WhatIf"
+        $whatIf[0] | Should -Be $real[0]
+        $whatIf[1] | Should -Be $real[1]
+        Get-Snapshot $etc | Should -Be $before
+    }
+}

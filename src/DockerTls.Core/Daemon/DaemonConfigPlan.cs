@@ -248,17 +248,25 @@ public sealed class DaemonConfigPlan
         plan.RestartCommand = DaemonPaths.RestartCommand(request.Platform, units?.HasDockerService ?? false);
         plan.Warnings = warnings;
         plan.Changes = changes;
+        plan.Transaction().CheckTargets(); // -WhatIf meets what a real run would: no permission, a read-only file system
         return plan;
     }
 
     /// <summary>Writes the server files, daemon.json, the drop-in and the backups, all or none; returns the paths written.</summary>
     public IReadOnlyList<string> Apply(Action<string, string>? onWritten = null)
     {
-        var transaction = new FileTransaction(overwrite: true);
+        var transaction = Transaction();
         if (onWritten is not null)
         {
             transaction.FileWritten += onWritten;
         }
+
+        return transaction.Commit();
+    }
+
+    private FileTransaction Transaction()
+    {
+        var transaction = new FileTransaction(overwrite: true);
 
         foreach (var (path, content, mode) in backups)
         {
@@ -296,7 +304,7 @@ public sealed class DaemonConfigPlan
         // Another writer's change since the plan was made stops this one (TargetChanged) instead of being lost.
         transaction.Expect(Path, Current.Exists ? Current.OriginalBytes : null);
         foreach (var target in seen) transaction.Expect(target.Key, target.Value);
-        return transaction.Commit();
+        return transaction;
     }
 
     /// <summary><c>&lt;path&gt;.&lt;yyyyMMddHHmmss&gt;.bak</c>, with a counter when that name is taken.</summary>

@@ -46,7 +46,10 @@ public static class FileSystemErrors
             };
         }
 
-        return Create(id, path, $"Cannot {what} '{path}': {words}.");
+        var immutable = !PlatformInfo.IsWindows && code == 1
+            ? " An immutable file (lsattr shows 'i') must first be made mutable with chattr -i."
+            : string.Empty;
+        return Create(id, path, $"Cannot {what} '{path}': {words}.", immutable);
     }
 
     /// <summary>The error for a .NET exception met while reading or writing <paramref name="path"/>.</summary>
@@ -57,22 +60,42 @@ public static class FileSystemErrors
         return Create(FileSystemError, path, $"Cannot {action ?? "write"} '{path}': {e.Message.TrimEnd('.')}.");
     }
 
+    /// <summary>
+    /// The error a write into <paramref name="folder"/> (made if missing) would meet, found without writing
+    /// (access(2) with W_OK|X_OK on the folder, or the nearest one that exists), or null. Unix only; -WhatIf uses it
+    /// to report what a real run would.
+    /// </summary>
+    public static DockerTlsException? ProbeWrite(string folder, string target)
+    {
+        if (PlatformInfo.IsWindows) return null;
+        var existing = folder;
+        while (!Directory.Exists(existing))
+        {
+            var parent = Path.GetDirectoryName(existing);
+            if (string.IsNullOrEmpty(parent)) return null;
+            existing = parent!;
+        }
+
+        var code = UnixFileCalls.ProbeWrite(existing);
+        return code == 0 ? null : FromCode(code, target);
+    }
+
     /// <summary>Another DockerTls run holds the folder's lock for longer than the wait.</summary>
     public static DockerTlsException Busy(string folder, TimeSpan waited) =>
         new(TargetBusy, ErrorKind.ResourceUnavailable,
             $"Another DockerTls command is writing in '{folder}' (it has held the lock '{Path.Combine(folder, FolderLock.FileName)}' for more than {waited.TotalSeconds:0} s). Nothing was written. Wait for it to finish, then run again.", folder);
 
-    private static DockerTlsException Create(string id, string path, string what)
+    private static DockerTlsException Create(string id, string path, string what, string extra = "")
     {
         var (kind, next) = id switch
         {
             PermissionDenied => (ErrorKind.PermissionDenied, PlatformInfo.IsWindows
                 ? "Run PowerShell as Administrator (needed for %ProgramData%\\docker), or choose a path you may write."
-                : "Run as root (sudo; needed for /etc/docker and /etc/systemd), or choose a path you may write. An immutable file (lsattr shows 'i') must first be made mutable with chattr -i."),
+                : "Run as root (sudo; needed for /etc/docker and /etc/systemd), or choose a path you may write."),
             ReadOnlyFileSystem => (ErrorKind.PermissionDenied, "The file system is mounted read-only: remount it read-write, or choose a path on another one."),
             DiskFull => (ErrorKind.ResourceUnavailable, "Free some space (or quota) on that file system, then run again."),
             _ => (ErrorKind.ResourceUnavailable, "Check the path and the file system, then run again."),
         };
-        return new DockerTlsException(id, kind, $"{what} Nothing was changed. {next}", path);
+        return new DockerTlsException(id, kind, $"{what} Nothing was changed. {next}{extra}", path);
     }
 }

@@ -54,11 +54,19 @@ public sealed class FileTransaction
     }
 
     /// <summary>
-    /// Fails with <c>KeyFileExists</c> if any target exists and overwriting is off (an identical
-    /// non-private file is not a conflict), without writing anything.
+    /// Fails with <c>PermissionDenied</c> or <c>ReadOnlyFileSystem</c> where a folder cannot be written, and with
+    /// <c>KeyFileExists</c> if any target exists and overwriting is off (an identical non-private file is not a
+    /// conflict), without writing anything.
     /// </summary>
     public void CheckTargets()
     {
+        // What a real run would meet in each folder (no permission, a read-only file system), found without writing.
+        foreach (var file in _files.GroupBy(f => Path.GetDirectoryName(f.Path)!).Select(g => g.First()))
+        {
+            var denied = FileSystemErrors.ProbeWrite(Path.GetDirectoryName(file.Path)!, file.Path);
+            if (denied is not null) throw denied;
+        }
+
         foreach (var file in _files)
         {
             if (Directory.Exists(file.Path))
