@@ -135,7 +135,12 @@ internal static class NativeMethods
     /// </summary>
     public static void ReplaceWindows(string from, string to)
     {
-        if (!MoveFileExW(from, to, MoveFileReplaceExisting | MoveFileWriteThrough)) throw WindowsFailure("MoveFileEx", to);
+        // Antivirus and the indexer may hold the new file for a moment: retried briefly (TransientRetry).
+        var code = TransientRetry.Run(
+            () => MoveFileExW(from, to, MoveFileReplaceExisting | MoveFileWriteThrough) ? 0 : Marshal.GetLastWin32Error(),
+            TransientRetry.IsTransientWindows,
+            delay => System.Threading.Thread.Sleep(delay));
+        if (code != 0) throw FileSystemErrors.FromCode(code, to);
     }
 
     private static IntPtr Descriptor(string sddl)
