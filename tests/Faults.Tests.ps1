@@ -247,3 +247,122 @@ Describe 'Without permission' -Skip:(-not ($isRootLinux -and (Get-Command setpri
         Get-Snapshot $etc | Should -Be $before
     }
 }
+
+Describe 'Owner, mode and links of the files it rewrites' -Skip:(-not $isRootLinux) {
+    BeforeAll {
+        function Get-Owner([string] $Path) { (& stat -c '%u:%g %a' $Path).Trim() }
+        $script:kit = Join-Path $TestDrive 'owner-kit'
+        Initialize-DockerTls -OutputPath $kit -DnsName localhost -IPAddress 127.0.0.1 -KeyAlgorithm ECDSA -InformationAction SilentlyContinue | Out-Null
+        $script:emptySystemd = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'owner-systemd')
+        function Set-Daemon([string] $Root, [string] $Systemd = $emptySystemd, [switch] $ConfigureSystemd) {
+            Set-DockerDaemonConfig -Path "$Root/daemon.json" -CertPath "$kit/server" -CertDestination "$Root/certs" -SystemdRoot $Systemd `
+                -DockerHost tcp://127.0.0.1:2376 -ConfigureSystemd:$ConfigureSystemd -WarningAction SilentlyContinue -InformationAction SilentlyContinue
+        }
+        $script:saved = @{ HOME = $env:HOME; DOCKER_CONFIG = $env:DOCKER_CONFIG; DOCKER_HOST = $env:DOCKER_HOST; DOCKER_TLS_VERIFY = $env:DOCKER_TLS_VERIFY; DOCKER_CERT_PATH = $env:DOCKER_CERT_PATH }
+        $script:savedProfile = $global:PROFILE
+    }
+
+    AfterAll {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        $global:PROFILE = $savedProfile
+    }
+
+    It 'a daemon.json owned 1000:1000 stays so, and so does its backup' {
+        $root = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'owned')
+        [IO.File]::WriteAllText("$root/daemon.json", '{ "debug": true }')
+        & chown 1000:1000 "$root/daemon.json"
+        Set-Daemon $root
+        Get-Owner "$root/daemon.json" | Should -Be '1000:1000 644'
+        (Get-Content -Raw "$root/daemon.json" | ConvertFrom-Json).tlsverify | Should -BeTrue
+        $backup = @(Get-ChildItem "$root/daemon.json.*.bak")
+        $backup.Count | Should -Be 1
+        Get-Owner $backup[0].FullName | Should -Be '1000:1000 644'
+    }
+
+    It 'a 0640 root:adm daemon.json keeps its group and mode' {
+        $root = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'adm')
+        [IO.File]::WriteAllText("$root/daemon.json", '{ "debug": true }')
+        & chown 0:4 "$root/daemon.json"
+        & chmod 0640 "$root/daemon.json"
+        Set-Daemon $root
+        Get-Owner "$root/daemon.json" | Should -Be '0:4 640'
+    }
+
+    It 'an existing 0640 drop-in keeps its mode when rewritten, and is backed up like daemon.json' {
+        $root = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'dropin')
+        $systemd = Join-Path $root 'systemd'
+        New-Item -ItemType Directory -Force -Path "$systemd/lib/systemd/system", "$systemd/etc/systemd/system/docker.service.d" | Out-Null
+        [IO.File]::WriteAllText("$systemd/lib/systemd/system/docker.service", "[Service]`nExecStart=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock`n")
+        $dropIn = "$systemd/etc/systemd/system/docker.service.d/docker.conf"
+        $oldDropIn = "[Service]`nEnvironment=KEEP=1`n"
+        [IO.File]::WriteAllText($dropIn, $oldDropIn)
+        & chown 1000:4 $dropIn
+        & chmod 0640 $dropIn
+        Set-Daemon $root -Systemd $systemd -ConfigureSystemd
+        Get-Owner $dropIn | Should -Be '1000:4 640'
+        Get-Content -Raw $dropIn | Should -Match 'ExecStart='
+        $backup = @(Get-ChildItem "$dropIn.*.bak")
+        $backup.Count | Should -Be 1
+        Get-Content -Raw $backup[0].FullName | Should -Be $oldDropIn
+        Get-Owner $backup[0].FullName | Should -Be '1000:4 640'
+    }
+
+    It 'root rewriting a user''s profile and docker config.json keeps them the user''s' {
+        $userHome = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'user-home')
+        $profilePath = Join-Path $userHome '.config/powershell/profile.ps1'
+        New-Item -ItemType Directory -Force -Path (Split-Path $profilePath) | Out-Null
+        [IO.File]::WriteAllText($profilePath, "# mine`n")
+        $config = New-Item -ItemType Directory -Force -Path (Join-Path $userHome '.docker')
+        [IO.File]::WriteAllText("$config/config.json", "{`"auths`": {}}`n")
+        & chown -R 1000:1000 $userHome
+        & chmod 0600 "$config/config.json"
+        $env:HOME = $userHome
+        $env:DOCKER_CONFIG = $config
+        $global:PROFILE = [pscustomobject] @{ CurrentUserAllHosts = $profilePath }
+
+        Set-DockerClientEnv -DockerHost tcp://localhost:2376 -CertPath "$kit/client" -Scope User -WarningAction SilentlyContinue | Out-Null
+        New-DockerContext -Name owner-test -DockerHost tcp://localhost:2376 -CertPath "$kit/client" -Use -WarningAction SilentlyContinue | Out-Null
+
+        Get-Content -Raw $profilePath | Should -Match 'DockerTls'
+        Get-Owner $profilePath | Should -Be '1000:1000 644'
+        (Get-Content -Raw "$config/config.json" | ConvertFrom-Json).currentContext | Should -Be 'owner-test'
+        Get-Owner "$config/config.json" | Should -Be '1000:1000 600'
+    }
+
+    It 'a profile that is a symbolic link (a dotfile manager''s) is written at its target and stays a link' {
+        $userHome = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'dotfiles-home')
+        $dotfile = Join-Path $userHome 'dotfiles/profile.ps1'
+        New-Item -ItemType Directory -Force -Path (Split-Path $dotfile), "$userHome/.config/powershell" | Out-Null
+        [IO.File]::WriteAllText($dotfile, "# managed`n")
+        $profilePath = "$userHome/.config/powershell/profile.ps1"
+        $null = New-Item -ItemType SymbolicLink -Path $profilePath -Target '../../dotfiles/profile.ps1'
+        & chown -h -R 1000:1000 $userHome
+        $env:HOME = $userHome
+        $global:PROFILE = [pscustomobject] @{ CurrentUserAllHosts = $profilePath }
+
+        Set-DockerClientEnv -DockerHost tcp://localhost:2376 -CertPath "$kit/client" -Scope User -WarningAction SilentlyContinue | Out-Null
+
+        (Get-Item $profilePath).LinkType | Should -Be 'SymbolicLink'
+        (Get-Item $profilePath).Target | Should -Be '../../dotfiles/profile.ps1'
+        Get-Content -Raw $dotfile | Should -BeLike "# managed`n# >>> DockerTls*"
+        Get-Owner $dotfile | Should -Be '1000:1000 644'
+        Get-TempFiles $userHome | Should -BeNullOrEmpty
+    }
+
+    It 'a link that another user could point at a file not theirs, or at nothing, is refused with LinkedFileRefused' {
+        $root = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'hostile-link')
+        $victim = Join-Path $root 'victim'
+        [IO.File]::WriteAllText($victim, "{}`n")
+        $null = New-Item -ItemType SymbolicLink -Path "$root/daemon.json" -Target $victim
+        & chown -h 1000:1000 "$root/daemon.json"
+        $before = Get-Snapshot $root
+        { Set-Daemon $root } | Should -Throw -ErrorId 'LinkedFileRefused,*'
+        $error[0].Exception.Message | Should -BeLike "*'$root/daemon.json' is a symbolic link owned by uid 1000 to '$victim', owned by uid 0*"
+        Get-Snapshot $root | Should -Be $before
+
+        $dangling = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'dangling-link')
+        $null = New-Item -ItemType SymbolicLink -Path "$dangling/daemon.json" -Target "$dangling/missing.json"
+        { Set-Daemon $dangling } | Should -Throw -ErrorId 'LinkedFileRefused,*'
+        Test-Path "$dangling/missing.json" | Should -BeFalse
+    }
+}

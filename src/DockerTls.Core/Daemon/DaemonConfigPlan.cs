@@ -39,6 +39,9 @@ public sealed class DaemonConfigPlan
     /// <summary>The drop-in to write, or null.</summary>
     public string? DropInPath { get; private set; }
 
+    /// <summary>The backup of an existing drop-in that is rewritten, or null.</summary>
+    public string? DropInBackupPath { get; private set; }
+
     /// <summary>The drop-in's text, or null.</summary>
     public string? DropInText { get; private set; }
 
@@ -66,6 +69,7 @@ public sealed class DaemonConfigPlan
         var warnings = new List<string>();
         var changes = new List<string>();
 
+        LinkedFile.Resolve(System.IO.Path.GetFullPath(request.Path)); // a dangling or hostile link is refused before it is read
         plan.Current = DaemonConfigFile.Load(request.Path);
         var units = request.SystemdRoot is null ? null : SystemdUnits.Load(request.SystemdRoot);
 
@@ -206,6 +210,12 @@ public sealed class DaemonConfigPlan
             }
 
             changes.Add($"write the systemd drop-in '{plan.DropInPath}': ExecStart={after.DockerdCommand?.WithoutHostFlags()}");
+            var oldDropIn = plan.seen[plan.DropInPath];
+            if (!request.NoBackup && oldDropIn is not null && !oldDropIn.SequenceEqual(new System.Text.UTF8Encoding(false).GetBytes(plan.DropInText)))
+            {
+                plan.DropInBackupPath = BackupName(plan.DropInPath, request.Now);
+                changes.Add($"back up '{plan.DropInPath}' as '{plan.DropInBackupPath}'");
+            }
         }
 
         // daemon.json itself.
@@ -285,20 +295,25 @@ public sealed class DaemonConfigPlan
             }
         }
 
+        // daemon.json and the drop-in keep their owner, group and mode, and so do their backups.
         if (!ConfigUnchanged)
         {
-            var mode = (Current.Exists ? FileModes.GetUnixMode(Path) : null) ?? FileModes.PublicFile;
             if (BackupPath is not null)
             {
-                transaction.AddFile(BackupPath, Current.OriginalBytes, mode);
+                transaction.AddBackup(BackupPath, Path, Current.OriginalBytes, FileModes.PublicFile);
             }
 
-            transaction.AddFile(Path, NewBytes, mode);
+            transaction.AddRewrite(Path, NewBytes, FileModes.PublicFile);
         }
 
         if (DropInPath is not null && DropInText is not null)
         {
-            transaction.AddFile(DropInPath, new System.Text.UTF8Encoding(false).GetBytes(DropInText), FileModes.PublicFile);
+            if (DropInBackupPath is not null && seen.TryGetValue(DropInPath, out var oldDropIn) && oldDropIn is not null)
+            {
+                transaction.AddBackup(DropInBackupPath, DropInPath, oldDropIn, FileModes.PublicFile);
+            }
+
+            transaction.AddRewrite(DropInPath, new System.Text.UTF8Encoding(false).GetBytes(DropInText), FileModes.PublicFile);
         }
 
         // Another writer's change since the plan was made stops this one (TargetChanged) instead of being lost.

@@ -19,6 +19,7 @@ public sealed class FileTransaction
     private readonly List<PlannedFile> _files = new();
     private readonly List<(string Path, int Mode)> _directories = new();
     private readonly Dictionary<string, byte[]?> _expected = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal); // a link's path -> the file it names
 
     /// <param name="overwrite">Replace existing files (-Force); otherwise an existing file is an error.</param>
     public FileTransaction(bool overwrite) => _overwrite = overwrite;
@@ -36,21 +37,50 @@ public sealed class FileTransaction
     public void AddFile(string path, byte[] content, int unixMode) => Add(path, content, unixMode);
 
     /// <summary>
+    /// A file rewritten in place (daemon.json, a unit, a profile, docker's config.json): an existing one keeps its
+    /// owner, group and mode (set on the staged file with fchown/fchmod before the rename); a new one gets
+    /// <paramref name="newFileMode"/> and the caller as owner. A symbolic link is followed to the file it names
+    /// (<see cref="LinkedFile"/>), which is then rewritten beside itself; returns that path.
+    /// </summary>
+    public string AddRewrite(string path, byte[] content, int newFileMode)
+    {
+        var full = Path.GetFullPath(path);
+        var target = LinkedFile.Resolve(full);
+        if (!string.Equals(target, full, StringComparison.Ordinal)) _aliases[full] = target;
+        var status = PlatformInfo.IsWindows ? null : UnixFileCalls.Stat(target, followLinks: false);
+        if (status is null) Add(target, content, newFileMode);
+        else Add(target, content, status.Value.Permissions & 0x1FF, status.Value.Owner, status.Value.Group);
+        return target;
+    }
+
+    /// <summary>A backup of <paramref name="original"/> (its bytes before the change), with its owner, group and mode.</summary>
+    public void AddBackup(string path, string original, byte[] content, int newFileMode)
+    {
+        var status = PlatformInfo.IsWindows ? null : UnixFileCalls.Stat(LinkedFile.Resolve(Path.GetFullPath(original)), followLinks: true);
+        if (status is null) Add(path, content, newFileMode);
+        else Add(path, content, status.Value.Permissions & 0x1FF, status.Value.Owner, status.Value.Group);
+    }
+
+    /// <summary>
     /// The bytes a planned file held when its plan was made (null: it did not exist). If another writer has changed it
     /// since, to anything but what this transaction writes, the commit fails with <c>TargetChanged</c> and writes nothing,
     /// instead of replacing that writer's work unseen (and backing up what was no longer there).
     /// </summary>
-    public void Expect(string path, byte[]? current) => _expected[Path.GetFullPath(path)] = current;
+    public void Expect(string path, byte[]? current)
+    {
+        var full = Path.GetFullPath(path);
+        _expected[_aliases.TryGetValue(full, out var target) ? target : full] = current;
+    }
 
     /// <summary>A folder to create if missing, with that mode.</summary>
     public void AddDirectory(string path, int unixMode) => _directories.Add((Path.GetFullPath(path), unixMode));
 
-    private void Add(string path, byte[] content, int mode)
+    private void Add(string path, byte[] content, int mode, uint? owner = null, uint? group = null)
     {
         var full = Path.GetFullPath(path);
         if (_files.Any(f => string.Equals(f.Path, full, StringComparison.Ordinal)))
             throw new ArgumentException($"'{full}' is planned twice.", nameof(path));
-        _files.Add(new PlannedFile(full, content, mode));
+        _files.Add(new PlannedFile(full, content, mode) { Owner = owner, Group = group });
     }
 
     /// <summary>
@@ -232,7 +262,9 @@ public sealed class FileTransaction
 
             using (var stream = NativeMethods.CreateExclusive(temp, file.Mode))
             {
-                var errno = UnixFileCalls.WriteAll(stream.SafeFileHandle.DangerousGetHandle(), file.Content);
+                var fd = stream.SafeFileHandle.DangerousGetHandle();
+                if (file.Owner is not null) KeepOwner(fd, file);
+                var errno = UnixFileCalls.WriteAll(fd, file.Content);
                 if (errno != 0) throw FileSystemErrors.FromCode(errno, file.Path);
             }
 
@@ -245,6 +277,15 @@ public sealed class FileTransaction
             if (e is DockerTlsException known) throw new DockerTlsException(known.ErrorId, known.Kind, known.Message.Replace(temp, file.Path), file.Path, known);
             throw FileSystemErrors.FromException(e, file.Path);
         }
+    }
+
+    // The owner and group of the file being rewritten, on the staged file before it holds anything. Root may give it
+    // away; another user keeps the file as theirs where the system refuses (they may not give a file away).
+    private static void KeepOwner(IntPtr fd, PlannedFile file)
+    {
+        if (UnixFileCalls.Fchown(fd, file.Owner!.Value, file.Group!.Value) == 0) return;
+        var errno = System.Runtime.InteropServices.Marshal.GetLastWin32Error();
+        if (UnixFileCalls.Geteuid() == 0) throw FileSystemErrors.FromCode(errno, file.Path, "keep the owner of");
     }
 
     private static void MoveIntoPlace(string temp, string target)
@@ -264,5 +305,7 @@ public sealed class FileTransaction
         public string Path { get; }
         public byte[] Content { get; }
         public int Mode { get; }
+        public uint? Owner { get; set; }
+        public uint? Group { get; set; }
     }
 }
