@@ -99,6 +99,8 @@ internal sealed class FolderLock : IDisposable
         if (UnixFileCalls.Flock(handle, UnixFileCalls.LockExclusive | UnixFileCalls.LockNonBlocking) == 0) return true;
         var errno = Marshal.GetLastWin32Error();
         if (errno == UnixFileCalls.WouldBlock || errno == UnixFileCalls.WouldBlockMac) return false;
+        // A file system without flock (some network and FUSE ones: ENOLCK, EOPNOTSUPP, EINVAL) is written unlocked, as before.
+        if (errno is 37 or 77 or 95 or 45 or 22) return true;
         throw FileSystemErrors.FromCode(errno, Path.GetDirectoryName(stream.Name) ?? stream.Name, "lock");
     }
 
