@@ -351,7 +351,7 @@ Describe 'Owner, mode and links of the files it rewrites' -Skip:(-not $isRootLin
         Get-TempFiles $userHome | Should -BeNullOrEmpty
     }
 
-    It 'a link that another user could point at a file not theirs, or at nothing, is refused with LinkedFileRefused' {
+    It 'a link that another user could point at a file not theirs, or at nothing, is refused (LinkedFileRefused, FileLinkBroken)' {
         $root = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'hostile-link')
         $victim = Join-Path $root 'victim'
         [IO.File]::WriteAllText($victim, "{}`n")
@@ -364,7 +364,7 @@ Describe 'Owner, mode and links of the files it rewrites' -Skip:(-not $isRootLin
 
         $dangling = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'dangling-link')
         $null = New-Item -ItemType SymbolicLink -Path "$dangling/daemon.json" -Target "$dangling/missing.json"
-        { Set-Daemon $dangling } | Should -Throw -ErrorId 'LinkedFileRefused,*'
+        { Set-Daemon $dangling } | Should -Throw -ErrorId 'FileLinkBroken,*'
         Test-Path "$dangling/missing.json" | Should -BeFalse
     }
 }

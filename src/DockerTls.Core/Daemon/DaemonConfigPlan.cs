@@ -135,15 +135,16 @@ public sealed class DaemonConfigPlan
         var sources = new[] { (caSource, caTarget, false, held[0]), (certSource, certTarget, false, held[1]), (keySource, keyTarget, true, held[2]) };
         foreach (var (src, dst, isKey, bytes) in sources)
         {
-            if (!SamePath(src, dst) && !(File.Exists(dst) && File.ReadAllBytes(dst).SequenceEqual(bytes)))
+            var installed = SafeFile.TryReadAllBytes(dst, SafeFile.Pem);
+            if (!SamePath(src, dst) && !(installed is not null && installed.SequenceEqual(bytes)))
             {
                 plan.installs.Add((dst, bytes, isKey));
-                plan.seen[dst] = File.Exists(dst) ? File.ReadAllBytes(dst) : null;
+                plan.seen[dst] = installed;
                 changes.Add($"install '{src}' as '{dst}'{(isKey ? " (0400)" : " (0444)")}");
-                if (!request.NoBackup && File.Exists(dst))
+                if (!request.NoBackup && installed is not null)
                 {
                     var backup = BackupName(dst, request.Now);
-                    plan.backups.Add((backup, File.ReadAllBytes(dst), isKey ? FileModes.Key : FileModes.Certificate));
+                    plan.backups.Add((backup, installed, isKey ? FileModes.Key : FileModes.Certificate));
                     changes.Add($"back up '{dst}' as '{backup}'");
                 }
             }
@@ -198,8 +199,8 @@ public sealed class DaemonConfigPlan
             }
 
             plan.DropInPath = SystemdUnits.FullPath(request.SystemdRoot!, SystemdUnits.DropInRelativePath);
-            plan.seen[plan.DropInPath] = File.Exists(plan.DropInPath) ? File.ReadAllBytes(plan.DropInPath) : null;
-            plan.DropInText = units.DropInText(File.Exists(plan.DropInPath) ? File.ReadAllText(plan.DropInPath) : null);
+            plan.seen[plan.DropInPath] = SafeFile.TryReadAllBytes(plan.DropInPath, SafeFile.SystemdUnit);
+            plan.DropInText = units.DropInText(SafeFile.TryReadAllText(plan.DropInPath, SafeFile.SystemdUnit));
             var after = SystemdUnits.Load(request.SystemdRoot!, new Dictionary<string, string> { [SystemdUnits.DropInRelativePath] = plan.DropInText });
             if (after.HostFlags.Count > 0)
             {
@@ -340,9 +341,9 @@ public sealed class DaemonConfigPlan
     {
         try
         {
-            return paths.Select(File.ReadAllBytes).ToArray();
+            return paths.Select(path => SafeFile.ReadAllBytes(path, SafeFile.Pem)).ToArray();
         }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is DockerTlsException)
         {
             return null;
         }

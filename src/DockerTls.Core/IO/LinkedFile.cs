@@ -8,8 +8,8 @@ namespace DockerTls.Core.IO;
 /// <summary>
 /// Where a file that is rewritten in place (daemon.json, a systemd unit, a PowerShell profile, docker's config.json)
 /// really is. A symbolic link (a dotfile manager's) is followed, so that the file it names is rewritten, atomically
-/// beside it, and the link stays a link. It is refused with <c>LinkedFileRefused</c> when it names no file, or when a
-/// link on the way belongs to a user other than root, the caller and the owner of the file it leads to: such a link
+/// beside it, and the link stays a link. It is refused with <c>FileLinkBroken</c> when it names no file (as
+/// <see cref="SafeFile"/> does), and with <c>LinkedFileRefused</c> when a link on the way belongs to a user other than root, the caller and the owner of the file it leads to: such a link
 /// could send root's write to a file its owner may not write (~/.docker/config.json -> /etc/passwd).
 /// Keys and certificates are never written through a link: their rename replaces the link itself.
 /// </summary>
@@ -33,7 +33,7 @@ internal static class LinkedFile
             if (status is null)
             {
                 if (hops == 0) return path;
-                throw new DockerTlsException(LinkedFileRefused, ErrorKind.ObjectNotFound,
+                throw new DockerTlsException("FileLinkBroken", ErrorKind.ObjectNotFound,
                     $"'{path}' is a symbolic link to '{current}', which does not exist. Nothing was written. Point the link at an existing file, or remove it so that a file is written in its place.", path);
             }
 
