@@ -15,6 +15,9 @@ public static class DaemonErrorIds
     /// <summary>A text that is not a Docker host address.</summary>
     public const string InvalidDockerHost = "InvalidDockerHost";
 
+    /// <summary>The server files changed between their check and the moment they were read for installing.</summary>
+    public const string ServerFilesChanged = "ServerFilesChanged";
+
     /// <summary>ca.pem, server-cert.pem or server-key.pem is missing.</summary>
     public const string ServerCertificateNotFound = "ServerCertificateNotFound";
 
