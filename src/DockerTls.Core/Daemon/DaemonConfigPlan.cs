@@ -108,7 +108,7 @@ public sealed class DaemonConfigPlan
         }
 
         var (certificate, problems) = ServerCertificateCheck.Assess(caSource, certSource, keySource, request.Now.ToUniversalTime());
-        var blocking = problems.FirstOrDefault(p => p.Id != "ServerCertificateExpiring");
+        var blocking = problems.FirstOrDefault(p => p.Id is not ("ServerCertificateExpiring" or DaemonErrorIds.ServerCertificateNotStrict));
         if (blocking is not null)
         {
             var kind = blocking.Id == DaemonErrorIds.ServerCertificateNotFound ? ErrorKind.ObjectNotFound : ErrorKind.InvalidData;
