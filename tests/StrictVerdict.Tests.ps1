@@ -112,6 +112,16 @@ Describe 'Get-DockerCertificate: ChainValid is what strict verifiers decide' {
 }
 
 Describe 'A CA whose keyUsage lacks keyCertSign' {
+    It 'is refused by New-DockerServerCert and New-DockerClientCert with CACannotSign, nothing written' {
+        $ca = Join-Path $certs 'nocertsign'
+        $out = Join-Path $TestDrive 'from-nocertsign'
+        { New-DockerServerCert -CAPath $ca -DnsName localhost -OutputPath $out -KeyAlgorithm ECDSA } |
+            Should -Throw -ErrorId 'CACannotSign,DockerTls.Commands.NewDockerServerCertCommand' -ExpectedMessage '*keyCertSign*New-DockerCA*'
+        { New-DockerClientCert -CAPath $ca -OutputPath $out -KeyAlgorithm ECDSA } |
+            Should -Throw -ErrorId 'CACannotSign,DockerTls.Commands.NewDockerClientCertCommand'
+        Test-Path $out | Should -BeFalse
+    }
+
     It 'makes Install-DockerClientCert refuse its client certificate, naming the finding' {
         $destination = Join-Path $TestDrive 'installed-nocertsign'
         { Install-DockerClientCert -Path (Join-Path $certs 'nocertsign/client') -Destination $destination } |
@@ -169,5 +179,52 @@ Describe 'Set-DockerDaemonConfig and Get-DockerDaemonConfig name the real cause 
             -DockerHost 'tcp://127.0.0.1:2376' -WarningVariable warnings -WarningAction SilentlyContinue 6>$null | Out-Null
         Test-Path (Join-Path $folder 'b.json') | Should -BeTrue
         "$warnings" | Should -BeLike '*CA cert does not include key usage extension*'
+    }
+}
+
+Describe 'Test-DockerTlsConnection judges the chain as the docker CLI does' -Skip:(-not $canRunDockerd) {
+    BeforeAll {
+        $script:noCertSign = Start-TestTlsDockerd -CertPath (Join-Path $certs 'nocertsign')
+        $script:sha1 = Start-TestTlsDockerd -CertPath (Join-Path $certs 'sha1')
+        $script:recipe = Start-TestTlsDockerd -CertPath (Join-Path $certs 'recipe')
+    }
+
+    AfterAll {
+        foreach ($d in $noCertSign, $sha1, $recipe) { if ($d) { Stop-TestDockerd $d } }
+    }
+
+    It 'a CA without keyCertSign: the docker CLI fails, and so does the test (InvalidCertificateAuthority)' {
+        $client = Join-Path $certs 'nocertsign/client'
+        $cli = Invoke-DockerVersion $noCertSign.DockerHost $client
+        $cli.ExitCode | Should -Not -Be 0
+        $cli.StdErr | Should -Match 'parent certificate cannot sign this kind of certificate'
+        $result = Test-DockerTlsConnection -DockerHost $noCertSign.DockerHost -CertPath $client -TimeoutSec 10
+        $result.Success | Should -BeFalse
+        $result.Failure | Should -Be 'InvalidCertificateAuthority'
+        $result.Diagnosis | Should -BeLike '*CAKeyCertSignMissing*'
+        $result.ServerCertificate.ChainValid | Should -BeFalse
+        $result.ServerCertificate.Findings.Id | Should -Contain 'CAKeyCertSignMissing'
+    }
+
+    It 'a SHA-1 server certificate: the docker CLI fails, and so does the test (InsecureAlgorithm)' {
+        $client = Join-Path $certs 'sha1/client'
+        $cli = Invoke-DockerVersion $sha1.DockerHost $client
+        $cli.ExitCode | Should -Not -Be 0
+        $cli.StdErr | Should -Match 'insecure algorithm'
+        $result = Test-DockerTlsConnection -DockerHost $sha1.DockerHost -CertPath $client -TimeoutSec 10
+        $result.Success | Should -BeFalse
+        $result.Failure | Should -Be 'InsecureAlgorithm'
+        $result.Diagnosis | Should -BeLike '*WeakSignatureAlgorithm*'
+    }
+
+    It 'the Docker docs recipe: the docker CLI works and so does the test, while the strict verdict is False' {
+        $client = Join-Path $certs 'recipe/client'
+        $cli = Invoke-DockerVersion $recipe.DockerHost $client
+        $cli.ExitCode | Should -Be 0 -Because $cli.StdErr
+        $result = Test-DockerTlsConnection -DockerHost $recipe.DockerHost -CertPath $client -TimeoutSec 10
+        $result.Success | Should -BeTrue
+        $result.ServerCertificate.ChainValid | Should -BeFalse
+        $result.ServerCertificate.Findings.Id | Should -Contain 'CAKeyUsageMissing'
+        Invoke-PythonStrict (Join-Path $certs 'recipe') | Should -Be 'CA cert does not include key usage extension'
     }
 }

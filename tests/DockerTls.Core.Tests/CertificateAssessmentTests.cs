@@ -2,13 +2,14 @@ using System;
 using System.IO;
 using System.Linq;
 using DockerTls.Core.Client;
+using DockerTls.Core.Diagnostics;
 using DockerTls.Core.Pki;
 using Org.BouncyCastle.Asn1.X509;
 using Xunit;
 
 namespace DockerTls.Core.Tests;
 
-/// <summary>The one verdict serves every check: Get-DockerCertificate and the client check agree.</summary>
+/// <summary>The one verdict serves every check: Get-DockerCertificate, the probe, the client check and the CA loader agree.</summary>
 public sealed class CertificateAssessmentTests : IDisposable
 {
     private readonly TestPki pki = new();
@@ -29,9 +30,17 @@ public sealed class CertificateAssessmentTests : IDisposable
         Assert.Equal(FindingSeverity.Error, finding.Severity);
         Assert.Equal("CN=nosign", finding.Subject);
 
+        var summary = CertificateReader.Read(Path.Combine(server, "cert.pem"));
+        var probe = ServerCertificateCheck.Check(TestPki.Load(Path.Combine(server, "cert.pem")), summary, PemFormat.ReadCertificates(Path.Combine(ca, "ca.pem")), "localhost", DateTime.UtcNow);
+        Assert.Equal(ConnectionFailure.InvalidCertificateAuthority, probe);
+        Assert.False(summary.ChainValid);
+
         var refused = Assert.Throws<DockerTlsException>(() => ClientCertificateCheck.Check(client));
         Assert.Equal("ClientCertificateInvalid", refused.ErrorId);
         Assert.Contains(CertificateFindingIds.CAKeyCertSignMissing, refused.Message);
+
+        var load = Assert.Throws<DockerTlsException>(() => CertificateAuthority.Load(ca));
+        Assert.Equal("CACannotSign", load.ErrorId);
     }
 
     [Fact]
@@ -47,6 +56,9 @@ public sealed class CertificateAssessmentTests : IDisposable
         var finding = Assert.Single(verdict.Findings, f => f.Id != CertificateFindingIds.CertificateExpiring);
         Assert.Equal(CertificateFindingIds.CAKeyUsageMissing, finding.Id);
         Assert.Equal(FindingSeverity.Warning, finding.Severity);
+        Assert.Equal(ConnectionFailure.None, ServerCertificateCheck.Check(TestPki.Load(Path.Combine(server, "cert.pem")), CertificateReader.Read(Path.Combine(server, "cert.pem")),
+            PemFormat.ReadCertificates(Path.Combine(ca, "ca.pem")), "localhost", DateTime.UtcNow));
+        using var loaded = CertificateAuthority.Load(ca);
     }
 
     [Fact]

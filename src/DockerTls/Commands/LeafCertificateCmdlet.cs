@@ -97,7 +97,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
     private void Report(DockerTlsException e)
     {
         if (MyInvocation.ExpectingInput && e.ErrorId is not ("CANotFound" or "NotACertificateAuthority"
-            or "CAKeyNotFound" or "CAPassphraseRequired" or "CAPassphraseWrong" or "CAKeyMismatch" or "CAExpired" or "CAKeyInvalid"))
+            or "CAKeyNotFound" or "CAPassphraseRequired" or "CAPassphraseWrong" or "CAKeyMismatch" or "CAExpired" or "CACannotSign" or "CAKeyInvalid"))
         {
             WriteDockerTlsError(e);
         }
