@@ -14,7 +14,7 @@ using Org.BouncyCastle.X509.Extension;
 namespace DockerTls.Core.Pki;
 
 /// <summary>
-/// The X.509 profile every strict verifier accepts (FIELD-NOTES "The X.509 profile"): what a CA, a server
+/// The X.509 profile every strict verifier accepts (RFC 5280, and what openssl <c>verify -x509_strict</c>, Go's crypto/x509 and Python 3.13's <c>VERIFY_X509_STRICT</c> check): what a CA, a server
 /// and a client certificate carry, a random 128-bit serial, and a notBefore backdated five minutes for clock skew.
 /// </summary>
 internal static class CertificateProfile

@@ -20,7 +20,7 @@ namespace DockerTls.Core.Pki;
 /// PKCS#8 private keys encrypted with PBES2: PBKDF2 with HMAC-SHA256, then AES-256-CBC, the scheme
 /// <c>openssl pkey -aes256</c> writes. The key derivation runs natively where the runtime offers it
 /// (every .NET that PowerShell runs on does; netstandard2.0 only lacks its declaration), and it is the
-/// costly part: BouncyCastle's managed PBKDF2 took 2 to 4 times as long here.
+/// costly part, which BouncyCastle's managed PBKDF2 does several times slower (bench/README.md).
 /// </summary>
 internal static class Pkcs8Encryption
 {
