@@ -129,11 +129,20 @@ Describe 'A CA whose keyUsage lacks keyCertSign' {
         Test-Path $destination | Should -BeFalse
     }
 
-    It 'leaves the recipe''s client certificate installable (Docker accepts it), with its finding' {
+    It 'leaves the recipe''s client certificate installable and usable in a context (Docker accepts it), with its finding as a warning' {
         $destination = Join-Path $TestDrive 'installed-recipe'
-        $installed = Install-DockerClientCert -Path (Join-Path $certs 'recipe/client') -Destination $destination
+        $installed = Install-DockerClientCert -Path (Join-Path $certs 'recipe/client') -Destination $destination -WarningVariable warnings -WarningAction SilentlyContinue
         Test-Path (Join-Path $destination 'cert.pem') | Should -BeTrue
         $installed.Findings.Id | Should -Contain 'CAKeyUsageMissing'
+        "$warnings" | Should -BeLike '*CAKeyUsageMissing: *Python 3.13*Update-DockerCertificate*'
+        $savedConfig = $env:DOCKER_CONFIG
+        $env:DOCKER_CONFIG = Join-Path $TestDrive 'context-config'
+        try {
+            New-DockerContext -Name recipe -DockerHost tcp://127.0.0.1:2376 -CertPath (Join-Path $certs 'recipe/client') -WarningVariable contextWarnings -WarningAction SilentlyContinue | Out-Null
+        } finally {
+            if ($null -eq $savedConfig) { Remove-Item Env:DOCKER_CONFIG } else { $env:DOCKER_CONFIG = $savedConfig }
+        }
+        "$contextWarnings" | Should -BeLike '*CAKeyUsageMissing: *'
     }
 }
 
