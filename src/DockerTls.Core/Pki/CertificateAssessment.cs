@@ -9,29 +9,6 @@ using Org.BouncyCastle.X509;
 
 namespace DockerTls.Core.Pki;
 
-/// <summary>The verdict on a certificate: its findings, the chain a verifier builds, and whether that chain holds.</summary>
-public sealed class CertificateVerdict
-{
-    internal CertificateVerdict(IReadOnlyList<CertificateFinding> findings, IReadOnlyList<X509Certificate> chain, bool? chainValid)
-    {
-        Findings = findings;
-        Chain = chain;
-        ChainValid = chainValid;
-    }
-
-    /// <summary>Every finding, the leaf's validity first, then its issuer and the CAs above, then the profile.</summary>
-    public IReadOnlyList<CertificateFinding> Findings { get; }
-
-    /// <summary>The leaf and the CAs found above it, up to one of the trusted CAs when the chain is complete.</summary>
-    public IReadOnlyList<X509Certificate> Chain { get; }
-
-    /// <summary>What a strict verifier decides (openssl <c>verify -x509_strict</c> at OpenSSL's security level 2); null without CAs.</summary>
-    public bool? ChainValid { get; }
-
-    /// <summary>The first finding of severity Error that breaks the chain (what Docker itself refuses), or null.</summary>
-    public CertificateFinding? ChainError => Findings.FirstOrDefault(f => f.BreaksChain && f.Severity == FindingSeverity.Error);
-}
-
 /// <summary>
 /// The one certificate verdict of the module. Builds the chain as Go and OpenSSL do (every certificate in ca.pem is a
 /// trust anchor; the certificates after the leaf in its own file may be intermediates) and applies the rules of
@@ -73,7 +50,7 @@ public static class CertificateAssessment
             var last = chain[chain.Count - 1];
             findings.Add(Finding(CertificateFindingIds.IssuerNotFound, FindingSeverity.Error, true, last,
                 $"'{Name(last)}' was not signed by a CA in the given ca.pem (it names '{last.IssuerDN}' as its issuer); clients that trust that CA fail with 'x509: certificate signed by unknown authority'. "
-                + "Use the ca.pem of the CA that issued it, or issue a new certificate from this CA."));
+                + "Use the ca.pem of the CA that issued it, or issue a new certificate from this CA (New-DockerServerCert, New-DockerClientCert)."));
         }
 
         for (var i = 0; i < chain.Count; i++)
@@ -81,19 +58,7 @@ public static class CertificateAssessment
             Validity(findings, chain[i], i, now);
         }
 
-        for (var i = 1; i < chain.Count; i++)
-        {
-            if (chain[i].GetBasicConstraints() < 0)
-            {
-                findings.Add(Finding(CertificateFindingIds.IssuerNotCA, FindingSeverity.Error, true, chain[i],
-                    $"'{Name(chain[i])}' signed '{Name(chain[i - 1])}' but is not a CA (its basicConstraints do not say CA:TRUE); Go fails with 'x509: ... parent certificate cannot sign this kind of certificate'. Issue the certificate from a CA made with New-DockerCA."));
-            }
-            else if (chain[i].GetBasicConstraints() < i - 1)
-            {
-                findings.Add(Finding(CertificateFindingIds.PathLengthExceeded, FindingSeverity.Error, true, chain[i],
-                    $"The CA '{Name(chain[i])}' allows {chain[i].GetBasicConstraints()} CA(s) below it (pathLenConstraint), but the chain has {i - 1}; verifiers fail with 'path length constraint exceeded'. Issue the certificate from a CA directly (New-DockerServerCert, New-DockerClientCert), or from a CA the constraint allows."));
-            }
-        }
+        Constraints(findings, chain);
 
         // A CA checked against itself (its own ca.pem) is a trust anchor alone, which verifiers accept whatever its
         // extensions; its faults are reported all the same, for they fail every certificate it issues.
@@ -165,6 +130,24 @@ public static class CertificateAssessment
     /// <summary>The certificate among <paramref name="candidates"/> whose name is the issuer's and whose key made the signature, or null.</summary>
     public static X509Certificate? FindIssuer(X509Certificate certificate, IEnumerable<X509Certificate> candidates) =>
         candidates.FirstOrDefault(ca => ca.SubjectDN.Equivalent(certificate.IssuerDN) && CertificateSignature.IsSignedBy(certificate, ca));
+
+    // Each issuer is a CA (basicConstraints CA:TRUE) whose path length allows the CAs below it.
+    private static void Constraints(List<CertificateFinding> findings, List<X509Certificate> chain)
+    {
+        for (var i = 1; i < chain.Count; i++)
+        {
+            if (chain[i].GetBasicConstraints() < 0)
+            {
+                findings.Add(Finding(CertificateFindingIds.IssuerNotCA, FindingSeverity.Error, true, chain[i],
+                    $"'{Name(chain[i])}' signed '{Name(chain[i - 1])}' but is not a CA (its basicConstraints do not say CA:TRUE); Go fails with 'x509: ... parent certificate cannot sign this kind of certificate'. Issue the certificate from a CA made with New-DockerCA."));
+            }
+            else if (chain[i].GetBasicConstraints() < i - 1)
+            {
+                findings.Add(Finding(CertificateFindingIds.PathLengthExceeded, FindingSeverity.Error, true, chain[i],
+                    $"The CA '{Name(chain[i])}' allows {chain[i].GetBasicConstraints()} CA(s) below it (pathLenConstraint), but the chain has {i - 1}; verifiers fail with 'path length constraint exceeded'. Issue the certificate from a CA directly (New-DockerServerCert, New-DockerClientCert), or from a CA the constraint allows."));
+            }
+        }
+    }
 
     private static void Validity(List<CertificateFinding> findings, X509Certificate certificate, int depth, DateTime now)
     {
