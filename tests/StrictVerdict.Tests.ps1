@@ -122,6 +122,17 @@ Describe 'A CA whose keyUsage lacks keyCertSign' {
         Test-Path $out | Should -BeFalse
     }
 
+    It 'lets New-DockerServerCert issue from the recipe''s CA (Docker accepts it), warning once that strict verifiers refuse it' {
+        $out = Join-Path $TestDrive 'from-recipe'
+        $issued = New-DockerServerCert -CAPath (Join-Path $certs 'recipe') -DnsName localhost -IPAddress 127.0.0.1 -OutputPath $out -KeyAlgorithm ECDSA `
+            -WarningVariable warnings -WarningAction SilentlyContinue
+        $issued.Kind | Should -Be 'Server'
+        @($warnings | Where-Object { "$_" -like 'CAKeyUsageMissing: *' }) | Should -HaveCount 1
+        & openssl verify -purpose sslserver -CAfile (Join-Path $out 'ca.pem') (Join-Path $out 'server-cert.pem') 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        Invoke-OpenSslStrict $out | Should -Be 'CA cert does not include key usage extension'
+    }
+
     It 'makes Install-DockerClientCert refuse its client certificate, naming the finding' {
         $destination = Join-Path $TestDrive 'installed-nocertsign'
         { Install-DockerClientCert -Path (Join-Path $certs 'nocertsign/client') -Destination $destination } |

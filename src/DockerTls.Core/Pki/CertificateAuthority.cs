@@ -33,6 +33,12 @@ public sealed class CertificateAuthority : IDisposable
     /// <summary>What to copy as ca.pem next to issued certificates: the whole CA file, every CA it trusts.</summary>
     public byte[] BundlePem { get; }
 
+    /// <summary>
+    /// What strict verifiers have to say about the CA certificate itself (<see cref="CertificateAssessment"/>): a CA
+    /// without keyUsage, as the Docker docs' openssl recipe makes it, issues leaves that Python 3.13 refuses.
+    /// </summary>
+    public IReadOnlyList<CertificateFinding> Findings => CertificateAssessment.Assess(Certificate, null, null, DateTime.UtcNow).Findings;
+
     /// <summary>The ca.pem this CA was loaded from.</summary>
     public string? CertificatePath { get; }
 
