@@ -80,6 +80,16 @@ public sealed class CertificateAuthority : IDisposable
     }
 
     /// <summary>
+    /// The error for an empty passphrase given to encrypt a new key (<c>EmptyPassphrase</c>): an empty SecureString
+    /// (<c>Read-Host -AsSecureString</c> answered with Enter) would otherwise make an unencrypted key without a word.
+    /// </summary>
+    public static DockerTlsException EmptyPassphrase(string parameterName) =>
+        new("EmptyPassphrase", ErrorKind.InvalidArgument,
+            $"The passphrase given with {parameterName} is empty, which would leave the CA key unencrypted. "
+            + $"Give a passphrase that is not empty, or leave {parameterName} out to write the key unencrypted on purpose.",
+            parameterName);
+
+    /// <summary>
     /// Loads a CA from a folder holding ca.pem and ca-key.pem, or from the path of its ca.pem (the key beside it).
     /// Refuses a certificate that is not a CA, a CA whose keyUsage lacks keyCertSign (<c>CACannotSign</c>), a key that
     /// is not its pair, and a wrong passphrase.

@@ -22,8 +22,9 @@ public sealed class CertificateFinding
         Id = id;
         Severity = severity;
         BreaksChain = breaksChain;
-        Subject = subject;
-        Message = message;
+        // Both carry names from a certificate file or a peer not yet trusted: they reach the console cleaned.
+        Subject = TerminalText.Clean(subject);
+        Message = TerminalText.Clean(message);
     }
 
     /// <summary>A stable id, e.g. <c>CAKeyCertSignMissing</c>; scripts and tests compare against it.</summary>
@@ -35,7 +36,7 @@ public sealed class CertificateFinding
     /// <summary>Whether a strict verifier (openssl <c>verify -x509_strict</c> at security level 2) refuses the chain for it.</summary>
     public bool BreaksChain { get; }
 
-    /// <summary>The subject of the certificate it is about (the leaf, or a CA of its chain).</summary>
+    /// <summary>The subject of the certificate it is about (the leaf, or a CA of its chain), control and bidi characters replaced by '?'.</summary>
     public string Subject { get; }
 
     /// <summary>What is wrong and what to do about it.</summary>

@@ -62,6 +62,9 @@ internal static class CertificateProfile
     {
         if (string.IsNullOrWhiteSpace(commonName))
             throw new DockerTlsException("InvalidCommonName", ErrorKind.InvalidArgument, "The common name is empty. Give -CommonName a name.", commonName);
+        if (TerminalText.HasControl(commonName))
+            throw new DockerTlsException("InvalidCommonName", ErrorKind.InvalidArgument,
+                $"The common name '{TerminalText.Clean(commonName)}' holds a line break or another control character (shown as '?'), which would land in the certificate and reach every terminal that shows it. Give a name without them.", commonName);
         if (commonName.Length > 64)
             throw new DockerTlsException("InvalidCommonName", ErrorKind.InvalidArgument,
                 $"The common name '{commonName}' is longer than the 64 characters X.509 allows.", commonName);

@@ -54,9 +54,11 @@ internal static class Pkcs8Encryption
 
         /// <summary>
         /// Starts deriving the AES key on another thread, while the key to encrypt is made; <see cref="Encrypt"/> waits
-        /// for it. Null for no passphrase (null or empty): the key is then written unencrypted.
+        /// for it. Null for no passphrase (null): the key is then written unencrypted. An empty passphrase is refused
+        /// (<see cref="CertificateAuthority.EmptyPassphrase"/>): taken as none, it would write the key in the clear while the user asked for it encrypted.
         /// </summary>
-        public static PassphraseKey? Start(char[]? passphrase) => passphrase is { Length: > 0 } ? new(passphrase) : null;
+        public static PassphraseKey? Start(char[]? passphrase) =>
+            passphrase is null ? null : passphrase.Length > 0 ? new(passphrase) : throw CertificateAuthority.EmptyPassphrase("-Passphrase");
 
         public EncryptedPrivateKeyInfo Encrypt(PrivateKeyInfo privateKey)
         {
