@@ -67,7 +67,7 @@ public sealed class CertificateRenewalTests
         Assert.NotEqual(ca.Certificate.SerialNumber, reloaded.Certificate.SerialNumber);
         Assert.Equal(ca.Certificate.GetExtensionValue(Org.BouncyCastle.Asn1.X509.X509Extensions.SubjectKeyIdentifier).GetOctets(),
             reloaded.Certificate.GetExtensionValue(Org.BouncyCastle.Asn1.X509.X509Extensions.SubjectKeyIdentifier).GetOctets());
-        Assert.True(CertificateReader.IsSignedByAny(PemFormat.ReadCertificates(leaf)[0], new[] { reloaded.Certificate }, DateTime.UtcNow));
+        Assert.True(CertificateAssessment.Assess(PemFormat.ReadCertificates(leaf)[0], new[] { reloaded.Certificate }, null, DateTime.UtcNow).ChainValid);
         Assert.Equal(renewed.SerialNumber, reloaded.Certificate.SerialNumber.ToString(16).ToUpperInvariant());
     }
 }

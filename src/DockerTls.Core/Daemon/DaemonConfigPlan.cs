@@ -115,7 +115,7 @@ public sealed class DaemonConfigPlan
         // What is checked is what gets installed: the bytes read before the check, the same after it.
         var held = ReadSources(caSource, certSource, keySource);
         var (certificate, problems) = ServerCertificateCheck.Assess(caSource, certSource, keySource, request.Now.ToUniversalTime());
-        var blocking = problems.FirstOrDefault(p => p.Id != "ServerCertificateExpiring");
+        var blocking = problems.FirstOrDefault(p => p.Id is not ("ServerCertificateExpiring" or DaemonErrorIds.ServerCertificateNotStrict));
         if (blocking is not null)
         {
             var kind = blocking.Id == DaemonErrorIds.ServerCertificateNotFound ? ErrorKind.ObjectNotFound : ErrorKind.InvalidData;

@@ -56,4 +56,13 @@ public enum ConnectionFailure
 
     /// <summary>The daemon's certificate is not for servers: its extended key usage lacks serverAuth.</summary>
     IncompatibleKeyUsage,
+
+    /// <summary>
+    /// A CA of the daemon's chain may not sign certificates (no CA:TRUE, a keyUsage without keyCertSign, a path length
+    /// exceeded): Go's "x509: ... parent certificate cannot sign this kind of certificate".
+    /// </summary>
+    InvalidCertificateAuthority,
+
+    /// <summary>The daemon's certificate is signed with SHA-1 or MD5, which Go refuses ("x509: ... insecure algorithm").</summary>
+    InsecureAlgorithm,
 }

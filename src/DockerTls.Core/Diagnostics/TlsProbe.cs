@@ -150,7 +150,6 @@ public sealed class TlsProbe
             serverVerdict = ServerCertificateCheck.Check(certificate, summary, client.Authorities, settings.Host.Host, now);
             summary.Path = settings.Host.Uri;
             summary.ChainCAPath = client.CAPath;
-            summary.ChainValid = serverVerdict is not (ConnectionFailure.UnknownAuthority or ConnectionFailure.ServerCertificateExpired or ConnectionFailure.NotYetValid);
             result.ServerCertificate = summary;
             return serverVerdict == ConnectionFailure.None;
         }

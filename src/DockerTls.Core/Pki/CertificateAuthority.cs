@@ -36,6 +36,12 @@ public sealed class CertificateAuthority : IDisposable
     /// <summary>What to copy as ca.pem next to issued certificates: the whole CA file, every CA it trusts.</summary>
     public byte[] BundlePem { get; }
 
+    /// <summary>
+    /// What strict verifiers have to say about the CA certificate itself (<see cref="CertificateAssessment"/>): a CA
+    /// without keyUsage, as the Docker docs' openssl recipe makes it, issues leaves that Python 3.13 refuses.
+    /// </summary>
+    public IReadOnlyList<CertificateFinding> Findings => CertificateAssessment.Assess(Certificate, null, null, DateTime.UtcNow).Findings;
+
     /// <summary>The ca.pem this CA was loaded from.</summary>
     public string? CertificatePath { get; }
 
@@ -91,7 +97,8 @@ public sealed class CertificateAuthority : IDisposable
 
     /// <summary>
     /// Loads a CA from a folder holding ca.pem and ca-key.pem, or from the path of its ca.pem (the key beside it).
-    /// Refuses a certificate that is not a CA, a key that is not its pair, and a wrong passphrase.
+    /// Refuses a certificate that is not a CA, a CA whose keyUsage lacks keyCertSign (<c>CACannotSign</c>), a key that
+    /// is not its pair, and a wrong passphrase.
     /// </summary>
     public static CertificateAuthority Load(string path, char[]? passphrase = null)
     {
@@ -110,6 +117,9 @@ public sealed class CertificateAuthority : IDisposable
         var certificate = authorities.FirstOrDefault(key.Matches)
             ?? throw new DockerTlsException("CAKeyMismatch", ErrorKind.InvalidData,
                 $"'{keyPath}' is not the private key of the CA in '{certPath}'. Keep each ca.pem with its own ca-key.pem.", keyPath);
+        if (certificate.GetKeyUsage() is { } usage && (usage.Length <= 5 || !usage[5]))
+            throw new DockerTlsException("CACannotSign", ErrorKind.InvalidData,
+                $"The CA in '{certPath}' has a keyUsage without keyCertSign, so what it issues is refused by the docker CLI, dockerd and openssl (\"x509: ... parent certificate cannot sign this kind of certificate\"); nothing was issued. Renew the CA with Update-DockerCertificate (same key and name, strict profile), or make a new one with New-DockerCA.", certPath);
         if (!certificate.IsValid(DateTime.UtcNow))
             throw new DockerTlsException("CAExpired", ErrorKind.InvalidData,
                 FormattableString.Invariant($"The CA in '{certPath}' is valid only from {certificate.NotBefore:u} to {certificate.NotAfter:u}. Make a new CA with New-DockerCA."), certPath);
