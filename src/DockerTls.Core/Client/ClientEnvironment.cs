@@ -20,6 +20,9 @@ public sealed class ClientEnvironment
     /// <summary><c>DOCKER_TLS_VERIFY</c>.</summary>
     public const string TlsVerifyVariable = "DOCKER_TLS_VERIFY";
 
+    /// <summary><c>DOCKER_TLS</c>: any non-empty value makes the CLI use TLS without checking the daemon's certificate.</summary>
+    public const string TlsVariable = "DOCKER_TLS";
+
     /// <summary><c>DOCKER_CERT_PATH</c>.</summary>
     public const string CertPathVariable = "DOCKER_CERT_PATH";
 
