@@ -405,6 +405,81 @@ Describe 'New-DockerClientCert' {
 }
 
 Describe 'Initialize-DockerTls' {
+    Context 'the next steps it prints' {
+        BeforeAll {
+            Push-Location $TestDrive
+            try {
+                $null = Initialize-DockerTls -OutputPath ./next -DnsName localhost -IPAddress 127.0.0.1 -KeyAlgorithm ECDSA -InformationVariable nextTold 6>$null
+            } finally {
+                Pop-Location
+            }
+            $script:nextText = ($nextTold.MessageData.Message -join "`n")
+            $script:kitResult = [DockerTls.Core.Pki.TlsKitResult] @{
+                CA = [DockerTls.Core.Pki.DockerCertificate]::new(); Client = [DockerTls.Core.Pki.DockerCertificate]::new()
+                Server = [DockerTls.Core.Pki.DockerCertificate] @{ DnsNames = @('docker1') }
+            }
+            # The commands of the text: its lines four columns in.
+            function script:Get-Commands([string] $Text) { ($Text -split "`n") | Where-Object { $_ -match '^    \S' } | ForEach-Object { $_.Trim() } }
+        }
+
+        It 'fits 80 columns, each command on a line of its own, whole, with parameters the cmdlet has' {
+            $nextText -split "`n" | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 -Because "'$_' must not wrap at 80 columns" }
+            $commands = @(Get-Commands $nextText)
+            $commands | Should -Contain 'Install-DockerClientCert -Path ./next/client'
+            $commands | Should -Contain 'Set-DockerClientEnv -DockerHost tcp://localhost:2376'
+            foreach ($line in $commands | Where-Object { $_ -match '^\w+-Docker' }) {
+                $ast = [System.Management.Automation.Language.Parser]::ParseInput($line, [ref] $null, [ref] $null)
+                $call = $ast.Find({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true)
+                $command = Get-Command $call.GetCommandName() -Module DockerTls
+                foreach ($parameter in $call.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] }) {
+                    $command.Parameters.Keys | Should -Contain $parameter.ParameterName
+                }
+            }
+        }
+
+        It 'adds -ConfigureSystemd on this host, whose docker.service passes -H, and the command then works where it fails without' -Skip:(-not (Test-Path /lib/systemd/system/docker.service) -or -not ((Get-Content /lib/systemd/system/docker.service) -match '^ExecStart=.*\s-H\s')) {
+            $daemonCommand = Get-Commands $nextText | Where-Object { $_ -like 'Set-DockerDaemonConfig *' }
+            $daemonCommand | Should -Be 'Set-DockerDaemonConfig -CertPath ./next/server -ConfigureSystemd'
+            $nextText | Should -Match 'docker\.service passes -H fd://'
+            # The command as copied, against a copy of this host's units and a daemon.json in a temporary folder.
+            $system = Join-Path $TestDrive 'next-system'
+            New-Item -ItemType Directory (Join-Path $system 'lib/systemd/system') -Force | Out-Null
+            Copy-Item /lib/systemd/system/docker.service (Join-Path $system 'lib/systemd/system/')
+            $defaults = @{
+                'Set-DockerDaemonConfig:Path' = (Join-Path $system 'daemon.json'); 'Set-DockerDaemonConfig:SystemdRoot' = $system
+                'Set-DockerDaemonConfig:CertDestination' = (Join-Path $system 'certs'); 'Set-DockerDaemonConfig:Confirm' = $false
+                'Set-DockerDaemonConfig:WarningAction' = 'SilentlyContinue'
+            }
+            Push-Location $TestDrive
+            $saved = $PSDefaultParameterValues.Clone()
+            try {
+                foreach ($key in $defaults.Keys) { $PSDefaultParameterValues[$key] = $defaults[$key] }
+                { Invoke-Expression ($daemonCommand -replace ' -ConfigureSystemd$') } | Should -Throw -ErrorId 'DaemonHostsConflict*'
+                Invoke-Expression $daemonCommand 6>$null | Out-Null
+            } finally {
+                $PSDefaultParameterValues.Clear()
+                foreach ($key in $saved.Keys) { $PSDefaultParameterValues[$key] = $saved[$key] }
+                Pop-Location
+            }
+            Join-Path $system 'etc/systemd/system/docker.service.d/docker.conf' | Should -Exist
+        }
+
+        It 'leaves -ConfigureSystemd out where docker.service passes no -H, or there is no systemd' {
+            $plainRoot = Join-Path $TestDrive 'no-units'
+            New-Item -ItemType Directory $plainRoot -Force | Out-Null
+            $text = [DockerTls.Formatting.KitNextSteps]::Text('/srv/tls', $kitResult, $plainRoot, '/')
+            (Get-Commands $text) | Should -Contain 'Set-DockerDaemonConfig -CertPath ./srv/tls/server'
+            (Get-Commands ([DockerTls.Formatting.KitNextSteps]::Text('/srv/tls', $kitResult, $null, '/tmp'))) | Should -Contain 'Set-DockerDaemonConfig -CertPath /srv/tls/server'
+        }
+
+        It 'quotes a folder for PowerShell, so that a quote in its name cannot end the string' {
+            $root = Join-Path ([IO.Path]::GetTempPath()) "it's; Remove-Item x"
+            $text = [DockerTls.Formatting.KitNextSteps]::Text($root, $kitResult, $null, '/nowhere')
+            $text | Should -BeLike "*Set-DockerDaemonConfig -CertPath '$((Join-Path $root 'server').Replace("'", "''"))'*"
+            $text | Should -BeLike "*Install-DockerClientCert -Path '$((Join-Path $root 'client').Replace("'", "''"))'*"
+        }
+    }
+
     Context 'a kit for this host with the defaults' {
         BeforeAll {
             $root = Join-Path $TestDrive 'tls'

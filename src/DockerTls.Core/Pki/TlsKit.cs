@@ -6,7 +6,6 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Threading;
-using DockerTls.Core.Client;
 using DockerTls.Core.IO;
 
 namespace DockerTls.Core.Pki;
@@ -135,27 +134,6 @@ public static class TlsKit
             Client = CertificateFiles.Describe(Folder(ClientFolder), CertificateKind.Client, client),
             Warnings = new[] { server.Warning, client.Warning }.Where(w => w != null).Select(w => w!).ToList(),
         };
-    }
-
-    /// <summary>What to do with the kit, for the console after it is written.</summary>
-    public static string NextSteps(string root, TlsKitResult kit)
-    {
-        var server = Path.Combine(root, ServerFolder);
-        var client = Path.Combine(root, ClientFolder);
-        var host = kit.Server.DnsNames.FirstOrDefault() ?? kit.Server.IPAddresses.FirstOrDefault() ?? "localhost";
-        return string.Join(Environment.NewLine, new[]
-        {
-            $"TLS kit written to {root}",
-            $"  {CAFolder}/      ca.pem, ca-key.pem                   keep ca-key.pem off the hosts: it signs every certificate",
-            $"  {ServerFolder}/  server-cert.pem, server-key.pem, ca.pem  for the Docker host",
-            $"  {ClientFolder}/  cert.pem, key.pem, ca.pem             for each client (a DOCKER_CERT_PATH folder)",
-            $"The server certificate is valid for: {string.Join(", ", kit.Server.DnsNames.Concat(kit.Server.IPAddresses))}",
-            "Next:",
-            $"  on the Docker host:  Set-DockerDaemonConfig -CertPath {ShellScript.QuotePowerShell(server)}   (then restart the daemon)",
-            $"  on each client:      Install-DockerClientCert -Path {ShellScript.QuotePowerShell(client)}",
-            $"                       Set-DockerClientEnv -DockerHost {host}:2376",
-            "  check:               Test-DockerTlsConnection",
-        });
     }
 
     private static bool IsValidDnsName(string name)

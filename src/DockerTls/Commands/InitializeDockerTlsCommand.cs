@@ -3,7 +3,9 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using DockerTls.Core;
+using DockerTls.Core.IO;
 using DockerTls.Core.Pki;
+using DockerTls.Formatting;
 
 namespace DockerTls.Commands;
 
@@ -52,7 +54,7 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
             WriteObject(kit.CA);
             WriteObject(kit.Server);
             WriteObject(kit.Client);
-            WriteHostText(TlsKit.NextSteps(root, kit));
+            WriteHostText(KitNextSteps.Text(root, kit, PlatformInfo.IsLinux ? "/" : null, SessionState.Path.CurrentFileSystemLocation.ProviderPath));
         }
         catch (DockerTlsException e)
         {
