@@ -144,7 +144,7 @@ public sealed class ClientEnvironment
                 "ClientCertFolderIncomplete",
                 ErrorKind.ObjectNotFound,
                 $"The folder '{folder}' lacks {string.Join(", ", missing)}; the docker CLI needs all three there. "
-                + "make them with New-DockerClientCert, put them there with Install-DockerClientCert, or give -CertPath.",
+                + "Make them with New-DockerClientCert -OutputPath <folder>, or copy a kit's client folder there with Install-DockerClientCert -Path <kit>/client.",
                 folder);
         }
     }

@@ -241,7 +241,7 @@ public sealed class DaemonConfigPlan
     /// <summary>Writes the server files, daemon.json, the drop-in and the backups, all or none; returns the paths written.</summary>
     public IReadOnlyList<string> Apply(Action<string, string>? onWritten = null)
     {
-        var transaction = new FileTransaction(overwrite: true);
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
         if (onWritten is not null)
         {
             transaction.FileWritten += onWritten;

@@ -20,7 +20,14 @@ public sealed class FileTransaction
     private readonly List<(string Path, int Mode)> _directories = new();
 
     /// <param name="overwrite">Replace existing files (-Force); otherwise an existing file is an error.</param>
-    public FileTransaction(bool overwrite) => _overwrite = overwrite;
+    public FileTransaction(bool overwrite, string? destinationParameter = "-OutputPath")
+    {
+        _overwrite = overwrite;
+        _destinationParameter = destinationParameter;
+    }
+
+    // The parameter of the calling cmdlet that chooses where the files go, for the messages; null when no parameter does.
+    private readonly string? _destinationParameter;
 
     /// <summary>Raised after each file lands, with its path and mode, for -Verbose.</summary>
     public event Action<string, string>? FileWritten;
@@ -55,10 +62,10 @@ public sealed class FileTransaction
         {
             if (Directory.Exists(file.Path))
                 throw new DockerTlsException("TargetIsFolder", ErrorKind.InvalidArgument,
-                    $"'{file.Path}' is a folder; a file should be written there. Choose another -OutputPath.", file.Path);
+                    $"'{file.Path}' is a folder; a file should be written there. " + (_destinationParameter is null ? "Move that folder away." : $"Choose another {_destinationParameter}."), file.Path);
             if (!File.Exists(file.Path) || _overwrite || IsUnchanged(file)) continue;
             throw new DockerTlsException("KeyFileExists", ErrorKind.ResourceExists,
-                $"'{file.Path}' exists already. Nothing was written. Use -Force to replace it, or choose another -OutputPath.", file.Path);
+                $"'{file.Path}' exists already. Nothing was written. Use -Force to replace it" + (_destinationParameter is null ? "." : $", or choose another {_destinationParameter}."), file.Path);
         }
     }
 
