@@ -630,3 +630,86 @@ Describe 'A kit against the real Docker engine' -Skip:(-not $canRunDockerd) {
         $result.StdErr | Should -Match 'bad certificate|unknown certificate authority|connection reset by peer'
     }
 }
+
+Describe 'A new CA passphrase typed at the prompt (-PromptPassphrase)' -Skip:(-not $IsLinux -or -not (Get-Command script -CommandType Application -ErrorAction Ignore)) {
+    BeforeAll {
+        # The prompt reads the console without echo, so the cmdlet runs in a pwsh with a terminal of its own: script(1)
+        # gives it a pseudo-terminal, and each answer is typed once its prompt has appeared (every wait bounded).
+        $script:pwshCommand = @([Environment]::ProcessPath)
+        if ([IO.Path]::GetFileNameWithoutExtension($pwshCommand[0]) -eq 'dotnet') { $script:pwshCommand += [Reflection.Assembly]::GetEntryAssembly().Location }
+        function script:Invoke-Typed([string] $Folder, [string[]] $Answers, [string] $Cmdlet = 'New-DockerCA') {
+            $scriptFile = Join-Path $TestDrive "prompt-$([guid]::NewGuid().ToString('n')).ps1"
+            Set-Content $scriptFile @"
+Import-Module '$((Resolve-Path "$PSScriptRoot/../output/DockerTls/DockerTls.psd1").ProviderPath)'
+try { $Cmdlet -OutputPath '$Folder' -KeyAlgorithm ECDSA -PromptPassphrase -ErrorAction Stop 6>`$null | Out-Null; 'RESULT=OK' }
+catch { 'RESULT=' + `$_.FullyQualifiedErrorId }
+"@
+            $inner = (@($pwshCommand) + @('-NoProfile', '-File', $scriptFile) | ForEach-Object { "'$_'" }) -join ' '
+            $psi = [Diagnostics.ProcessStartInfo]::new('script', [string[]] @('-qec', $inner, '/dev/null'))
+            $psi.RedirectStandardInput = $true
+            $psi.RedirectStandardOutput = $true
+            $psi.UseShellExecute = $false
+            $process = [Diagnostics.Process]::Start($psi)
+            $output = [Text.StringBuilder]::new()
+            $reader = $process.StandardOutput
+            $buffer = [char[]]::new(4096)
+            $pending = $reader.ReadAsync($buffer, 0, $buffer.Length)
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $prompts = 'Passphrase for the new CA key', 'Type it again'
+            $next = 0
+            $answered = 0
+            while (-not $process.HasExited -or -not $pending.IsCompleted) {
+                if ($watch.Elapsed.TotalSeconds -gt 60) { $process.Kill($true); throw "No end after 60 s: $output" }
+                if ($pending.Wait(200)) {
+                    if ($pending.Result -le 0) { break }
+                    [void] $output.Append($buffer, 0, $pending.Result)
+                    $pending = $reader.ReadAsync($buffer, 0, $buffer.Length)
+                }
+                # .NET asks the terminal where the cursor is (ESC [ 6n) and waits for the answer: answer as a terminal does.
+                $text = $output.ToString()
+                $asked = ([regex]::Matches($text, "`e\[6n")).Count
+                while ($answered -lt $asked) { $process.StandardInput.Write("`e[1;1R"); $process.StandardInput.Flush(); $answered++ }
+                # Type once the prompt is there and the host reads keys (its first cursor query after the prompt), not before:
+                # a terminal still in line mode would echo what is typed.
+                $at = $next -lt $Answers.Count ? $text.IndexOf($prompts[$next]) : -1
+                if ($at -ge 0 -and $text.IndexOf("`e[6n", $at) -ge 0) {
+                    $process.StandardInput.Write($Answers[$next] + "`r")
+                    $process.StandardInput.Flush()
+                    $next++
+                }
+            }
+            $process.WaitForExit(10000) | Out-Null
+            return $output.ToString()
+        }
+    }
+
+    It 'asks twice and encrypts ca-key.pem with the passphrase typed, which openssl then opens' {
+        $folder = Join-Path $TestDrive 'prompted'
+        $output = Invoke-Typed $folder 'right horse battery', 'right horse battery'
+        $output | Should -Match 'RESULT=OK'
+        $output | Should -Not -Match 'right horse' -Because 'the passphrase is never echoed'
+        & openssl pkey -in "$folder/ca-key.pem" -passin 'pass:right horse battery' -noout 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        & openssl pkey -in "$folder/ca-key.pem" -passin 'pass:wrong' -noout 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Not -Be 0
+    }
+
+    It 'refuses two passphrases that differ with PassphraseMismatch, and writes nothing' {
+        $folder = Join-Path $TestDrive 'mismatch'
+        $output = Invoke-Typed $folder 'right horse battery', 'right horse batery'
+        $output | Should -Match 'RESULT=PassphraseMismatch,DockerTls\.Commands\.NewDockerCACommand'
+        Test-Path $folder | Should -BeFalse
+    }
+
+    It 'does the same in Initialize-DockerTls' {
+        $folder = Join-Path $TestDrive 'kit-mismatch'
+        $output = Invoke-Typed $folder 'one', 'two' -Cmdlet Initialize-DockerTls
+        $output | Should -Match 'RESULT=PassphraseMismatch,DockerTls\.Commands\.InitializeDockerTlsCommand'
+        Test-Path $folder | Should -BeFalse
+    }
+
+    It 'refuses -Passphrase with -PromptPassphrase' {
+        { New-DockerCA -OutputPath (Join-Path $TestDrive 'both') -Passphrase (ConvertTo-SecureString x -AsPlainText) -PromptPassphrase } |
+            Should -Throw -ErrorId 'ConflictingPassphrase,DockerTls.Commands.NewDockerCACommand'
+    }
+}

@@ -66,6 +66,53 @@ public abstract class DockerTlsCmdlet : PSCmdlet
         finally { Marshal.ZeroFreeGlobalAllocUnicode(pointer); }
     }
 
+    /// <summary>
+    /// Asks on the host for a new passphrase, twice and without echo, as passwd does: a typo would otherwise make the key
+    /// unusable. Throws <c>PassphraseMismatch</c> when the two differ and <c>PassphraseEmpty</c> for none; the caller wipes
+    /// the characters returned with <see cref="Wipe"/>.
+    /// </summary>
+    protected char[] PromptNewPassphrase(string what)
+    {
+        Host.UI.Write($"{what}: ");
+        using var first = Host.UI.ReadLineAsSecureString();
+        Host.UI.Write("Type it again: ");
+        using var second = Host.UI.ReadLineAsSecureString();
+        var typed = ToChars(first);
+        var again = ToChars(second);
+        try
+        {
+            if (typed is null)
+            {
+                throw new DockerTlsException("PassphraseEmpty", ErrorKind.InvalidArgument,
+                    "No passphrase was typed, and an empty one would leave the key unencrypted. Nothing was written. Run the command again "
+                    + "and type a passphrase, or leave out -PromptPassphrase for a key protected by its file mode only.");
+            }
+
+            if (again is null || !System.Linq.Enumerable.SequenceEqual(typed, again))
+            {
+                Wipe(typed);
+                throw new DockerTlsException("PassphraseMismatch", ErrorKind.InvalidArgument,
+                    "The two passphrases typed differ, so neither was used and nothing was written. Run the command again and type the same passphrase twice.");
+            }
+
+            return typed;
+        }
+        finally
+        {
+            Wipe(again);
+        }
+    }
+
+    /// <summary>Refuses <c>-Passphrase</c> with <c>-PromptPassphrase</c>: the passphrase comes one way only.</summary>
+    protected static void RequireOnePassphraseSource(SecureString? given, bool prompt)
+    {
+        if (given != null && prompt)
+        {
+            throw new DockerTlsException("ConflictingPassphrase", ErrorKind.InvalidArgument,
+                "Give either -Passphrase or -PromptPassphrase, not both.");
+        }
+    }
+
     protected static void Wipe(char[]? chars)
     {
         if (chars != null) Array.Clear(chars, 0, chars.Length);

@@ -20,6 +20,8 @@ public sealed class FileTransaction
     private readonly List<(string Path, int Mode)> _directories = new();
 
     /// <param name="overwrite">Replace existing files (-Force); otherwise an existing file is an error.</param>
+    /// <param name="destinationParameter">The calling cmdlet's parameter that chooses where the files go, named in the
+    /// errors; null when the cmdlet has none.</param>
     public FileTransaction(bool overwrite, string? destinationParameter = "-OutputPath")
     {
         _overwrite = overwrite;

@@ -28,12 +28,17 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
     [Parameter]
     public SecureString? Passphrase { get; set; }
 
+    [Parameter]
+    public SwitchParameter PromptPassphrase { get; set; }
+
     protected override void ProcessRecord()
     {
         var root = OutputFolder;
-        var passphrase = ToChars(Passphrase);
+        char[]? passphrase = null;
         try
         {
+            RequireOnePassphraseSource(Passphrase, PromptPassphrase);
+            passphrase = ToChars(Passphrase);
             var named = DnsName != null || IPAddress != null;
             var request = new TlsKitRequest
             {
@@ -47,6 +52,12 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
             };
             var names = string.Join(", ", request.DnsNames.Concat(request.IPAddresses));
             if (!ShouldProcess(root, $"Create a TLS kit (ca/, server/, client/; {request.Key}) for {names}")) return;
+            if (PromptPassphrase)
+            {
+                passphrase = PromptNewPassphrase("Passphrase for the new CA key (ca/ca-key.pem)");
+                request.Passphrase = passphrase;
+            }
+
             WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", $"Generating three {request.Key} keys"));
             var kit = TlsKit.Create(request, Force, VerboseFileWritten, StopRequested);
             WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", "Done") { RecordType = ProgressRecordType.Completed });

@@ -20,15 +20,21 @@ public sealed class NewDockerCACommand : KeyCmdlet, IDisposable
     [Parameter]
     public SecureString? Passphrase { get; set; }
 
+    [Parameter]
+    public SwitchParameter PromptPassphrase { get; set; }
+
     protected override void ProcessRecord()
     {
         var folder = OutputFolder;
-        var passphrase = ToChars(Passphrase);
+        char[]? passphrase = null;
         try
         {
+            RequireOnePassphraseSource(Passphrase, PromptPassphrase);
+            passphrase = ToChars(Passphrase);
             var spec = KeySpec;
             if (!ShouldProcess(folder, $"Create the CA '{CommonName}' ({spec}, {ValidityDays} days): ca.pem, ca-key.pem")) return;
             CertificateFiles.CheckTargets(folder, CertificateKind.CA, null, Force);
+            if (PromptPassphrase) passphrase = PromptNewPassphrase("Passphrase for the new CA key (ca-key.pem)");
             ProgressKey(1, "New-DockerCA", $"Generating the {spec} key");
             var issued = CertificateAuthority.Create(CommonName, Keys, ValidityDays, passphrase);
             ProgressDone(1, "New-DockerCA");
