@@ -100,7 +100,7 @@ public static class TlsKit
     /// Cancelling <paramref name="cancel"/> (Ctrl+C) while keys are being made throws <see cref="OperationCanceledException"/>
     /// at once, with nothing written.
     /// </summary>
-    public static TlsKitResult Create(TlsKitRequest request, bool overwrite, Action<string, string>? onWritten = null, CancellationToken cancel = default)
+    public static TlsKitResult Create(TlsKitRequest request, bool overwrite, Action<string, string>? onWritten = null, CancellationToken cancel = default, Action<CertificateKind, int>? onSigned = null)
     {
         var dns = SubjectAltNames.NormalizeDnsNames(request.DnsNames);
         var ips = SubjectAltNames.NormalizeIPAddresses(request.IPAddresses);
@@ -116,11 +116,14 @@ public static class TlsKit
         string Folder(string name) => Path.Combine(request.OutputPath, name);
 
         var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, encryption, keys.Next);
+        onSigned?.Invoke(CertificateKind.CA, 1);
         var caSummary = CertificateFiles.Describe(Folder(CAFolder), CertificateKind.CA, caIssued);
         using var ca = CertificateAuthority.FromIssued(caIssued);
         var server = ca.IssueServer(null, dns, ips, request.ValidityDays, keys.Next);
+        onSigned?.Invoke(CertificateKind.Server, 2);
         var serverSummary = CertificateFiles.Describe(Folder(ServerFolder), CertificateKind.Server, server);
         var client = ca.IssueClient(request.ClientCommonName, request.ValidityDays, keys.Next);
+        onSigned?.Invoke(CertificateKind.Client, 3);
 
         var transaction = new FileTransaction(overwrite);
         if (onWritten != null) transaction.FileWritten += onWritten;

@@ -35,6 +35,7 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
     {
         var root = OutputFolder;
         char[]? passphrase = null;
+        var progressShown = false;
         try
         {
             RequireOnePassphraseSource(Passphrase, PromptPassphrase);
@@ -58,9 +59,14 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
                 request.Passphrase = passphrase;
             }
 
-            WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", $"Generating three {request.Key} keys"));
-            var kit = TlsKit.Create(request, Force, VerboseFileWritten, StopRequested);
-            WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", "Done") { RecordType = ProgressRecordType.Completed });
+            progressShown = true;
+            WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", $"Generating three {request.Key} keys: none done yet") { PercentComplete = 0 });
+            var kit = TlsKit.Create(request, Force, VerboseFileWritten, StopRequested, (kind, done) =>
+                WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", $"{done} of 3 {request.Key} keys done: {Done(done)}; " + (done < 3 ? $"making the {Pending(done)}" : "writing the files"))
+                {
+                    PercentComplete = done * 100 / 3,
+                }));
+            EndProgress(ref progressShown);
             foreach (var warning in kit.Warnings) WriteWarning(warning);
             WriteObject(kit.CA);
             WriteObject(kit.Server);
@@ -69,6 +75,7 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
         }
         catch (DockerTlsException e)
         {
+            EndProgress(ref progressShown);
             ThrowTerminating(e);
         }
         catch (OperationCanceledException) when (StopRequested.IsCancellationRequested)
@@ -79,5 +86,22 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
         {
             Wipe(passphrase);
         }
+    }
+
+    private static string Done(int done) => done switch
+    {
+        1 => "the CA certificate is signed",
+        2 => "the CA and server certificates are signed",
+        _ => "the CA, server and client certificates are signed",
+    };
+
+    private static string Pending(int done) => done == 1 ? "server and client keys" : "client key";
+
+    // The bar goes away at the end, after a failure too: a record left Processing stays on the screen.
+    private void EndProgress(ref bool shown)
+    {
+        if (!shown) return;
+        shown = false;
+        WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", "Done") { RecordType = ProgressRecordType.Completed });
     }
 }

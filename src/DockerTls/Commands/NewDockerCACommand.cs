@@ -27,6 +27,7 @@ public sealed class NewDockerCACommand : KeyCmdlet, IDisposable
     {
         var folder = OutputFolder;
         char[]? passphrase = null;
+        var progressShown = false;
         try
         {
             RequireOnePassphraseSource(Passphrase, PromptPassphrase);
@@ -36,12 +37,15 @@ public sealed class NewDockerCACommand : KeyCmdlet, IDisposable
             CertificateFiles.CheckTargets(folder, CertificateKind.CA, null, Force);
             if (PromptPassphrase) passphrase = PromptNewPassphrase("Passphrase for the new CA key (ca-key.pem)");
             ProgressKey(1, "New-DockerCA", $"Generating the {spec} key");
+            progressShown = true;
             var issued = CertificateAuthority.Create(CommonName, Keys, ValidityDays, passphrase);
             ProgressDone(1, "New-DockerCA");
+            progressShown = false;
             WriteObject(CertificateFiles.Write(folder, CertificateKind.CA, issued, null, Force, VerboseFileWritten));
         }
         catch (DockerTlsException e)
         {
+            if (progressShown) ProgressDone(1, "New-DockerCA");
             ThrowTerminating(e);
         }
         catch (OperationCanceledException) when (StopRequested.IsCancellationRequested)
