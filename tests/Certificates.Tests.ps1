@@ -502,6 +502,34 @@ Describe 'Initialize-DockerTls' {
             $server.IPAddresses | Should -Not -Contain '0.0.0.0'
         }
 
+        It 'names ::1 beside localhost and 127.0.0.1, and openssl accepts the certificate for [::1]' {
+            $server = $kit | Where-Object Kind -EQ Server
+            $server.IPAddresses | Should -Contain '::1'
+            & openssl verify -x509_strict -purpose sslserver -verify_ip '::1' -CAfile (Join-Path $root 'server/ca.pem') (Join-Path $root 'server/server-cert.pem') 2>&1 | Should -Match ': OK$'
+        }
+
+        It 'names its CA for the host and the day, so that two kits'' CAs can be told apart' {
+            ($kit | Where-Object Kind -EQ CA).CommonName | Should -Be "Docker CA $([System.Net.Dns]::GetHostName().ToLowerInvariant()) $([datetime]::UtcNow.ToString('yyyy-MM-dd'))"
+            & openssl x509 -in (Join-Path $root 'ca/ca.pem') -noout -subject 2>&1 | Should -Match "CN ?= ?Docker CA $([regex]::Escape([System.Net.Dns]::GetHostName().ToLowerInvariant()))"
+        }
+
+        It 'shows a new certificate''s full term in DaysRemaining: 365 and 3650, not 364 and 3649' {
+            ($kit | Where-Object Kind -EQ Server).DaysRemaining | Should -Be 365
+            ($kit | Where-Object Kind -EQ Client).DaysRemaining | Should -Be 365
+            ($kit | Where-Object Kind -EQ CA).DaysRemaining | Should -Be 3650
+            (Get-DockerCertificate (Join-Path $root 'server/server-cert.pem')).DaysRemaining | Should -Be 365
+        }
+
+        It 'Get-DockerCertificate on a folder with no certificate says so with NoCertificateInFolder' {
+            $empty = Join-Path $TestDrive 'no-certificates'
+            New-Item -ItemType Directory -Force $empty | Out-Null
+            Set-Content (Join-Path $empty 'notes.pem') 'not a certificate'
+            $found = Get-DockerCertificate $empty -ErrorVariable problems -ErrorAction SilentlyContinue
+            $found | Should -BeNullOrEmpty
+            $problems.FullyQualifiedErrorId | Should -Be 'NoCertificateInFolder,DockerTls.Commands.GetDockerCertificateCommand'
+            $problems.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        }
+
         It 'uses RSA 4096 and passes openssl verify -x509_strict for server and client' {
             $kit.KeyAlgorithm | Sort-Object -Unique | Should -Be 'RSA 4096'
             (Test-Strict (Join-Path $root 'server/ca.pem') (Join-Path $root 'server/server-cert.pem') sslserver).ExitCode | Should -Be 0

@@ -21,7 +21,8 @@ public sealed class TlsKitRequest
     public int ValidityDays { get; set; } = 365;
     public int CAValidityDays { get; set; } = 3650;
     public char[]? Passphrase { get; set; }
-    public string CACommonName { get; set; } = "Docker CA";
+    /// <summary>The CA's common name; null for "Docker CA &lt;host&gt; &lt;date&gt;", which tells one kit's CA from another's.</summary>
+    public string? CACommonName { get; set; }
     public string ClientCommonName { get; set; } = "client";
 }
 
@@ -83,6 +84,23 @@ public static class TlsKit
     }
 
     /// <summary>
+    /// The addresses of a kit's server certificate: a kit for this host, named <c>localhost</c> and <c>127.0.0.1</c>, names
+    /// <c>::1</c> too, where <c>localhost</c> often resolves first, so that a client dialing <c>[::1]</c> is not refused.
+    /// </summary>
+    public static IReadOnlyList<string> WithIPv6Loopback(IReadOnlyList<string> dnsNames, IReadOnlyList<string> ipAddresses)
+    {
+        if (!dnsNames.Contains("localhost") || !ipAddresses.Contains("127.0.0.1") || ipAddresses.Contains("::1")) return ipAddresses;
+        return ipAddresses.Concat(new[] { "::1" }).ToList();
+    }
+
+    /// <summary>"Docker CA &lt;host&gt; &lt;yyyy-MM-dd&gt;": the host the kit is for (its first name other than localhost) and the day it was made.</summary>
+    public static string CACommonNameFor(IReadOnlyList<string> dnsNames, IReadOnlyList<string> ipAddresses, DateTime utcNow)
+    {
+        var host = dnsNames.FirstOrDefault(n => n != "localhost") ?? ipAddresses.FirstOrDefault(a => a != "127.0.0.1" && a != "::1") ?? dnsNames.FirstOrDefault() ?? ipAddresses.FirstOrDefault() ?? "localhost";
+        return $"Docker CA {host} {utcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>
     /// Adds the kit's nine files to a transaction. Before anything is generated, call it with the certificates null to
     /// find conflicts early: the same files, with the same modes, as the transaction that writes them.
     /// </summary>
@@ -103,7 +121,7 @@ public static class TlsKit
     public static TlsKitResult Create(TlsKitRequest request, bool overwrite, Action<string, string>? onWritten = null, CancellationToken cancel = default, Action<CertificateKind, int>? onSigned = null)
     {
         var dns = SubjectAltNames.NormalizeDnsNames(request.DnsNames);
-        var ips = SubjectAltNames.NormalizeIPAddresses(request.IPAddresses);
+        var ips = WithIPv6Loopback(dns, SubjectAltNames.NormalizeIPAddresses(request.IPAddresses));
         var probe = new FileTransaction(overwrite);
         Plan(probe, request.OutputPath, null, null, null);
         probe.CheckTargets();
@@ -115,7 +133,7 @@ public static class TlsKit
         using var stop = cancel.Register(keys.Dispose);
         string Folder(string name) => Path.Combine(request.OutputPath, name);
 
-        var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, encryption, keys.Next);
+        var caIssued = CertificateAuthority.Create(request.CACommonName ?? CACommonNameFor(dns, ips, DateTime.UtcNow), request.CAValidityDays, encryption, keys.Next);
         onSigned?.Invoke(CertificateKind.CA, 1);
         var caSummary = CertificateFiles.Describe(Folder(CAFolder), CertificateKind.CA, caIssued);
         using var ca = CertificateAuthority.FromIssued(caIssued);
