@@ -68,7 +68,7 @@ public abstract class DockerTlsCmdlet : PSCmdlet
 
     /// <summary>
     /// Asks on the host for a new passphrase, twice and without echo, as passwd does: a typo would otherwise make the key
-    /// unusable. Throws <c>PassphraseMismatch</c> when the two differ and <c>PassphraseEmpty</c> for none; the caller wipes
+    /// unusable. Throws <c>PassphraseMismatch</c> when the two differ and <c>EmptyPassphrase</c> for none; the caller wipes
     /// the characters returned with <see cref="Wipe"/>.
     /// </summary>
     protected char[] PromptNewPassphrase(string what)
@@ -83,9 +83,7 @@ public abstract class DockerTlsCmdlet : PSCmdlet
         {
             if (typed is null)
             {
-                throw new DockerTlsException("PassphraseEmpty", ErrorKind.InvalidArgument,
-                    "No passphrase was typed, and an empty one would leave the key unencrypted. Nothing was written. Run the command again "
-                    + "and type a passphrase, or leave out -PromptPassphrase for a key protected by its file mode only.");
+                throw DockerTls.Core.Pki.CertificateAuthority.EmptyPassphrase("-PromptPassphrase");
             }
 
             if (again is null || !System.Linq.Enumerable.SequenceEqual(typed, again))
@@ -111,6 +109,16 @@ public abstract class DockerTlsCmdlet : PSCmdlet
             throw new DockerTlsException("ConflictingPassphrase", ErrorKind.InvalidArgument,
                 "Give either -Passphrase or -PromptPassphrase, not both.");
         }
+    }
+
+    /// <summary>
+    /// The characters of a passphrase that is to encrypt a new key, as <see cref="ToChars"/>; an empty one ends the command
+    /// with <c>EmptyPassphrase</c> before anything is made.
+    /// </summary>
+    protected char[]? ToNewKeyPassphrase(SecureString? secure, string parameterName)
+    {
+        if (secure is { Length: 0 }) ThrowTerminating(DockerTls.Core.Pki.CertificateAuthority.EmptyPassphrase(parameterName));
+        return ToChars(secure);
     }
 
     protected static void Wipe(char[]? chars)

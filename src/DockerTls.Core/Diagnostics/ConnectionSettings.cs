@@ -169,7 +169,9 @@ public sealed class ConnectionSettings
         skipVerify = false;
         try
         {
-            var meta = JsonText.Parse(File.ReadAllText(Path.Combine(store.MetadataFolder(name), "meta.json"), Encoding.UTF8));
+            var text = SafeFile.TryReadAllText(Path.Combine(store.MetadataFolder(name), "meta.json"), SafeFile.ContextMeta);
+            if (text is null) return null;
+            var meta = JsonText.Parse(text);
             if (meta is not JsonObject root || root["Endpoints"] is not JsonObject endpoints || endpoints["docker"] is not JsonObject docker)
             {
                 return null;

@@ -26,6 +26,7 @@ public sealed partial class TlsProbe
             return;
         }
 
+        using var guard = deadline.Guard(socket);
         HttpExchange.Response response;
         try
         {
@@ -83,6 +84,7 @@ public sealed partial class TlsProbe
                     break;
                 }
 
+                using var guard = deadline.Guard(socket);
                 SetTimeouts(socket);
                 using var stream = new NetworkStream(socket, ownsSocket: false);
                 var request = Encoding.ASCII.GetBytes("GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n");
@@ -92,7 +94,7 @@ public sealed partial class TlsProbe
                 diagnosis.ServerNotTls(true, answer, handshakeError);
                 return;
             }
-            catch (Exception e) when (e is AggregateException || e is IOException || e is SocketException || e is InvalidDataException)
+            catch (Exception e) when (e is AggregateException || e is IOException || e is SocketException || e is InvalidDataException || e is ObjectDisposedException)
             {
                 if (IsTimeout(e))
                 {

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -21,15 +20,16 @@ namespace DockerTls.Core.Diagnostics;
 /// <summary>
 /// Tests a Docker TLS connection step by step and stops at the first step that fails: the client files offline, then
 /// name resolution, TCP connect, the TLS handshake with the client certificate, <c>GET /_ping</c> and <c>GET /version</c>.
-/// All steps together finish within the timeout. A failure is a result, never an exception. It speaks as the docker CLI
-/// would with these settings (<see cref="ConnectionSettings.Tls"/>): plain HTTP when the CLI uses no TLS, and without
-/// insisting on the daemon's certificate when the CLI does not check it.
+/// All steps together finish within the timeout, one deadline (<see cref="ProbeDeadline"/>) whatever the peer does. A
+/// failure is a result, never an exception. It speaks as the docker CLI would with these settings
+/// (<see cref="ConnectionSettings.Tls"/>): plain HTTP when the CLI uses no TLS, and without insisting on the daemon's
+/// certificate when the CLI does not check it.
 /// </summary>
 public sealed partial class TlsProbe
 {
     private readonly ConnectionSettings settings;
     private readonly TimeSpan timeout;
-    private readonly Stopwatch watch = new();
+    private ProbeDeadline deadline = null!;
     private DockerTlsTestResult result = null!;
     private ConnectionDiagnosis diagnosis = null!;
     private ConnectionFailure serverVerdict;
@@ -44,13 +44,13 @@ public sealed partial class TlsProbe
     /// <summary>Runs the test.</summary>
     public DockerTlsTestResult Run()
     {
-        watch.Restart();
+        deadline = new ProbeDeadline(timeout);
         result = new DockerTlsTestResult { DockerHost = settings.Host.Uri, CertPath = settings.CertPath, Source = settings.Source };
         diagnosis = new ConnectionDiagnosis(result, settings);
         if (settings.Tls == TlsMode.None)
         {
             AskPlain();
-            result.ElapsedMilliseconds = watch.ElapsedMilliseconds;
+            result.ElapsedMilliseconds = (long)deadline.Elapsed.TotalMilliseconds;
             return result;
         }
 
@@ -63,7 +63,7 @@ public sealed partial class TlsProbe
             }
         }
 
-        result.ElapsedMilliseconds = watch.ElapsedMilliseconds;
+        result.ElapsedMilliseconds = (long)deadline.Elapsed.TotalMilliseconds;
         return result;
     }
 
@@ -85,6 +85,12 @@ public sealed partial class TlsProbe
         catch (DockerTlsException e) when (e.ErrorId == "CertificateInvalid" || e.ErrorId == "CertificateNotFound")
         {
             diagnosis.ClientCertificateMissing(Array.Empty<string>(), e.Target as string ?? settings.CertPath);
+            return null;
+        }
+        catch (DockerTlsException e)
+        {
+            // A FIFO, a device, a link to nothing or a file it may not read: refused at once, without waiting on it.
+            diagnosis.ClientFileUnusable(e.ErrorId, e.Message);
             return null;
         }
 
@@ -116,16 +122,9 @@ public sealed partial class TlsProbe
         return files;
     }
 
-    private TimeSpan Remaining
-    {
-        get
-        {
-            var left = timeout - watch.Elapsed;
-            return left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1);
-        }
-    }
+    private TimeSpan Remaining => deadline.Remaining;
 
-    private bool Expired => watch.Elapsed >= timeout;
+    private bool Expired => deadline.Expired;
 
     private void Connect(ClientCertificateFiles files, X509Certificate2 clientCertificate)
     {
@@ -140,6 +139,8 @@ public sealed partial class TlsProbe
         {
             return;
         }
+
+        using var guard = deadline.Guard(socket);
 
         using var network = new NetworkStream(socket, ownsSocket: false);
         using var tls = new SslStream(network, false, (_, certificate, _, _) => ValidateServer(certificate, files), (_, _, _, _, _) => clientCertificate);

@@ -41,7 +41,7 @@ public sealed class GetDockerCertificateCommand : DockerTlsCmdlet
                 {
                     if (Directory.Exists(item))
                     {
-                        var found = CertificateReader.ReadFolder(item, caPath);
+                        var found = CertificateReader.ReadFolder(item, caPath, WriteDockerTlsError);
                         if (found.Count == 0)
                         {
                             // Nothing to show is worth saying: an empty table reads as "the path was wrong" or as nothing at all.

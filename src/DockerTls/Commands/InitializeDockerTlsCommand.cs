@@ -39,7 +39,7 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
         try
         {
             RequireOnePassphraseSource(Passphrase, PromptPassphrase);
-            passphrase = ToChars(Passphrase);
+            passphrase = ToNewKeyPassphrase(Passphrase, "-Passphrase");
             var named = DnsName != null || IPAddress != null;
             var request = new TlsKitRequest
             {

@@ -31,7 +31,7 @@ public sealed class NewDockerCACommand : KeyCmdlet, IDisposable
         try
         {
             RequireOnePassphraseSource(Passphrase, PromptPassphrase);
-            passphrase = ToChars(Passphrase);
+            passphrase = ToNewKeyPassphrase(Passphrase, "-Passphrase");
             var spec = KeySpec;
             if (!ShouldProcess(folder, $"Create the CA '{CommonName}' ({spec}, {ValidityDays} days): ca.pem, ca-key.pem")) return;
             CertificateFiles.CheckTargets(folder, CertificateKind.CA, null, Force);
