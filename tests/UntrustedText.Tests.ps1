@@ -39,10 +39,14 @@ BeforeAll {
         }
 
         # Ansi rendering, so that PowerShell strips nothing; its own accents off, so that any escape found came from the value.
-        $saved = $PSStyle.OutputRendering, $PSStyle.Formatting.TableHeader, $PSStyle.Formatting.FormatAccent
+        # The warning accent, in which a failed connection test is shown, and the accent of table headers whose label is
+        # not a property name are PowerShell's own too.
+        $saved = $PSStyle.OutputRendering, $PSStyle.Formatting.TableHeader, $PSStyle.Formatting.FormatAccent, $PSStyle.Formatting.Warning, $PSStyle.Formatting.CustomTableHeaderLabel
         $PSStyle.OutputRendering = 'Ansi'
         $PSStyle.Formatting.TableHeader = ''
         $PSStyle.Formatting.FormatAccent = ''
+        $PSStyle.Formatting.Warning = ''
+        $PSStyle.Formatting.CustomTableHeaderLabel = ''
         try {
             foreach ($view in @(($Value | Out-String -Width 4096), ($Value | Format-List * | Out-String -Width 4096), ($Value | Format-Table | Out-String -Width 4096))) {
                 # PowerShell ends each (empty) accent with its own ESC[0m; nothing else may be there.
@@ -50,7 +54,7 @@ BeforeAll {
             }
         }
         finally {
-            $PSStyle.OutputRendering, $PSStyle.Formatting.TableHeader, $PSStyle.Formatting.FormatAccent = $saved
+            $PSStyle.OutputRendering, $PSStyle.Formatting.TableHeader, $PSStyle.Formatting.FormatAccent, $PSStyle.Formatting.Warning, $PSStyle.Formatting.CustomTableHeaderLabel = $saved
         }
     }
 

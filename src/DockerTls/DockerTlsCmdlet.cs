@@ -67,6 +67,51 @@ public abstract class DockerTlsCmdlet : PSCmdlet
     }
 
     /// <summary>
+    /// Asks on the host for a new passphrase, twice and without echo, as passwd does: a typo would otherwise make the key
+    /// unusable. Throws <c>PassphraseMismatch</c> when the two differ and <c>EmptyPassphrase</c> for none; the caller wipes
+    /// the characters returned with <see cref="Wipe"/>.
+    /// </summary>
+    protected char[] PromptNewPassphrase(string what)
+    {
+        Host.UI.Write($"{what}: ");
+        using var first = Host.UI.ReadLineAsSecureString();
+        Host.UI.Write("Type it again: ");
+        using var second = Host.UI.ReadLineAsSecureString();
+        var typed = ToChars(first);
+        var again = ToChars(second);
+        try
+        {
+            if (typed is null)
+            {
+                throw DockerTls.Core.Pki.CertificateAuthority.EmptyPassphrase("-PromptPassphrase");
+            }
+
+            if (again is null || !System.Linq.Enumerable.SequenceEqual(typed, again))
+            {
+                Wipe(typed);
+                throw new DockerTlsException("PassphraseMismatch", ErrorKind.InvalidArgument,
+                    "The two passphrases typed differ, so neither was used and nothing was written. Run the command again and type the same passphrase twice.");
+            }
+
+            return typed;
+        }
+        finally
+        {
+            Wipe(again);
+        }
+    }
+
+    /// <summary>Refuses <c>-Passphrase</c> with <c>-PromptPassphrase</c>: the passphrase comes one way only.</summary>
+    protected static void RequireOnePassphraseSource(SecureString? given, bool prompt)
+    {
+        if (given != null && prompt)
+        {
+            throw new DockerTlsException("ConflictingPassphrase", ErrorKind.InvalidArgument,
+                "Give either -Passphrase or -PromptPassphrase, not both.");
+        }
+    }
+
+    /// <summary>
     /// The characters of a passphrase that is to encrypt a new key, as <see cref="ToChars"/>; an empty one ends the command
     /// with <c>EmptyPassphrase</c> before anything is made.
     /// </summary>

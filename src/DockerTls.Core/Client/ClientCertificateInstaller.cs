@@ -19,7 +19,7 @@ public static class ClientCertificateInstaller
     public static DockerCertificate Install(string sourceFolder, string destination, bool overwrite, System.Action<string, string>? fileWritten = null)
     {
         ClientCertificateCheck.Check(sourceFolder);
-        var transaction = new FileTransaction(overwrite);
+        var transaction = new FileTransaction(overwrite, "-Destination");
         if (fileWritten != null)
         {
             transaction.FileWritten += fileWritten;

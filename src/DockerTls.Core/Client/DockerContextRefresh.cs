@@ -22,7 +22,7 @@ public static class DockerContextRefresh
     {
         var context = Read(store, name);
         ClientCertificateCheck.Check(certFolder);
-        var transaction = new FileTransaction(overwrite: true);
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
         if (fileWritten != null) transaction.FileWritten += fileWritten;
         var endpointFolder = Path.Combine(store.TlsFolder(name), "docker");
         transaction.AddDirectory(Path.GetDirectoryName(store.TlsFolder(name))!, FileModes.PrivateDirectory);

@@ -48,7 +48,7 @@ public static class ProfileFile
         }
 
         var output = preamble.Concat(encoding.GetBytes(changed)).ToArray();
-        var transaction = new FileTransaction(overwrite: true);
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
         if (onWritten != null) transaction.FileWritten += onWritten;
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(folder))

@@ -277,7 +277,7 @@ public sealed class DaemonConfigPlan
 
     private FileTransaction Transaction()
     {
-        var transaction = new FileTransaction(overwrite: true);
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
 
         foreach (var (path, content, mode) in backups)
         {

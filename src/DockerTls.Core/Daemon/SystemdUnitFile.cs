@@ -76,7 +76,7 @@ public sealed class SystemdUnitFile
                 $"'{Path}' exists already. Nothing was written. Use -Force to replace it (a drop-in keeps its other lines).", Path);
         }
 
-        var transaction = new FileTransaction(overwrite: true);
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
         if (onWritten is not null)
         {
             transaction.FileWritten += onWritten;

@@ -22,7 +22,16 @@ public sealed class FileTransaction
     private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal); // a link's path -> the file it names
 
     /// <param name="overwrite">Replace existing files (-Force); otherwise an existing file is an error.</param>
-    public FileTransaction(bool overwrite) => _overwrite = overwrite;
+    /// <param name="destinationParameter">The calling cmdlet's parameter that chooses where the files go, named in the
+    /// errors; null when the cmdlet has none.</param>
+    public FileTransaction(bool overwrite, string? destinationParameter = "-OutputPath")
+    {
+        _overwrite = overwrite;
+        _destinationParameter = destinationParameter;
+    }
+
+    // The parameter of the calling cmdlet that chooses where the files go, for the messages; null when no parameter does.
+    private readonly string? _destinationParameter;
 
     /// <summary>Raised after each file lands, with its path and mode, for -Verbose.</summary>
     public event Action<string, string>? FileWritten;
@@ -102,7 +111,7 @@ public sealed class FileTransaction
         {
             if (Directory.Exists(file.Path))
                 throw new DockerTlsException("TargetIsFolder", ErrorKind.InvalidArgument,
-                    $"'{file.Path}' is a folder; a file should be written there. Choose another -OutputPath.", file.Path);
+                    $"'{file.Path}' is a folder; a file should be written there. " + (_destinationParameter is null ? "Move that folder away." : $"Choose another {_destinationParameter}."), file.Path);
             if (_expected.TryGetValue(file.Path, out var expected) && !Holds(file.Path, expected) && !Holds(file.Path, file.Content))
             {
                 throw new DockerTlsException("TargetChanged", ErrorKind.InvalidOperation,
@@ -111,7 +120,7 @@ public sealed class FileTransaction
 
             if (!File.Exists(file.Path) || _overwrite || file.Rewrite || IsUnchanged(file)) continue;
             throw new DockerTlsException("KeyFileExists", ErrorKind.ResourceExists,
-                $"'{file.Path}' exists already. Nothing was written. Use -Force to replace it, or choose another -OutputPath.", file.Path);
+                $"'{file.Path}' exists already. Nothing was written. Use -Force to replace it" + (_destinationParameter is null ? "." : $", or choose another {_destinationParameter}."), file.Path);
         }
     }
 

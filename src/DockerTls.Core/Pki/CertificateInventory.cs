@@ -142,7 +142,7 @@ public static class CertificateInventory
             matched.Add(record);
         }
         if (!changed) return matched;
-        var transaction = new FileTransaction(overwrite: true);
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
         var text = new StringBuilder();
         foreach (var line in next.Lines) text.Append(line).Append('\n');
         transaction.AddRewrite(path, new UTF8Encoding(false).GetBytes(text.ToString()), FileModes.PublicFile);

@@ -83,6 +83,12 @@ public static class CertificateReader
         return result;
     }
 
+    /// <summary>
+    /// Whole days left, counting a day begun as a day: a new 365-day certificate shows 365, not 364 (its notAfter is
+    /// 365 days from a moment that has just passed); one that expires within the day shows 1; an expired one a negative count.
+    /// </summary>
+    public static int DaysLeft(TimeSpan left) => left >= TimeSpan.Zero ? (int)Math.Ceiling(left.TotalDays) : (int)Math.Floor(left.TotalDays);
+
     /// <summary>Reads a certificate with the key Docker's naming puts beside it and the ca.pem of its folder.</summary>
     public static DockerCertificate ReadWithNeighbours(string certPath, string? caPath = null)
     {
@@ -137,7 +143,7 @@ public static class CertificateReader
             IPAddresses = ips,
             NotBefore = certificate.NotBefore.ToUniversalTime(),
             NotAfter = certificate.NotAfter.ToUniversalTime(),
-            DaysRemaining = (int)Math.Floor((certificate.NotAfter.ToUniversalTime() - now).TotalDays),
+            DaysRemaining = DaysLeft(certificate.NotAfter.ToUniversalTime() - now),
             KeyAlgorithm = DescribeKey(certificate.CertificateStructure.SubjectPublicKeyInfo),
             SerialNumber = certificate.SerialNumber.ToString(16).ToUpperInvariant(),
             Thumbprint = Hex(sha1.ComputeHash(der), ""),

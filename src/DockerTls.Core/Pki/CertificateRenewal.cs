@@ -116,7 +116,7 @@ public sealed class CertificateRenewal
     {
         var now = Now;
         var days = validityDays ?? Math.Max(1, (int)Math.Round((plan.Certificate.NotAfter - plan.Certificate.NotBefore).TotalDays));
-        var transaction = new FileTransaction(overwrite: true);
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
         if (onWritten != null) transaction.FileWritten += onWritten;
         IssuedCertificate issued;
         if (plan.IsAuthority)

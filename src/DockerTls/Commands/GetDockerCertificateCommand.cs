@@ -48,7 +48,18 @@ public sealed class GetDockerCertificateCommand : DockerTlsCmdlet
             {
                 try
                 {
-                    if (Directory.Exists(item)) WriteObject(CertificateReader.ReadFolder(item, caPath, WriteDockerTlsError), enumerateCollection: true);
+                    if (Directory.Exists(item))
+                    {
+                        var found = CertificateReader.ReadFolder(item, caPath, WriteDockerTlsError);
+                        if (found.Count == 0)
+                        {
+                            // Nothing to show is worth saying: an empty table reads as "the path was wrong" or as nothing at all.
+                            WriteDockerTlsError(new DockerTlsException("NoCertificateInFolder", ErrorKind.ObjectNotFound,
+                                $"The folder '{item}' holds no certificate (no .pem file with a certificate in it). Give a kit's ca, server or client folder, or a certificate file.", item));
+                        }
+
+                        WriteObject(found, enumerateCollection: true);
+                    }
                     else WriteObject(CertificateReader.ReadWithNeighbours(item, caPath));
                 }
                 catch (DockerTlsException e)

@@ -103,6 +103,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
         }
         else
         {
+            EndProgress();
             ThrowTerminating(e);
         }
     }
@@ -168,11 +169,16 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
     protected override void EndProcessing()
     {
         if (_batch != null) ReportWritten(waitForAll: true);
-        if (_progressShown)
-        {
-            WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, $"Issued {_issued}") { RecordType = ProgressRecordType.Completed });
-        }
+        EndProgress();
         Release();
+    }
+
+    // The bar goes away at the end, and before a terminating error too: a record left Processing stays on the screen.
+    private void EndProgress()
+    {
+        if (!_progressShown) return;
+        _progressShown = false;
+        WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, $"Issued {_issued}") { RecordType = ProgressRecordType.Completed });
     }
 
     protected override void StopProcessing()
