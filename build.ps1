@@ -214,7 +214,7 @@ Import-Module $(& $quote $pester)
 `$config.TestResult.Enabled = `$true
 `$config.TestResult.OutputPath = $(& $quote (Join-Path $results 'pester.xml'))
 `$r = Invoke-Pester -Configuration `$config
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content $(& $quote $summary)
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount; Total = `$r.TotalCount; NotRun = `$r.NotRunCount } | ConvertTo-Json | Set-Content $(& $quote $summary)
 "@
         Remove-Item $summary -ErrorAction SilentlyContinue
         # Run as a local tool, this pwsh is `dotnet pwsh.dll`: start the child the same way.
@@ -228,6 +228,12 @@ Import-Module $(& $quote $pester)
             try {
                 $s = Get-Content -Raw $summary | ConvertFrom-Json
                 $pesterPassed = [int] $s.Passed; $pesterFailed = [int] $s.Failed; $pesterSkipped = [int] $s.Skipped
+                # A run that counted no test, or fewer than it discovered (a crash after the run, e.g. in Pester's own
+                # result writer), must not pass as green.
+                if ($pesterPassed + $pesterFailed -eq 0 -or ([int] $s.NotRun) -gt 0) {
+                    $pesterFailed++
+                    Write-Warning "Pester discovered $($s.Total) tests, counted $pesterPassed passed and left $($s.NotRun) not run: counted as one failure."
+                }
             } catch {
                 Write-Warning "Pester summary $summary is unreadable: counted as one failure."
             }
