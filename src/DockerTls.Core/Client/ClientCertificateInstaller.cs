@@ -36,16 +36,4 @@ public static class ClientCertificateInstaller
         transaction.Commit();
         return CertificateReader.Read(Path.Combine(destination, "cert.pem"), Path.Combine(destination, "key.pem"), Path.Combine(destination, "ca.pem"));
     }
-
-    /// <summary>The three paths <see cref="Install"/> writes in <paramref name="destination"/>.</summary>
-    public static IReadOnlyList<string> TargetPaths(string destination)
-    {
-        var paths = new List<string>();
-        foreach (var name in ClientEnvironment.CertificateFileNames)
-        {
-            paths.Add(Path.Combine(destination, name));
-        }
-
-        return paths;
-    }
 }

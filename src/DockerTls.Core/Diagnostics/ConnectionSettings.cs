@@ -56,10 +56,6 @@ public sealed class ConnectionSettings
     /// </summary>
     public TlsMode Tls { get; private set; } = TlsMode.TlsVerify;
 
-    /// <summary>Settings given outright.</summary>
-    public static ConnectionSettings ForHost(string dockerHost, string certPath) =>
-        new(ClientHostAddress.Parse(dockerHost), UserPath.Full(certPath, "-CertPath"), "-DockerHost");
-
     /// <summary>The same settings with mutual TLS, as <c>DOCKER_TLS_VERIFY=1</c> would make them.</summary>
     public ConnectionSettings WithTlsVerify() =>
         new(Host, CertPath, Source, OverriddenContext, OverriddenContextHost) { ContextName = ContextName, IsDefaultCertPath = IsDefaultCertPath };
