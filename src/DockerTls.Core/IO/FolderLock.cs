@@ -77,13 +77,21 @@ internal sealed class FolderLock : IDisposable
         if (fd >= 0) return new FileStream(new SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Write);
         var errno = Marshal.GetLastWin32Error();
         if (errno != 2) throw FileSystemErrors.FromCode(errno, path, "lock"); // ENOENT: make it
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            return NativeMethods.CreateExclusive(path, FileModes.PrivateFile);
-        }
-        catch (DockerTlsException) when (File.Exists(path))
-        {
-            return null; // another writer made it first: open that one on the next try
+            try
+            {
+                return NativeMethods.CreateExclusive(path, FileModes.PrivateFile);
+            }
+            catch (DockerTlsException) when (File.Exists(path))
+            {
+                return null; // another writer made it first: open that one on the next try
+            }
+            catch (DockerTlsException) when (attempt < 3)
+            {
+                // Another writer made it and its holder removed it again between our create and the look: try again.
+                // A fault that lasts (no permission, a read-only file system) fails every attempt and is thrown.
+            }
         }
     }
 

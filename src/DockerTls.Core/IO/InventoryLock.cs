@@ -10,17 +10,22 @@ namespace DockerTls.Core.IO;
 /// Holds a file beside another one exclusively (an advisory lock: flock on Unix, a share mode on Windows) so that
 /// two commands, in this process or another, that read, change and rewrite the same file one after the other do not
 /// lose each other's change. Threads of this process queue on a monitor first, so that they do not poll.
+/// As with <see cref="FolderLock"/>, the holder removes the lock file on Unix before it lets go, and a waiter that then
+/// wins the lock of the removed file sees that the name no longer leads to it and tries again, so no lock file stays
+/// beside the inventory. On Windows the file stays; it holds nothing.
 /// </summary>
 public sealed class InventoryLock : IDisposable
 {
     private static readonly Dictionary<string, object> Gates = new(StringComparer.Ordinal);
     private readonly object _gate;
     private readonly FileStream _stream;
+    private readonly string _lockPath;
 
-    private InventoryLock(object gate, FileStream stream)
+    private InventoryLock(object gate, FileStream stream, string lockPath)
     {
         _gate = gate;
         _stream = stream;
+        _lockPath = lockPath;
     }
 
     /// <summary>The lock file beside <paramref name="path"/>: its name with <c>.lock</c> appended.</summary>
@@ -44,7 +49,12 @@ public sealed class InventoryLock : IDisposable
                 try
                 {
                     var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                    return new InventoryLock(gate, stream);
+                    if (PlatformInfo.IsWindows || UnixFileCalls.SameFile(stream.SafeFileHandle.DangerousGetHandle(), lockPath))
+                    {
+                        return new InventoryLock(gate, stream, lockPath);
+                    }
+                    stream.Dispose(); // its holder removed it before letting go: lock the file the name leads to now
+                    if (waited.Elapsed >= timeout) throw Locked(lockPath);
                 }
                 catch (IOException) when (File.Exists(lockPath) && waited.Elapsed < timeout)
                 {
@@ -69,6 +79,7 @@ public sealed class InventoryLock : IDisposable
 
     public void Dispose()
     {
+        if (!PlatformInfo.IsWindows) UnixFileCalls.Unlink(_lockPath); // still locked: a waiter on this file sees it gone
         _stream.Dispose();
         Monitor.Exit(_gate);
     }
