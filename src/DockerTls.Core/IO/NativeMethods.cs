@@ -134,10 +134,9 @@ internal static class NativeMethods
         new("FileSystemError", ErrorKind.PermissionDenied,
             $"{call} failed on '{path}' (errno {errno}). Check that you may write there (root is needed for /etc/docker).", path);
 
-    // Windows: a protected DACL (no inheritance) that grants the owner, SYSTEM and Administrators only.
-    // Folder form is inheritable so that files created inside are born with it.
-    internal const string PrivateFileSddl = "D:P(A;;FA;;;OW)(A;;FA;;;SY)(A;;FA;;;BA)";
-    internal const string PrivateFolderSddl = "D:P(A;OICI;FA;;;OW)(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
+    // Windows: owned by the current user, a protected DACL (no inheritance) that grants that user, SYSTEM and
+    // Administrators only (WindowsAcl). The folder form is inheritable so that files created inside are born with it.
+    private static readonly Lazy<string> UserSid = new(WindowsAcl.CurrentUserSid);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct SecurityAttributes
@@ -165,12 +164,13 @@ internal static class NativeMethods
     private const uint MoveFileReplaceExisting = 0x1;
     private const uint MoveFileWriteThrough = 0x8;
 
+    private const uint OwnerSecurityInformation = 0x1;
     private const uint DaclSecurityInformation = 0x4;
     private const uint ProtectedDaclSecurityInformation = 0x80000000;
 
     public static void CreatePrivateDirectoryWindows(string path)
     {
-        var descriptor = Descriptor(PrivateFolderSddl);
+        var descriptor = Descriptor(WindowsAcl.PrivateFolder(UserSid.Value));
         try
         {
             var attributes = new SecurityAttributes { Length = Marshal.SizeOf<SecurityAttributes>(), SecurityDescriptor = descriptor };
@@ -181,10 +181,10 @@ internal static class NativeMethods
 
     public static void SetPrivateAclWindows(string path)
     {
-        var descriptor = Descriptor(PrivateFileSddl);
+        var descriptor = Descriptor(WindowsAcl.PrivateFile(UserSid.Value));
         try
         {
-            if (!SetFileSecurityW(path, DaclSecurityInformation | ProtectedDaclSecurityInformation, descriptor))
+            if (!SetFileSecurityW(path, OwnerSecurityInformation | DaclSecurityInformation | ProtectedDaclSecurityInformation, descriptor))
                 throw WindowsFailure("SetFileSecurity", path);
         }
         finally { LocalFree(descriptor); }
