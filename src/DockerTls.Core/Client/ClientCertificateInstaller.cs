@@ -33,8 +33,15 @@ public static class ClientCertificateInstaller
         transaction.AddCertificate(Path.Combine(destination, "ca.pem"), File.ReadAllBytes(Path.Combine(sourceFolder, "ca.pem")));
         transaction.AddCertificate(Path.Combine(destination, "cert.pem"), File.ReadAllBytes(Path.Combine(sourceFolder, "cert.pem")));
         transaction.AddKey(Path.Combine(destination, "key.pem"), File.ReadAllBytes(Path.Combine(sourceFolder, "key.pem")));
+        // The summary is read from the same bytes before they land, so that nothing that may throw runs after Commit.
+        var installed = CertificateReader.Read(Path.Combine(sourceFolder, "cert.pem"), Path.Combine(sourceFolder, "key.pem"), Path.Combine(sourceFolder, "ca.pem"));
+        var paths = (Cert: Path.GetFullPath(Path.Combine(destination, "cert.pem")), Key: Path.GetFullPath(Path.Combine(destination, "key.pem")),
+            CA: Path.GetFullPath(Path.Combine(destination, "ca.pem")));
         transaction.Commit();
-        return CertificateReader.Read(Path.Combine(destination, "cert.pem"), Path.Combine(destination, "key.pem"), Path.Combine(destination, "ca.pem"));
+        installed.Path = paths.Cert;
+        installed.KeyPath = paths.Key;
+        installed.ChainCAPath = paths.CA;
+        return installed;
     }
 
     /// <summary>The three paths <see cref="Install"/> writes in <paramref name="destination"/>.</summary>

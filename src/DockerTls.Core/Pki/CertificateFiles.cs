@@ -67,8 +67,9 @@ public static class CertificateFiles
         var transaction = new FileTransaction(overwrite);
         if (onWritten != null) transaction.FileWritten += onWritten;
         Plan(transaction, folder, kind, issued, caBundle);
+        var summary = Describe(folder, kind, issued); // before the files land: nothing that may throw runs after Commit
         transaction.Commit();
-        return Describe(folder, kind, issued);
+        return summary;
     }
 
     internal static DockerCertificate Describe(string folder, CertificateKind kind, IssuedCertificate issued)
