@@ -7,6 +7,7 @@
     Copyright            = '(c) DockerTls contributors. MIT License.'
     Description          = 'Mutual TLS for the Docker daemon in a few cmdlets: a CA, server and client certificates, daemon.json, systemd units, client environment, Docker contexts and a connection diagnosis.'
     PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('DockerTls.Format.ps1xml')
     CmdletsToExport      = @(
