@@ -22,6 +22,7 @@ public sealed class GetDockerDaemonConfigCommand : DockerTlsCmdlet
         var platform = DaemonPlatforms.Current;
         var path = Path is null ? DaemonPaths.DefaultConfigPath(platform, DaemonPaths.CurrentProgramData()) : ResolvePath(Path);
         var systemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : platform == DaemonPlatform.Linux ? "/" : null;
-        WriteObject(DaemonConfigReport.Build(path, systemdRoot, platform, DateTime.UtcNow));
+        var service = platform == DaemonPlatform.Windows ? WindowsServiceCommandLine.ReadCurrent() : null;
+        WriteObject(DaemonConfigReport.Build(path, systemdRoot, platform, DateTime.UtcNow, service));
     }
 }
