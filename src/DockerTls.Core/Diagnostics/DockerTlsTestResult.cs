@@ -23,6 +23,9 @@ public sealed class DockerTlsTestResult
     /// <summary>The certificate the daemon presented, when the handshake got that far.</summary>
     public DockerCertificate? ServerCertificate { get; set; }
 
+    /// <summary>The client certificate read from <see cref="CertPath"/> (names, validity, key match), when it could be read.</summary>
+    public DockerCertificate? ClientCertificate { get; set; }
+
     /// <summary>The folder the CA and client certificate were read from.</summary>
     public string CertPath { get; set; } = "";
 

@@ -77,6 +77,15 @@ public sealed class TlsProbe
             return null;
         }
 
+        try
+        {
+            result.ClientCertificate = files.Summary();
+        }
+        catch (DockerTlsException)
+        {
+            // The diagnosis below names what is wrong with the files; the summary is only shown when it can be read.
+        }
+
         if (files.KeyEncrypted)
         {
             diagnosis.EncryptedKey(files.KeyPath);
