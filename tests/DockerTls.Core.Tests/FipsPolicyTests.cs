@@ -40,7 +40,7 @@ public class FipsPolicyTests
         var found = files
             .SelectMany(f => File.ReadAllLines(f).Select((line, i) => (File: f, Line: i + 1, Code: Regex.Replace(line, "//.*$", ""))))
             .Where(x => Refused.IsMatch(x.Code))
-            .Select(x => $"{Path.GetRelativePath(src, x.File)}:{x.Line}: {x.Code.Trim()}")
+            .Select(x => $"{x.File.Substring(src.Length + 1)}:{x.Line}: {x.Code.Trim()}")
             .ToList();
         Assert.True(found.Count == 0, "FIPS policy would refuse these on .NET Framework:\n" + string.Join("\n", found));
     }
@@ -50,13 +50,13 @@ public class FipsPolicyTests
     [InlineData("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")]
     public void Sha256MatchesTheStandardVectors(string input, string expected)
     {
-        Assert.Equal(expected, Convert.ToHexString(Digest.Sha256(Encoding.ASCII.GetBytes(input))).ToLowerInvariant());
+        Assert.Equal(expected, Hex(Digest.Sha256(Encoding.ASCII.GetBytes(input))).ToLowerInvariant());
     }
 
     [Fact]
     public void Sha1MatchesTheStandardVector()
     {
-        Assert.Equal("a9993e364706816aba3e25717850c26c9cd0d89d", Convert.ToHexString(Digest.Sha1(Encoding.ASCII.GetBytes("abc"))).ToLowerInvariant());
+        Assert.Equal("a9993e364706816aba3e25717850c26c9cd0d89d", Hex(Digest.Sha1(Encoding.ASCII.GetBytes("abc"))).ToLowerInvariant());
     }
 
     [Fact]
@@ -68,6 +68,8 @@ public class FipsPolicyTests
         Assert.Equal(OpenSslFingerprint(ca, "-sha1").Replace(":", ""), summary.Thumbprint);
         Assert.Equal(OpenSslFingerprint(ca, "-sha256"), summary.Sha256Fingerprint);
     }
+
+    private static string Hex(byte[] bytes) => BitConverter.ToString(bytes).Replace("-", "");
 
     private static string OpenSslFingerprint(string path, string digest)
     {

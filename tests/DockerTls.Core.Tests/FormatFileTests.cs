@@ -49,7 +49,7 @@ public class FormatFileTests
                 foreach (Match match in Reference.Matches(script))
                 {
                     if (inner[match.Index]) continue; // $_ there is an element piped inside the script, not the object shown
-                    var chain = match.Groups[1].Value.Split('.', StringSplitOptions.RemoveEmptyEntries).ToList();
+                    var chain = match.Groups[1].Value.Split(new[] { '.' }, StringSplitOptions.RemoveEmptyEntries).ToList();
                     if (match.Groups[2].Success) chain.RemoveAt(chain.Count - 1); // a method call ends the chain
                     var current = type;
                     foreach (var name in chain)

@@ -72,6 +72,7 @@ public class WindowsServiceCommandLineTests : IClassFixture<TlsKitFixture>
         };
         var text = ListToCommandLine(words);
         Assert.Equal(words, WindowsServiceCommandLine.Parse(text).Words);
+        if (DockerTls.Core.IO.PlatformInfo.IsWindows) Assert.Equal(words.Skip(1), CommandLineToArgv(text).Skip(1));
         // And what WithoutHostFlags writes reads back the same (no host flag here, so every word is kept).
         Assert.Equal(words, WindowsServiceCommandLine.Parse(WindowsServiceCommandLine.Parse(text).WithoutHostFlags()).Words);
     }
@@ -123,8 +124,42 @@ public class WindowsServiceCommandLineTests : IClassFixture<TlsKitFixture>
     [Fact]
     public void NoServiceIsReadOutsideWindows()
     {
-        if (OperatingSystem.IsWindows()) return;
+        if (DockerTls.Core.IO.PlatformInfo.IsWindows) return;
         Assert.Null(WindowsServiceCommandLine.ReadCurrent());
+    }
+
+    // The MSVC rules, written out for Windows, where CommandLineToArgvW then reads the text back as the peer.
+    private static string MsvcQuote(string word)
+    {
+        if (word.Length > 0 && !word.Any(c => c == ' ' || c == '\t' || c == '"')) return word;
+        var builder = new StringBuilder("\"");
+        var slashes = 0;
+        foreach (var c in word)
+        {
+            if (c == '\\') { slashes++; continue; }
+            builder.Append('\\', c == '"' ? slashes * 2 + 1 : slashes).Append(c);
+            slashes = 0;
+        }
+        return builder.Append('\\', slashes * 2).Append('"').ToString();
+    }
+
+    [System.Runtime.InteropServices.DllImport("shell32.dll", CharSet = System.Runtime.InteropServices.CharSet.Unicode, SetLastError = true)]
+    private static extern IntPtr CommandLineToArgvW(string commandLine, out int count);
+
+    [System.Runtime.InteropServices.DllImport("kernel32.dll")]
+    private static extern IntPtr LocalFree(IntPtr memory);
+
+    private static string[] CommandLineToArgv(string text)
+    {
+        var argv = CommandLineToArgvW(text, out var count);
+        Assert.NotEqual(IntPtr.Zero, argv);
+        try
+        {
+            return Enumerable.Range(0, count)
+                .Select(i => System.Runtime.InteropServices.Marshal.PtrToStringUni(System.Runtime.InteropServices.Marshal.ReadIntPtr(argv, i * IntPtr.Size))!)
+                .ToArray();
+        }
+        finally { LocalFree(argv); }
     }
 
     private DaemonConfigRequest WindowsRequest(TempFolder temp) => new()
@@ -138,10 +173,12 @@ public class WindowsServiceCommandLineTests : IClassFixture<TlsKitFixture>
         Now = DateTime.Now,
     };
 
+    // On Windows the peer is Windows itself (CommandLineToArgvW); elsewhere Python's list2cmdline writes the text.
     private static string ListToCommandLine(string[] words)
     {
+        if (DockerTls.Core.IO.PlatformInfo.IsWindows) return string.Join(" ", words.Select((w, i) => i == 0 ? $"\"{w}\"" : MsvcQuote(w)));
         var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-        var start = new ProcessStartInfo(python, "-c \"import json,subprocess,sys; sys.stdout.write(subprocess.list2cmdline(json.load(sys.stdin)))\"")
+        var start = new ProcessStartInfo(python, "-c \"import subprocess,sys; sys.stdout.write(subprocess.list2cmdline(sys.stdin.read().split('\\n')))\"")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -149,7 +186,7 @@ public class WindowsServiceCommandLineTests : IClassFixture<TlsKitFixture>
             StandardOutputEncoding = Encoding.UTF8,
         };
         using var process = Process.Start(start)!;
-        process.StandardInput.Write(System.Text.Json.JsonSerializer.Serialize(words));
+        process.StandardInput.Write(string.Join("\n", words));
         process.StandardInput.Close();
         var text = process.StandardOutput.ReadToEnd();
         process.WaitForExit();

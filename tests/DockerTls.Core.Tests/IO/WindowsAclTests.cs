@@ -56,7 +56,7 @@ public class WindowsAclTests
     [Fact]
     public void OnWindowsAWrittenKeyIsOwnedByTheUserWithExactlyThoseThreeEntries()
     {
-        if (!OperatingSystem.IsWindows()) return; // CI's windows-2022 leg
+        if (!PlatformInfo.IsWindows) return; // CI's windows-2022 leg
         using var temp = new TempFolder();
         var key = Path.Combine(temp.Path, "client", "key.pem");
         var transaction = new FileTransaction(overwrite: false);
@@ -65,7 +65,11 @@ public class WindowsAclTests
 
         var user = System.Security.Principal.WindowsIdentity.GetCurrent().User!;
         Assert.Equal(user.Value, WindowsAcl.CurrentUserSid());
+#if NET
         var acl = new FileInfo(key).GetAccessControl();
+#else
+        var acl = File.GetAccessControl(key);
+#endif
         Assert.Equal(user, acl.GetOwner(typeof(System.Security.Principal.SecurityIdentifier)));
         Assert.True(acl.AreAccessRulesProtected);
         var rules = acl.GetAccessRules(true, true, typeof(System.Security.Principal.SecurityIdentifier))
