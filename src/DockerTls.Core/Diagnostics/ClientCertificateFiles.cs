@@ -86,12 +86,14 @@ public sealed class ClientCertificateFiles
             try
             {
                 var certificate = (X509Certificate2)CreateFromPemFile.Invoke(null, new object[] { CertPath, KeyPath })!;
-                if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && !RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
                 {
                     return certificate;
                 }
 
-                // Windows' TLS (SChannel) cannot use an ephemeral key: give it one in a PKCS#12 it imports itself.
+                // Windows' TLS (SChannel) cannot use an ephemeral key, and Apple's TLS sends a client certificate only
+                // for a keychain-backed identity (https://github.com/dotnet/runtime/issues/56543): give each a PKCS#12
+                // that it imports itself (on macOS into a temporary keychain, removed when the certificate is disposed).
                 using (certificate)
                 {
                     return new X509Certificate2(certificate.Export(X509ContentType.Pkcs12));
