@@ -56,4 +56,11 @@ public enum ConnectionFailure
 
     /// <summary>The daemon's certificate is not for servers: its extended key usage lacks serverAuth.</summary>
     IncompatibleKeyUsage,
+
+    /// <summary>
+    /// This system's TLS could not take up the client key before any server certificate arrived (Windows: no user
+    /// profile loaded for the key store, as under remoting, scheduled tasks or service accounts, or SChannel refused
+    /// the credentials). The client files themselves may be fine.
+    /// </summary>
+    ClientCredentialsUnavailable,
 }

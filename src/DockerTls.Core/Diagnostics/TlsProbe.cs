@@ -96,6 +96,11 @@ public sealed class TlsProbe
         {
             clientCertificate = files.LoadWithKey();
         }
+        catch (DockerTlsException e) when (e.ErrorId == "ClientKeyStoreUnavailable")
+        {
+            diagnosis.ClientCredentialsUnavailable(files.KeyPath, e.InnerException?.Message ?? e.Message);
+            return null;
+        }
         catch (DockerTlsException e)
         {
             diagnosis.KeyMismatch(files.CertPath, files.KeyPath, unreadable: e.ErrorId.EndsWith("KeyInvalid", StringComparison.Ordinal));
@@ -181,6 +186,10 @@ public sealed class TlsProbe
             else if (serverSeen)
             {
                 diagnosis.ClientCertificateRejected(files.Summary(), CASubjects(files), Innermost(e));
+            }
+            else if (HandshakeError.IsLocalCredentialFailure(e))
+            {
+                diagnosis.ClientCredentialsUnavailable(files.KeyPath, Innermost(e));
             }
             else
             {
