@@ -64,21 +64,12 @@ function Invoke-BuildTask {
 
 function Invoke-HelpTask {
     # The builder checks every page against the PlatyPS schema (exit 1 naming the file and line) and writes
-    # DockerTls.dll-Help.xml and about_*.help.txt. `dotnet run` passes unknown options such as --nologo on to
+    # DockerTls.dll-Help.xml and about_*.help.txt. It is the one producer of the help, whether or not PlatyPS is
+    # installed, so that every machine builds the same files. `dotnet run` passes unknown options such as --nologo on to
     # the program, so none may stand before the `--` (quoted: a bare -- would be taken by PowerShell itself).
     $helpOut = Join-Path $moduleOut 'en-US'
     New-Item -ItemType Directory -Force $helpOut | Out-Null
     Invoke-Dotnet run --project (Join-Path $root 'src/DockerTls.HelpBuilder/DockerTls.HelpBuilder.csproj') -c $Configuration -v quiet '--' (Join-Path $root 'en-US') $helpOut
-    # Where PlatyPS 1.0 is installed its MAML replaces ours; it writes into a subfolder named for the module.
-    $platyPS = Get-Module -ListAvailable Microsoft.PowerShell.PlatyPS | Select-Object -First 1
-    if ($platyPS) {
-        Import-Module $platyPS
-        $staging = Join-Path $output 'platyps'
-        Remove-Item -Recurse -Force $staging -ErrorAction SilentlyContinue
-        $help = Get-ChildItem (Join-Path $root 'en-US') -Filter '*-*.md' | Import-MarkdownCommandHelp
-        Export-MamlCommandHelp -CommandHelp $help -OutputFolder $staging -Force | Out-Null
-        Get-ChildItem $staging -Recurse -Filter '*.xml' | Copy-Item -Destination $helpOut -Force
-    }
 }
 
 function Invoke-PackageTask {

@@ -102,6 +102,13 @@ Describe 'New-DockerCA' {
     }
 
     Context 'what it refuses' {
+        It 'refuses an empty -Passphrase (Read-Host -AsSecureString answered with Enter) with EmptyPassphrase, and writes nothing' {
+            $folder = Join-Path $TestDrive 'empty-passphrase'
+            { New-DockerCA -OutputPath $folder -KeyAlgorithm ECDSA -Passphrase ([securestring]::new()) -ErrorAction Stop } |
+                Should -Throw -ErrorId 'EmptyPassphrase,DockerTls.Commands.NewDockerCACommand'
+            Test-Path $folder | Should -BeFalse
+        }
+
         It 'does not overwrite an existing CA without -Force, and writes nothing' {
             $folder = Join-Path $TestDrive 'existing'
             New-DockerCA -OutputPath $folder -KeyAlgorithm ECDSA | Out-Null
@@ -445,6 +452,13 @@ Describe 'Initialize-DockerTls' {
         { Initialize-DockerTls -OutputPath $root -KeyAlgorithm ECDSA -DnsName localhost -ErrorAction Stop 6>$null } |
             Should -Throw -ErrorId 'KeyFileExists,DockerTls.Commands.InitializeDockerTlsCommand'
         (Get-ChildItem -Recurse -File $root).FullName | Should -Be @((Join-Path $root 'client/key.pem'))
+    }
+
+    It 'refuses an empty -Passphrase with EmptyPassphrase, and writes nothing' {
+        $root = Join-Path $TestDrive 'empty-passphrase-kit'
+        { Initialize-DockerTls -OutputPath $root -DnsName localhost -KeyAlgorithm ECDSA -Passphrase ([securestring]::new()) -ErrorAction Stop 6>$null } |
+            Should -Throw -ErrorId 'EmptyPassphrase,DockerTls.Commands.InitializeDockerTlsCommand'
+        Test-Path $root | Should -BeFalse
     }
 
     It 'encrypts the CA key with -Passphrase: openssl opens it with the passphrase only, and the CA issues with it' {

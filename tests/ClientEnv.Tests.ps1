@@ -442,6 +442,64 @@ Describe 'Get-DockerClientEnv' {
         }
     }
 
+    Context 'The whole output of pwsh -Command, evaluated as documented' {
+        BeforeAll {
+            # A folder that lacks key.pem, so the cmdlet has a warning to give, named to run code wherever its name is not quoted.
+            $script:evalRoot = Join-Path $TestDrive 'eval-cwd'
+            New-Item -ItemType Directory -Path $evalRoot | Out-Null
+            $script:hostile = Join-Path $TestDrive "h'; touch PWNED1; ' `$(touch PWNED2) ``touch PWNED3`` `"`$(touch PWNED4)`""
+            New-Item -ItemType Directory -Path $hostile | Out-Null
+            Copy-Item -LiteralPath (Join-Path $client 'ca.pem'), (Join-Path $client 'cert.pem') -Destination $hostile
+            $script:pwshRun = Join-Path $TestDrive 'pwsh-run'
+            [IO.File]::WriteAllText($pwshRun, "#!/bin/sh`nexec $(($pwsh | ForEach-Object { "'" + $_.Replace("'", "'\''") + "'" }) -join ' ') `"`$@`"`n")
+            & chmod 0755 $pwshRun
+        }
+
+        It '<Shell> with colour <Colour>: no word of the warning runs, and the variables are exact' -ForEach @(
+            @{ Shell = 'bash'; Colour = 'on'; Environment = @{ TERM = 'xterm-256color'; NO_COLOR = $null } }
+            @{ Shell = 'bash'; Colour = 'off'; Environment = @{ TERM = 'dumb'; NO_COLOR = '1' } }
+            @{ Shell = 'zsh'; Colour = 'on'; Environment = @{ TERM = 'xterm-256color'; NO_COLOR = $null } }
+            @{ Shell = 'zsh'; Colour = 'off'; Environment = @{ TERM = 'dumb'; NO_COLOR = '1' } }
+            @{ Shell = 'fish'; Colour = 'on'; Environment = @{ TERM = 'xterm-256color'; NO_COLOR = $null } }
+            @{ Shell = 'fish'; Colour = 'off'; Environment = @{ TERM = 'dumb'; NO_COLOR = '1' } }
+        ) {
+            $command = "'$pwshRun' -NoProfile -Command 'Import-Module `$env:DOCKERTLS_MODULE; Get-DockerClientEnv -DockerHost 127.0.0.1:2376 -CertPath `$env:HOSTILE_DIR -Shell $Shell'"
+            $apply = if ($Shell -eq 'fish') { "$command | source" } else { "eval `"`$($command)`"" }
+            $print = "printf '%s|%s|%s' `"`$DOCKER_HOST`" `"`$DOCKER_TLS_VERIFY`" `"`$DOCKER_CERT_PATH`""
+            $environment = $Environment + @{ DOCKERTLS_MODULE = $modulePath; HOSTILE_DIR = $hostile }
+            Push-Location $evalRoot
+            try { $run = Invoke-Child -Command $Shell, '-c', "cd '$evalRoot' && $apply; $print" -Environment $environment }
+            finally { Pop-Location }
+            @(Get-ChildItem -LiteralPath $evalRoot -Filter 'PWNED*').Name | Should -BeNullOrEmpty -Because $run.StdErr
+            $run.StdErr | Should -Not -Match 'command not found|Unknown command' -Because 'no word of the output may run as a command'
+            $run.StdOut | Should -BeExactly "tcp://127.0.0.1:2376|1|$hostile"
+        }
+
+        It 'sends a refusal to stderr, so that the eval gets no text at all' {
+            $command = "'$pwshRun' -NoProfile -Command 'Import-Module `$env:DOCKERTLS_MODULE; Get-DockerClientEnv -DockerHost 127.0.0.1:2376 -CertPath `$env:HOSTILE_DIR -Shell bash'"
+            $environment = @{ TERM = 'dumb'; NO_COLOR = '1'; DOCKERTLS_MODULE = $modulePath; HOSTILE_DIR = "$hostile`ntouch PWNED5" }
+            $run = Invoke-Child -Command 'bash', '-c', "cd '$evalRoot' && out=`"`$($command)`"; eval `"`$out`"; printf '[%s]' `"`$out`"" -Environment $environment
+            $run.StdOut | Should -BeExactly '[]'
+            $run.StdErr | Should -Match 'ShellValueUnsupported|line break'
+            @(Get-ChildItem -LiteralPath $evalRoot -Filter 'PWNED*').Name | Should -BeNullOrEmpty
+        }
+
+        It 'carries the warning as a comment inside the code, in every shell' {
+            foreach ($shell in 'bash', 'zsh', 'fish', 'pwsh', 'powershell') {
+                $text = Get-DockerClientEnv -DockerHost 127.0.0.1:2376 -CertPath $evalRoot -Shell $shell -WarningVariable warnings
+                $warnings | Should -BeNullOrEmpty
+                $text | Should -Match "(?m)\A# WARNING: The folder '$([regex]::Escape($evalRoot))' lacks ca.pem, cert.pem, key.pem;"
+            }
+            Get-DockerClientEnv -DockerHost 127.0.0.1:2376 -CertPath $evalRoot -Shell cmd | Should -Match '(?m)\AREM WARNING: The folder '
+        }
+
+        It 'refuses a default folder whose path holds a line break, which would end the warning comment' {
+            $env:DOCKER_CONFIG = "$TestDrive/cfg`ntouch PWNED #"
+            { Get-DockerClientEnv -DockerHost 127.0.0.1:2376 -Shell bash } |
+                Should -Throw -ErrorId 'ShellValueUnsupported,DockerTls.Commands.GetDockerClientEnvCommand'
+        }
+    }
+
     Context 'Defaults' {
         It 'describes the current session without -DockerHost' {
             Set-DockerClientEnv -DockerHost $target -CertPath $awkward

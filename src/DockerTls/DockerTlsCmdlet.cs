@@ -66,6 +66,16 @@ public abstract class DockerTlsCmdlet : PSCmdlet
         finally { Marshal.ZeroFreeGlobalAllocUnicode(pointer); }
     }
 
+    /// <summary>
+    /// The characters of a passphrase that is to encrypt a new key, as <see cref="ToChars"/>; an empty one ends the command
+    /// with <c>EmptyPassphrase</c> before anything is made.
+    /// </summary>
+    protected char[]? ToNewKeyPassphrase(SecureString? secure, string parameterName)
+    {
+        if (secure is { Length: 0 }) ThrowTerminating(DockerTls.Core.Pki.CertificateAuthority.EmptyPassphrase(parameterName));
+        return ToChars(secure);
+    }
+
     protected static void Wipe(char[]? chars)
     {
         if (chars != null) Array.Clear(chars, 0, chars.Length);

@@ -113,6 +113,32 @@ public class CertificateAuthorityTests
         Assert.Equal("NoServerNames", Assert.Throws<DockerTlsException>(() => ca.IssueServer("x", null, null, Ec, 10)).ErrorId);
     }
 
+    [Theory]
+    [InlineData("ops\nCN=admin")]
+    [InlineData("ops\r")]
+    [InlineData("ops\u001b[2J")]
+    [InlineData("ops\u009b31m")]
+    [InlineData("ops\u007f")]
+    [InlineData("\u0000")]
+    public void RefusesAControlCharacterInACommonName(string commonName)
+    {
+        using var temp = new TempFolder();
+        using var ca = WriteAndLoad(temp, CertificateAuthority.Create("CA", Ec, 10));
+        Assert.Equal("InvalidCommonName", Assert.Throws<DockerTlsException>(() => CertificateAuthority.Create(commonName, Ec, 10)).ErrorId);
+        Assert.Equal("InvalidCommonName", Assert.Throws<DockerTlsException>(() => ca.IssueClient(commonName, Ec, 10)).ErrorId);
+        Assert.Equal("InvalidCommonName", Assert.Throws<DockerTlsException>(() => ca.IssueServer(commonName, new[] { "web1" }, null, Ec, 10)).ErrorId);
+    }
+
+    [Fact]
+    public void AnEmptyPassphraseIsRefusedInsteadOfWritingTheKeyInTheClear()
+    {
+        Assert.Equal("EmptyPassphrase", Assert.Throws<DockerTlsException>(() => CertificateAuthority.Create("CA", Ec, 10, new char[0])).ErrorId);
+        using var temp = new TempFolder();
+        var request = new TlsKitRequest { OutputPath = temp.Path, DnsNames = new[] { "localhost" }, Key = Ec, Passphrase = new char[0] };
+        Assert.Equal("EmptyPassphrase", Assert.Throws<DockerTlsException>(() => TlsKit.Create(request, overwrite: false)).ErrorId);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path, "*", SearchOption.AllDirectories));
+    }
+
     [Fact]
     public void EncryptedCAKeyOpensOnlyWithItsPassphrase()
     {

@@ -46,6 +46,11 @@ public sealed class ClientHostAddress
     /// <summary>Parses an address as users write it; throws <see cref="DockerTlsException"/> <c>InvalidDockerHost</c> for anything else.</summary>
     public static ClientHostAddress Parse(string? value)
     {
+        if (TerminalText.HasControl(value))
+        {
+            throw Invalid(value, "it holds a line break or another control character (shown as '?'), which no address has.");
+        }
+
         var text = (value ?? string.Empty).Trim();
         if (text.Length == 0)
         {
@@ -158,7 +163,12 @@ public sealed class ClientHostAddress
 
         if (LooksNumeric(host))
         {
-            if (!IsDottedQuad(host))
+            if (IPLiteral.HasLeadingZero(host))
+            {
+                throw Invalid(value, $"'{host}' has a number with a leading zero, which .NET reads as octal (010 is 8) and the docker CLI as a host name. Write each number without leading zeros (192.168.1.10).");
+            }
+
+            if (!IPLiteral.IsIPv4(host))
             {
                 throw Invalid(value, $"'{host}' is neither an IPv4 address (four numbers 0-255) nor a host name.");
             }
@@ -196,7 +206,7 @@ public sealed class ClientHostAddress
     }
 
     private static DockerTlsException Invalid(string? value, string why) =>
-        new("InvalidDockerHost", ErrorKind.InvalidArgument, $"'{value}' is not a Docker host address: {why}", value);
+        new("InvalidDockerHost", ErrorKind.InvalidArgument, $"'{TerminalText.Clean(value)}' is not a Docker host address: {why}", value);
 
     private static int Count(string s, char c)
     {
@@ -226,32 +236,13 @@ public sealed class ClientHostAddress
     }
 
     private static bool IsIPv6(string s) =>
-        s.IndexOf(':') >= 0 && IPAddress.TryParse(s, out var a) && a.AddressFamily == AddressFamily.InterNetworkV6;
+        s.IndexOf(':') >= 0 && IPLiteral.TryParse(s, out var a) && a!.AddressFamily == AddressFamily.InterNetworkV6;
 
     private static bool LooksNumeric(string host)
     {
         var labels = host.Split('.');
         var last = labels[labels.Length - 1];
         return last.Length > 0 && AllDigits(last);
-    }
-
-    private static bool IsDottedQuad(string host)
-    {
-        var parts = host.Split('.');
-        if (parts.Length != 4)
-        {
-            return false;
-        }
-
-        foreach (var part in parts)
-        {
-            if (part.Length == 0 || part.Length > 3 || !AllDigits(part) || int.Parse(part, CultureInfo.InvariantCulture) > 255)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static bool IsHostName(string host)

@@ -80,8 +80,10 @@ public static class ShellScript
     /// <summary>
     /// The code that sets <paramref name="environment"/>'s variables and removes the ones it leaves out, then the comment
     /// telling how to apply it (<paramref name="powerShellCommand"/>: the PowerShell command that prints this text; none when null).
+    /// Each of <paramref name="warnings"/> comes first, as a comment line of the shell (see <see cref="WarningLine"/>).
     /// </summary>
-    public static string Render(ClientShell shell, ClientEnvironment environment, string? powerShellCommand = null, string powerShellExecutable = "pwsh")
+    public static string Render(
+        ClientShell shell, ClientEnvironment environment, string? powerShellCommand = null, string powerShellExecutable = "pwsh", IEnumerable<string>? warnings = null)
     {
         if (environment is null)
         {
@@ -89,6 +91,11 @@ public static class ShellScript
         }
 
         var lines = new List<string>();
+        foreach (var warning in warnings ?? Array.Empty<string>())
+        {
+            lines.Add(WarningLine(shell, warning));
+        }
+
         foreach (var variable in environment.Variables)
         {
             lines.Add(SetLine(shell, variable.Key, variable.Value));
@@ -203,6 +210,27 @@ public static class ShellScript
         return builder.Append('\'').ToString();
     }
 
+    /// <summary>
+    /// A warning as a comment line of <paramref name="shell"/> (<c># WARNING: ...</c>, <c>REM WARNING: ...</c> in cmd), the
+    /// only form in which a warning may travel with the code: <c>pwsh -Command</c> sends the warning stream to stdout, where
+    /// <c>eval "$(...)"</c> would run its words. A warning with a line break or another control character is refused
+    /// (<c>ShellValueUnsupported</c>): it would end the comment and run the rest.
+    /// </summary>
+    public static string WarningLine(ClientShell shell, string warning)
+    {
+        if (warning is null)
+        {
+            throw new ArgumentNullException(nameof(warning));
+        }
+
+        if (HasControlCharacter(warning))
+        {
+            throw Unsupported(shell, warning, "a line break or another control character");
+        }
+
+        return (shell == ClientShell.Cmd ? "REM" : "#") + " WARNING: " + warning;
+    }
+
     /// <summary>The line that sets one variable.</summary>
     public static string SetLine(ClientShell shell, string name, string value)
     {
@@ -252,24 +280,13 @@ public static class ShellScript
     private static string QuoteCommand(ClientShell shell, string command) =>
         command.IndexOfAny(new[] { '"', '$', '`', '\\', '!', '\n' }) < 0 ? "\"" + command + "\"" : Quote(shell, command);
 
-    private static bool HasControlCharacter(string text)
-    {
-        foreach (var ch in text)
-        {
-            if (ch < ' ' || ch == '\u007F')
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool HasControlCharacter(string text) => TerminalText.HasControl(text);
 
     private static DockerTlsException Unsupported(ClientShell shell, string value, string what) =>
         new(
             "ShellValueUnsupported",
             ErrorKind.InvalidArgument,
-            $"The value '{value}' holds {what}, which {shell.ToString().ToLowerInvariant()} cannot take in an environment variable. "
+            $"The value '{TerminalText.Clean(value)}' holds {what}, which {shell.ToString().ToLowerInvariant()} cannot take in an environment variable. "
             + "Move the certificates to a folder whose path has no such character.",
             value);
 }

@@ -59,7 +59,7 @@ public sealed class DockerHostAddress
         }
 
         throw new DockerTlsException(DaemonErrorIds.InvalidDockerHost, ErrorKind.InvalidArgument,
-            $"'{text}' is not a Docker host address: {reason}. Use tcp://<address>:2376, unix:///var/run/docker.sock or npipe://.",
+            $"'{TerminalText.Clean(text)}' is not a Docker host address: {reason}. Use tcp://<address>:2376, unix:///var/run/docker.sock or npipe://.",
             text);
     }
 
@@ -71,6 +71,13 @@ public sealed class DockerHostAddress
         if (text is null || text.Trim().Length == 0)
         {
             reason = "it is empty";
+            return false;
+        }
+
+        if (TerminalText.HasControl(text))
+        {
+            // dockerd takes hosts from daemon.json and from -H in a unit file, where a line break would start a directive.
+            reason = "it holds a line break or another control character";
             return false;
         }
 
@@ -188,7 +195,7 @@ public sealed class DockerHostAddress
                 portText = after.Substring(1);
             }
 
-            if (!IPAddress.TryParse(host, out _))
+            if (!IPLiteral.TryParse(host, out _))
             {
                 reason = $"'{host}' is not an IPv6 address";
                 return false;
@@ -219,7 +226,16 @@ public sealed class DockerHostAddress
             port = p;
         }
 
-        if (host.Length > 0 && !IsHostName(host) && !IPAddress.TryParse(host, out _))
+        if (host.Length > 0 && IPLiteral.LooksLikeIPv4(host) && !IPLiteral.IsIPv4(host))
+        {
+            // Go's rule: dockerd would not listen on "0.0.0.010", and .NET would read it as 0.0.0.8.
+            reason = IPLiteral.HasLeadingZero(host)
+                ? $"'{host}' has a number with a leading zero, which Go refuses and .NET reads as octal (010 is 8); write each number without leading zeros"
+                : $"'{host}' is not an IPv4 address (four numbers 0-255)";
+            return false;
+        }
+
+        if (host.Length > 0 && !IsHostName(host) && !IPLiteral.TryParse(host, out _))
         {
             reason = $"'{host}' is not a host name or IP address";
             return false;

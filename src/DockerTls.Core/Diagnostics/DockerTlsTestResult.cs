@@ -5,20 +5,29 @@ namespace DockerTls.Core.Diagnostics;
 /// <summary>What <c>Test-DockerTlsConnection</c> found: the daemon's versions on success, else the failure, its cause and the fix.</summary>
 public sealed class DockerTlsTestResult
 {
+    // What the daemon answered (versions, headers, certificate names) reaches the console through these: each is kept
+    // with its control and bidi characters replaced (TerminalText), whichever path sets it.
+    private string _dockerHost = "";
+    private string? _serverVersion;
+    private string? _apiVersion;
+    private string? _tlsProtocol;
+    private string _diagnosis = "";
+    private string _remedy = "";
+
     /// <summary>The address tested, <c>tcp://host:port</c>.</summary>
-    public string DockerHost { get; set; } = "";
+    public string DockerHost { get => _dockerHost; set => _dockerHost = TerminalText.Clean(value); }
 
     /// <summary>True when the TLS handshake and <c>GET /_ping</c> and <c>GET /version</c> succeeded.</summary>
     public bool Success { get; set; }
 
     /// <summary>The daemon's engine version (<c>/version</c> <c>Version</c>), on success.</summary>
-    public string? ServerVersion { get; set; }
+    public string? ServerVersion { get => _serverVersion; set => _serverVersion = TerminalText.CleanOrNull(value); }
 
     /// <summary>The daemon's API version (<c>/version</c> <c>ApiVersion</c>), on success.</summary>
-    public string? ApiVersion { get; set; }
+    public string? ApiVersion { get => _apiVersion; set => _apiVersion = TerminalText.CleanOrNull(value); }
 
     /// <summary>The TLS version negotiated (<c>Tls12</c>, <c>Tls13</c>), once the handshake succeeded.</summary>
-    public string? TlsProtocol { get; set; }
+    public string? TlsProtocol { get => _tlsProtocol; set => _tlsProtocol = TerminalText.CleanOrNull(value); }
 
     /// <summary>The certificate the daemon presented, when the handshake got that far.</summary>
     public DockerCertificate? ServerCertificate { get; set; }
@@ -36,10 +45,10 @@ public sealed class DockerTlsTestResult
     public ConnectionFailure Failure { get; set; }
 
     /// <summary>One sentence saying what happened, in the user's terms.</summary>
-    public string Diagnosis { get; set; } = "";
+    public string Diagnosis { get => _diagnosis; set => _diagnosis = TerminalText.Clean(value); }
 
     /// <summary>What to do about it, naming this module's cmdlets; empty on success.</summary>
-    public string Remedy { get; set; } = "";
+    public string Remedy { get => _remedy; set => _remedy = TerminalText.Clean(value); }
 
     /// <summary>How long the test took, in milliseconds.</summary>
     public long ElapsedMilliseconds { get; set; }

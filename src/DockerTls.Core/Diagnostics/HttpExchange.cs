@@ -144,8 +144,8 @@ public static class HttpExchange
                 }
 
                 // The status line and headers may come from a server not yet trusted, and reach the console in a
-                // diagnosis: control characters (a terminal's escape sequences) become '?'.
-                line.Append(b < 0x20 && b != '\r' || b == 0x7F ? '?' : (char)b);
+                // diagnosis: control characters (a terminal's escape sequences, C1's CSI 0x9B) become '?'.
+                line.Append(b != '\r' && TerminalText.IsControl((char)b) ? TerminalText.Replacement : (char)b);
             }
         }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using DockerTls.Core.IO;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.X509;
@@ -74,6 +75,16 @@ public sealed class CertificateAuthority : IDisposable
     }
 
     /// <summary>
+    /// The error for an empty passphrase given to encrypt a new key (<c>EmptyPassphrase</c>): an empty SecureString
+    /// (<c>Read-Host -AsSecureString</c> answered with Enter) would otherwise make an unencrypted key without a word.
+    /// </summary>
+    public static DockerTlsException EmptyPassphrase(string parameterName) =>
+        new("EmptyPassphrase", ErrorKind.InvalidArgument,
+            $"The passphrase given with {parameterName} is empty, which would leave the CA key unencrypted. "
+            + $"Give a passphrase that is not empty, or leave {parameterName} out to write the key unencrypted on purpose.",
+            parameterName);
+
+    /// <summary>
     /// Loads a CA from a folder holding ca.pem and ca-key.pem, or from the path of its ca.pem (the key beside it).
     /// Refuses a certificate that is not a CA, a key that is not its pair, and a wrong passphrase.
     /// </summary>
@@ -97,7 +108,7 @@ public sealed class CertificateAuthority : IDisposable
         if (!certificate.IsValid(DateTime.UtcNow))
             throw new DockerTlsException("CAExpired", ErrorKind.InvalidData,
                 FormattableString.Invariant($"The CA in '{certPath}' is valid only from {certificate.NotBefore:u} to {certificate.NotAfter:u}. Make a new CA with New-DockerCA."), certPath);
-        return new CertificateAuthority(certificate, key, File.ReadAllBytes(certPath), Path.GetFullPath(certPath));
+        return new CertificateAuthority(certificate, key, SafeFile.ReadAllBytes(certPath, SafeFile.Pem), Path.GetFullPath(certPath));
     }
 
     /// <summary>

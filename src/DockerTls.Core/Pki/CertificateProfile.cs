@@ -14,7 +14,7 @@ using Org.BouncyCastle.X509.Extension;
 namespace DockerTls.Core.Pki;
 
 /// <summary>
-/// The X.509 profile every strict verifier accepts (FIELD-NOTES "The X.509 profile"): what a CA, a server
+/// The X.509 profile every strict verifier accepts (RFC 5280, and what openssl <c>verify -x509_strict</c>, Go's crypto/x509 and Python 3.13's <c>VERIFY_X509_STRICT</c> check): what a CA, a server
 /// and a client certificate carry, a random 128-bit serial, and a notBefore backdated five minutes for clock skew.
 /// </summary>
 internal static class CertificateProfile
@@ -62,6 +62,9 @@ internal static class CertificateProfile
     {
         if (string.IsNullOrWhiteSpace(commonName))
             throw new DockerTlsException("InvalidCommonName", ErrorKind.InvalidArgument, "The common name is empty. Give -CommonName a name.", commonName);
+        if (TerminalText.HasControl(commonName))
+            throw new DockerTlsException("InvalidCommonName", ErrorKind.InvalidArgument,
+                $"The common name '{TerminalText.Clean(commonName)}' holds a line break or another control character (shown as '?'), which would land in the certificate and reach every terminal that shows it. Give a name without them.", commonName);
         if (commonName.Length > 64)
             throw new DockerTlsException("InvalidCommonName", ErrorKind.InvalidArgument,
                 $"The common name '{commonName}' is longer than the 64 characters X.509 allows.", commonName);

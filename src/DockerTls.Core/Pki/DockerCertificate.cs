@@ -21,11 +21,29 @@ public sealed class DockerCertificate
     public string? KeyPath { get; set; }
 
     public CertificateKind Kind { get; set; }
-    public string Subject { get; set; } = "";
-    public string Issuer { get; set; } = "";
-    public string CommonName { get; set; } = "";
-    public string[] DnsNames { get; set; } = Array.Empty<string>();
-    public string[] IPAddresses { get; set; } = Array.Empty<string>();
+
+    // The names below come from the certificate file, or from a peer not yet trusted: they reach the console, so each
+    // is kept with its control and bidi characters replaced (TerminalText), whichever path sets it.
+    private string _subject = "";
+    private string _issuer = "";
+    private string _commonName = "";
+    private string[] _dnsNames = Array.Empty<string>();
+    private string[] _ipAddresses = Array.Empty<string>();
+
+    /// <summary>The subject's distinguished name, control and bidi characters replaced by '?'.</summary>
+    public string Subject { get => _subject; set => _subject = TerminalText.Clean(value); }
+
+    /// <summary>The issuer's distinguished name, control and bidi characters replaced by '?'.</summary>
+    public string Issuer { get => _issuer; set => _issuer = TerminalText.Clean(value); }
+
+    /// <summary>The subject's common name, control and bidi characters replaced by '?'.</summary>
+    public string CommonName { get => _commonName; set => _commonName = TerminalText.Clean(value); }
+
+    /// <summary>The DNS names of subjectAltName, control and bidi characters replaced by '?'.</summary>
+    public string[] DnsNames { get => _dnsNames; set => _dnsNames = TerminalText.CleanAll(value); }
+
+    /// <summary>The IP addresses of subjectAltName, in canonical text.</summary>
+    public string[] IPAddresses { get => _ipAddresses; set => _ipAddresses = TerminalText.CleanAll(value); }
 
     /// <summary>Start of validity, UTC.</summary>
     public DateTime NotBefore { get; set; }

@@ -8,10 +8,10 @@ namespace DockerTls.Core.Pki;
 
 /// <summary>
 /// Makes key pairs. RSA comes from the platform's native generator (OpenSSL on Linux and macOS, CNG on
-/// Windows): BouncyCastle's managed one took 1 to 11 s for a 4096-bit key here against 1 to 1.8 s native.
+/// Windows): BouncyCastle's managed one is several times slower (bench/README.md, "RSA keys").
 /// ECDSA keys come from the platform too (a fleet of hosts wants hundreds), with BouncyCastle as the fallback.
 /// The keys go straight into their encoded form (<see cref="KeyPair"/>), never through BouncyCastle's RSA key
-/// objects, whose primality test of the modulus took longer here than making a 2048-bit key.
+/// objects, which test the modulus for primality each time one is built.
 /// </summary>
 public static class KeyGenerator
 {
@@ -41,10 +41,8 @@ public static class KeyGenerator
 
     /// <summary>
     /// How many workers race for <paramref name="count"/> keys on <paramref name="cores"/> cores. RSA: one per core, up to
-    /// <see cref="MostRaceWorkers"/>, even past <paramref name="count"/>, because an RSA key's time is random (a 4096-bit
-    /// key took 0.4 to 3.3 s here, median 1.22 s) and the first three done out of more tries come sooner: on 4 cores, 4
-    /// workers make three keys in a median 1.35 s where 3 take 1.73 s, on 8 cores 8 take 0.95 s (simulated from 120
-    /// measured key times: bench/race-sim.py).
+    /// <see cref="MostRaceWorkers"/>, even past <paramref name="count"/>, because an RSA key's time is random and the
+    /// first keys done out of more tries come sooner (bench/README.md, "The key race"; bench/race-sim.py).
     /// On 2 and 3 cores, more workers than cores only slow each key down. ECDSA keys take a millisecond: one worker per
     /// key, up to one per core.
     /// </summary>

@@ -21,7 +21,7 @@ namespace DockerTls.Core.Pki;
 /// PKCS#8 private keys encrypted with PBES2: PBKDF2 with HMAC-SHA256, then AES-256-CBC, the scheme
 /// <c>openssl pkey -aes256</c> writes. The key derivation runs natively where the runtime offers it
 /// (every .NET that PowerShell runs on does; netstandard2.0 only lacks its declaration), and it is the
-/// costly part: BouncyCastle's managed PBKDF2 took 2 to 4 times as long here.
+/// costly part, which BouncyCastle's managed PBKDF2 does several times slower (bench/README.md).
 /// </summary>
 internal static class Pkcs8Encryption
 {
@@ -55,9 +55,11 @@ internal static class Pkcs8Encryption
 
         /// <summary>
         /// Starts deriving the AES key on another thread, while the key to encrypt is made; <see cref="Encrypt"/> waits
-        /// for it. Null for no passphrase (null or empty): the key is then written unencrypted.
+        /// for it. Null for no passphrase (null): the key is then written unencrypted. An empty passphrase is refused
+        /// (<see cref="CertificateAuthority.EmptyPassphrase"/>): taken as none, it would write the key in the clear while the user asked for it encrypted.
         /// </summary>
-        public static PassphraseKey? Start(char[]? passphrase) => passphrase is { Length: > 0 } ? new(passphrase) : null;
+        public static PassphraseKey? Start(char[]? passphrase) =>
+            passphrase is null ? null : passphrase.Length > 0 ? new(passphrase) : throw CertificateAuthority.EmptyPassphrase("-Passphrase");
 
         public EncryptedPrivateKeyInfo Encrypt(PrivateKeyInfo privateKey)
         {

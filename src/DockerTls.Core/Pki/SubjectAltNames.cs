@@ -14,7 +14,8 @@ namespace DockerTls.Core.Pki;
 /// </summary>
 public static class SubjectAltNames
 {
-    private static readonly Regex Label = new("^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$", RegexOptions.CultureInvariant);
+    // \A and \z: '$' would let a final line break through ("web1\n").
+    private static readonly Regex Label = new(@"\A(?!-)[A-Za-z0-9-]{1,63}(?<!-)\z", RegexOptions.CultureInvariant);
     private static readonly char[] Separators = { ',', ';', ' ', '\t' };
 
     /// <summary>Splits values that may hold several items in one string ("a,b; c"), as a CSV cell does.</summary>
@@ -30,16 +31,17 @@ public static class SubjectAltNames
     public static IReadOnlyList<string> NormalizeDnsNames(IEnumerable<string>? names)
     {
         var result = new List<string>();
+        RefuseControlCharacters(names, "InvalidDnsName", "DNS name");
         foreach (var raw in Split(names))
         {
             var name = raw.TrimEnd('.').ToLowerInvariant();
             var labels = name.Split('.');
             var valid = name.Length is > 0 and <= 253
                 && labels.Select((label, i) => i == 0 && label == "*" && labels.Length > 2 || Label.IsMatch(label)).All(ok => ok)
-                && !IPAddress.TryParse(name, out _);
+                && !IPAddress.TryParse(name, out _) && !IPLiteral.LooksLikeIPv4(name);
             if (!valid)
                 throw new DockerTlsException("InvalidDnsName", ErrorKind.InvalidArgument,
-                    $"'{raw}' is not a valid DNS name. Use letters, digits and hyphens in dot-separated labels (e.g. docker1.example.com); put IP addresses in -IPAddress.", raw);
+                    $"'{TerminalText.Clean(raw)}' is not a valid DNS name. Use letters, digits and hyphens in dot-separated labels (e.g. docker1.example.com); put IP addresses in -IPAddress.", raw);
             if (!result.Contains(name)) result.Add(name);
         }
         return result;
@@ -51,6 +53,7 @@ public static class SubjectAltNames
     /// </summary>
     public static IReadOnlyList<string> NormalizeIPAddresses(IEnumerable<string>? addresses)
     {
+        RefuseControlCharacters(addresses, "InvalidIPAddress", "IP address");
         var result = new List<string>();
         foreach (var raw in Split(addresses))
         {
@@ -64,24 +67,31 @@ public static class SubjectAltNames
         return result;
     }
 
+    // Before Split, whose Trim would quietly drop a trailing line break: a control character in a name is refused, not
+    // cleaned, wherever it is (a tab is one of Split's separators, as in "a<TAB>b" from a spreadsheet).
+    private static void RefuseControlCharacters(IEnumerable<string>? values, string errorId, string what)
+    {
+        foreach (var value in values ?? Enumerable.Empty<string>())
+        {
+            if (value != null && value.Any(c => c != '\t' && TerminalText.IsControl(c)))
+                throw new DockerTlsException(errorId, ErrorKind.InvalidArgument,
+                    $"'{TerminalText.Clean(value)}' holds a line break or another control character (shown as '?'), which no {what} has "
+                    + "and which would land in the certificate. Give the names alone, separated by commas.", value);
+        }
+    }
+
     private static IPAddress ParseStrict(string raw)
     {
         var text = raw.StartsWith("[", StringComparison.Ordinal) && raw.EndsWith("]", StringComparison.Ordinal) ? raw.Substring(1, raw.Length - 2) : raw;
-        var ok = IPAddress.TryParse(text, out var address);
-        if (ok && address!.AddressFamily == AddressFamily.InterNetwork)
-        {
-            // IPAddress.TryParse also takes "10.1" and "0x7f.1"; a certificate wants what users type.
-            var parts = text.Split('.');
-            ok = parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsDigit)
-                && int.Parse(p, CultureInfo.InvariantCulture) <= 255);
-        }
-        else if (ok)
-        {
-            ok = text.Contains(':') && !text.Contains('%');
-        }
-        if (!ok)
+        // Go's rule (IPLiteral), not IPAddress.TryParse, which also takes "10.1", "0x7f.1" and reads "010" as octal 8.
+        if (IPLiteral.TryParse(text, out var address))
+            return address!;
+        var tail = text.Substring(text.LastIndexOf(':') + 1);
+        if (IPLiteral.HasLeadingZero(tail))
             throw new DockerTlsException("InvalidIPAddress", ErrorKind.InvalidArgument,
-                $"'{raw}' is not an IP address. Give IPv4 as four numbers (192.168.1.10) or an IPv6 address (fd00::10); put host names in -DnsName.", raw);
-        return address!;
+                $"'{TerminalText.Clean(raw)}' has a number with a leading zero, which .NET and C read as octal (010 is 8) and Go, dockerd and the docker CLI refuse. "
+                + "Write each number without leading zeros (192.168.1.10).", raw);
+        throw new DockerTlsException("InvalidIPAddress", ErrorKind.InvalidArgument,
+            $"'{TerminalText.Clean(raw)}' is not an IP address. Give IPv4 as four numbers (192.168.1.10) or an IPv6 address (fd00::10); put host names in -DnsName.", raw);
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -43,6 +44,7 @@ public sealed class GetDockerClientEnvCommand : DockerTlsCmdlet
             var configFolder = DockerConfigFolder.Current();
             var command = new StringBuilder("Get-DockerClientEnv");
             ClientEnvironment environment;
+            var warnings = new List<string>();
             if (DockerHost is null)
             {
                 environment = ClientEnvironment.FromVariables(Environment.GetEnvironmentVariable, configFolder);
@@ -70,12 +72,13 @@ public sealed class GetDockerClientEnvCommand : DockerTlsCmdlet
                 }
                 catch (DockerTlsException e)
                 {
-                    WriteWarning(e.Message);
+                    // A comment inside the code, not WriteWarning: pwsh -Command prints warnings on stdout, into the eval.
+                    warnings.Add(e.Message);
                 }
             }
 
             command.Append(" -Shell ").Append(shellName);
-            WriteObject(ShellScript.Render(shell, environment, command.ToString(), executable));
+            WriteObject(ShellScript.Render(shell, environment, command.ToString(), executable, warnings));
         }
         catch (DockerTlsException e)
         {

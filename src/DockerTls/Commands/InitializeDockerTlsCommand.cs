@@ -29,7 +29,7 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
     protected override void ProcessRecord()
     {
         var root = OutputFolder;
-        var passphrase = ToChars(Passphrase);
+        var passphrase = ToNewKeyPassphrase(Passphrase, "-Passphrase");
         try
         {
             var named = DnsName != null || IPAddress != null;

@@ -23,7 +23,7 @@ public sealed class NewDockerCACommand : KeyCmdlet, IDisposable
     protected override void ProcessRecord()
     {
         var folder = OutputFolder;
-        var passphrase = ToChars(Passphrase);
+        var passphrase = ToNewKeyPassphrase(Passphrase, "-Passphrase");
         try
         {
             var spec = KeySpec;

@@ -74,6 +74,14 @@ public class ClientHostAddressTests
     [InlineData("[host]:2376")]
     [InlineData("a:b:c")]
     [InlineData("h\u00e9llo")]
+    [InlineData("192.168.001.010")]          // .NET read it as 192.168.1.8
+    [InlineData("tcp://010.0.0.1:2376")]     // .NET read it as 8.0.0.1
+    [InlineData("127.0.0.010")]              // the docker CLI takes it for a host name
+    [InlineData("[::ffff:010.0.0.1]:2376")]
+    [InlineData("docker1\n")]
+    [InlineData("tcp://docker1:2376\r")]
+    [InlineData("docker1\u0085")]
+    [InlineData("docker1\u001b[2J")]
     public void RejectsJunkWithInvalidDockerHost(string? input)
     {
         var error = Assert.Throws<DockerTlsException>(() => ClientHostAddress.Parse(input));

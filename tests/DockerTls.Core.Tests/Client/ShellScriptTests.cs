@@ -143,6 +143,30 @@ public class ShellScriptTests
         Assert.Equal("tcp://[::1]:2376|1|" + Nasty, output);
     }
 
+    [Theory]
+    [InlineData(ClientShell.Bash, "# WARNING: ")]
+    [InlineData(ClientShell.Zsh, "# WARNING: ")]
+    [InlineData(ClientShell.Fish, "# WARNING: ")]
+    [InlineData(ClientShell.Pwsh, "# WARNING: ")]
+    [InlineData(ClientShell.PowerShell, "# WARNING: ")]
+    [InlineData(ClientShell.Cmd, "REM WARNING: ")]
+    public void WarningsComeFirstAsCommentLines(ClientShell shell, string prefix)
+    {
+        var text = ShellScript.Render(shell, Env("/tmp/certs"), "Get-DockerClientEnv", "pwsh", new[] { "The folder '/tmp/x'; rm -rf ~' lacks key.pem." });
+        Assert.StartsWith(prefix + "The folder '/tmp/x'; rm -rf ~' lacks key.pem.\n", text);
+    }
+
+    [Theory]
+    [InlineData("a\nrm -rf ~")]
+    [InlineData("a\rb")]
+    [InlineData("a\u0085b")]
+    [InlineData("a\u001b]0;x\u0007")]
+    public void RefusesWarningsThatWouldEndTheComment(string warning)
+    {
+        var error = Assert.Throws<DockerTlsException>(() => ShellScript.WarningLine(ClientShell.Bash, warning));
+        Assert.Equal("ShellValueUnsupported", error.ErrorId);
+    }
+
     [Fact]
     public void FishReadsTheValuesBackUnchanged()
     {

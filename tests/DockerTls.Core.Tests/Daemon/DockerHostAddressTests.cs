@@ -45,6 +45,14 @@ public class DockerHostAddressTests
     [InlineData("tcp://h:2376/path")]
     [InlineData("tcp://bad host:2376")]
     [InlineData("unix://relative.sock")]
+    [InlineData("tcp://192.168.001.010:2376")]
+    [InlineData("tcp://010.0.0.1:2376")]
+    [InlineData("tcp://0.0.0.010:2376")]
+    [InlineData("tcp://[::ffff:010.0.0.1]:2376")]
+    [InlineData("tcp://1.2.3:2376")]
+    [InlineData("tcp://0.0.0.0:2376\n")]
+    [InlineData("unix:///var/run/docker.sock\nExecStart=/bin/sh")]
+    [InlineData("tcp://h\u0085:2376")]
     public void RejectsInvalidAddresses(string text)
     {
         var ex = Assert.Throws<DockerTlsException>(() => DockerHostAddress.Parse(text));

@@ -104,6 +104,19 @@ public sealed class HttpExchangeTests
     }
 
     [Fact]
+    public void C1ControlsAndDelOfTheStatusLineAndHeadersDoNotReachTheConsoleEither()
+    {
+        // 0x9B is CSI by itself, 0x85 NEL, 0x9D OSC: one byte each on the wire, read as U+0080-U+009F.
+        var bytes = Encoding.ASCII.GetBytes("HTTP/1.1 500 x\r\nApi-Version: 1.4\r\nServer: d\r\nContent-Length: 0\r\n\r\n");
+        var text = new System.Collections.Generic.List<byte>(bytes);
+        text.InsertRange(text.IndexOf((byte)'x'), new byte[] { 0x9B, (byte)'2', (byte)'J', 0x85, 0x7F });
+        text.InsertRange(text.IndexOf((byte)'d') + 1, new byte[] { 0x9D, (byte)'0', (byte)';', 0x9C });
+        var response = HttpExchange.Read(new MemoryStream(text.ToArray()));
+        Assert.Equal("HTTP/1.1 500 ?2J??x", response.StatusLine);
+        Assert.Equal("d?0;?", response.Headers["Server"]);
+    }
+
+    [Fact]
     public void SaysWhenThePeerClosesEarly() =>
         Assert.Throws<EndOfStreamException>(() => Read("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nOK"));
 
