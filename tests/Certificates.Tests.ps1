@@ -420,7 +420,7 @@ Describe 'Initialize-DockerTls' {
 
         It 'writes ca/, server/ and client/ with Docker''s file names' {
             (Get-ChildItem $root -Directory).Name | Sort-Object | Should -Be @('ca', 'client', 'server')
-            (Get-ChildItem (Join-Path $root 'ca')).Name | Sort-Object | Should -Be @('ca-key.pem', 'ca.pem')
+            (Get-ChildItem (Join-Path $root 'ca')).Name | Sort-Object | Should -Be @('ca-inventory.jsonl', 'ca-key.pem', 'ca.pem')
             (Get-ChildItem (Join-Path $root 'server')).Name | Sort-Object | Should -Be @('ca.pem', 'server-cert.pem', 'server-key.pem')
             (Get-ChildItem (Join-Path $root 'client')).Name | Sort-Object | Should -Be @('ca.pem', 'cert.pem', 'key.pem')
             $kit.Kind | Should -Be @('CA', 'Server', 'Client')

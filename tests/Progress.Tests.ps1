@@ -128,8 +128,8 @@ Describe '-Verbose on the cmdlets that write files' {
 
     It '<Name> names every file it writes, with its mode' -ForEach @(
         @{ Name = 'New-DockerCA'; Folders = @('v-ca'); Command = { New-DockerCA -KeyAlgorithm ECDSA -OutputPath "$TestDrive/v-ca" -Verbose } }
-        @{ Name = 'New-DockerServerCert'; Folders = @('v-server'); Command = { New-DockerServerCert -CAPath "$TestDrive/ca" -DnsName web1 -KeyAlgorithm ECDSA -OutputPath "$TestDrive/v-server" -Verbose } }
-        @{ Name = 'New-DockerClientCert'; Folders = @('v-client'); Command = { New-DockerClientCert -CAPath "$TestDrive/ca" -KeyAlgorithm ECDSA -OutputPath "$TestDrive/v-client" -Verbose } }
+        @{ Name = 'New-DockerServerCert'; Folders = @('v-server', 'ca'); Command = { New-DockerServerCert -CAPath "$TestDrive/ca" -DnsName web1 -KeyAlgorithm ECDSA -OutputPath "$TestDrive/v-server" -Verbose } }
+        @{ Name = 'New-DockerClientCert'; Folders = @('v-client', 'ca'); Command = { New-DockerClientCert -CAPath "$TestDrive/ca" -KeyAlgorithm ECDSA -OutputPath "$TestDrive/v-client" -Verbose } }
         @{ Name = 'Initialize-DockerTls'; Folders = @('v-kit'); Command = { Initialize-DockerTls -KeyAlgorithm ECDSA -DnsName localhost -OutputPath "$TestDrive/v-kit" -Verbose 6>$null } }
         @{ Name = 'Set-DockerDaemonConfig'; Folders = @('etc'); Command = { Set-DockerDaemonConfig -Path "$TestDrive/etc/daemon.json" -CertPath "$TestDrive/server" -CertDestination "$TestDrive/etc/certs" -DockerHost tcp://127.0.0.1:2376 -SystemdRoot "$TestDrive/no-systemd" -Confirm:$false -Verbose 3>$null 6>$null } }
         @{ Name = 'New-DockerSystemdUnit'; Folders = @('systemd'); Command = { New-DockerSystemdUnit -Kind Socket -SystemdRoot "$TestDrive/systemd" -Verbose 3>$null 6>$null } }

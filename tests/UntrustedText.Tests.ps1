@@ -114,6 +114,13 @@ Describe 'Get-DockerCertificate of a certificate file full of escape sequences' 
         $certificate.IPAddresses | Should -Be @('127.0.0.1')
     }
 
+    It 'shows the findings about such a certificate (their messages name it) the same way' {
+        $certificate = Get-DockerCertificate (Join-Path $evilCA 'server-cert.pem') -CAPath (Join-Path $kit 'ca/ca.pem')
+        $certificate.Findings.Id | Should -Contain 'IssuerNotFound'
+        $certificate.Findings[0].Message | Should -BeLike "*'CN=evil?``[2J*"
+        Assert-ConsoleSafe $certificate
+    }
+
     It 'shows a hostile CA, and a folder of them in the list view, the same way' {
         Assert-ConsoleSafe (Get-DockerCertificate (Join-Path $evilCA 'ca.pem'))
         $folder = @(Get-DockerCertificate $evilCA)

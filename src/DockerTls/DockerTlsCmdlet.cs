@@ -82,6 +82,15 @@ public abstract class DockerTlsCmdlet : PSCmdlet
     }
 
     /// <summary>Narrates a file written, with its mode, for -Verbose.</summary>
+    /// <summary>A warning for each finding that Docker accepts but strict verifiers refuse (or an expiry within 30 days), with its id.</summary>
+    protected void WriteFindingWarnings(DockerTls.Core.Pki.DockerCertificate certificate)
+    {
+        foreach (var finding in certificate.Findings)
+        {
+            if (finding.Severity == DockerTls.Core.Pki.FindingSeverity.Warning) WriteWarning($"{finding.Id}: {finding.Message}");
+        }
+    }
+
     protected void VerboseFileWritten(string path, string mode) => WriteVerbose($"Wrote {path} ({mode})");
 
     /// <summary>Text for the user's console that is not pipeline output (next steps, restart commands).</summary>

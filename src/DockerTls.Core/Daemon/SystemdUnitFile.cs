@@ -82,7 +82,7 @@ public sealed class SystemdUnitFile
             transaction.FileWritten += onWritten;
         }
 
-        transaction.AddFile(Path, new UTF8Encoding(false).GetBytes(Text), FileModes.PublicFile);
+        transaction.AddRewrite(Path, new UTF8Encoding(false).GetBytes(Text), FileModes.PublicFile); // an existing unit keeps owner and mode
         return transaction.Commit();
     }
 }

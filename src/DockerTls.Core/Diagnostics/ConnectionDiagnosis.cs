@@ -155,6 +155,16 @@ public sealed class ConnectionDiagnosis
                     $"The daemon presents a certificate (CN={server.CommonName}) that is not for servers: its extended key usage lacks serverAuth (\"x509: certificate specifies an incompatible key usage\"); often a client certificate was installed as server-cert.pem.",
                     $"Issue a server certificate and install it on the daemon: {NewServerCert(server, null)}; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker.");
                 break;
+            case ConnectionFailure.InvalidCertificateAuthority:
+            case ConnectionFailure.InsecureAlgorithm:
+                var finding = server.Findings.FirstOrDefault(f => f.BreaksChain && f.Severity == FindingSeverity.Error);
+                Fail(failure,
+                    $"The docker CLI refuses the daemon's certificate (CN={server.CommonName}) and its chain to '{caPath}' ({finding?.Id}): {finding?.Message}",
+                    failure == ConnectionFailure.InsecureAlgorithm
+                        ? $"Issue the server certificate again (SHA-256) and install it on the daemon: {NewServerCert(server, null)}; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker."
+                        : "Make a CA that may sign (New-DockerCA, or renew this one with Update-DockerCertificate), issue the server and client certificates from it "
+                          + $"({NewServerCert(server, null)}; New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client), install them (Set-DockerDaemonConfig -CertPath <kit>/server; {InstallClient()}), then restart docker.");
+                break;
             default:
                 Fail(ConnectionFailure.NotYetValid,
                     $"The daemon's certificate (CN={server.CommonName}) is not valid before {Date(server.NotBefore)}; it is now {Date(now)} here, so this clock or the daemon host's is wrong (\"x509: certificate has expired or is not yet valid\").",
@@ -167,17 +177,23 @@ public sealed class ConnectionDiagnosis
     public void ClientCertificateRejected(DockerCertificate client, IReadOnlyList<string> caSubjects, string message)
     {
         string reason;
+        var unsigned = client.Findings.Any(f => f.Id == CertificateFindingIds.IssuerNotFound);
+        var chainError = client.Findings.FirstOrDefault(f => f.BreaksChain && f.Severity == FindingSeverity.Error);
         if (!client.ClientAuth)
         {
             reason = $"'{client.Path}' has no clientAuth extended key usage, so it is not a client certificate";
         }
-        else if (client.ChainValid != true && caSubjects.Contains(client.Issuer))
+        else if (unsigned && caSubjects.Contains(client.Issuer))
         {
             reason = $"'{client.Path}' names '{client.Issuer}' as its issuer but was not signed by the CA in ca.pem of that name (a CA made again, with a new key)";
         }
-        else if (client.ChainValid != true)
+        else if (unsigned)
         {
             reason = $"'{client.Path}' is issued by '{client.Issuer}', not by the CA in ca.pem ('{string.Join("', '", caSubjects)}') that the daemon trusts";
+        }
+        else if (chainError is not null)
+        {
+            reason = $"its chain is one Go refuses ({chainError.Id}: {chainError.Message.TrimEnd('.')})";
         }
         else
         {

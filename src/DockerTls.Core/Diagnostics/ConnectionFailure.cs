@@ -58,6 +58,15 @@ public enum ConnectionFailure
     IncompatibleKeyUsage,
 
     /// <summary>
+    /// A CA of the daemon's chain may not sign certificates (no CA:TRUE, a keyUsage without keyCertSign, a path length
+    /// exceeded): Go's "x509: ... parent certificate cannot sign this kind of certificate".
+    /// </summary>
+    InvalidCertificateAuthority,
+
+    /// <summary>The daemon's certificate is signed with SHA-1 or MD5, which Go refuses ("x509: ... insecure algorithm").</summary>
+    InsecureAlgorithm,
+
+    /// <summary>
     /// This system's TLS could not take up the client key before any server certificate arrived (Windows: no user
     /// profile loaded for the key store, as under remoting, scheduled tasks or service accounts, or SChannel refused
     /// the credentials). The client files themselves may be fine.

@@ -114,6 +114,7 @@ public sealed class TlsProbe
         }
 
         var now = DateTime.UtcNow;
+        result.ClientCertificate = files.Summary();
         if (files.Certificate.NotAfter.ToUniversalTime() < now || files.Certificate.NotBefore.ToUniversalTime() > now)
         {
             clientCertificate.Dispose();
@@ -163,7 +164,6 @@ public sealed class TlsProbe
             serverVerdict = ServerCertificateCheck.Check(certificate, summary, client.Authorities, settings.Host.Host, now);
             summary.Path = settings.Host.Uri;
             summary.ChainCAPath = client.CAPath;
-            summary.ChainValid = serverVerdict is not (ConnectionFailure.UnknownAuthority or ConnectionFailure.ServerCertificateExpired or ConnectionFailure.NotYetValid);
             result.ServerCertificate = summary;
             return serverVerdict == ConnectionFailure.None;
         }

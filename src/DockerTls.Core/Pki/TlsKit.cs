@@ -122,20 +122,20 @@ public static class TlsKit
         var server = ca.IssueServer(null, dns, ips, request.ValidityDays, keys.Next);
         var serverSummary = CertificateFiles.Describe(Folder(ServerFolder), CertificateKind.Server, server);
         var client = ca.IssueClient(request.ClientCommonName, request.ValidityDays, keys.Next);
-        // Everything that could fail is done before the files land: after Commit only the result is handed back.
-        var result = new TlsKitResult
-        {
-            CA = caSummary,
-            Server = serverSummary,
-            Client = CertificateFiles.Describe(Folder(ClientFolder), CertificateKind.Client, client),
-            Warnings = new[] { server.Warning, client.Warning }.Where(w => w != null).Select(w => w!).ToList(),
-        };
 
         var transaction = new FileTransaction(overwrite);
         if (onWritten != null) transaction.FileWritten += onWritten;
         Plan(transaction, request.OutputPath, caIssued, server, client);
-        transaction.Commit();
-        return result;
+        var clientSummary = CertificateFiles.Describe(Folder(ClientFolder), CertificateKind.Client, client);
+        CertificateInventory.Commit(transaction, CertificateInventory.InFolder(Folder(CAFolder)), new[] { caSummary, serverSummary, clientSummary }, DateTime.UtcNow);
+
+        return new TlsKitResult
+        {
+            CA = caSummary,
+            Server = serverSummary,
+            Client = clientSummary,
+            Warnings = new[] { server.Warning, client.Warning }.Where(w => w != null).Select(w => w!).ToList(),
+        };
     }
 
     /// <summary>What to do with the kit, for the console after it is written.</summary>

@@ -6,21 +6,30 @@ using DockerTls.Core.Pki;
 
 namespace DockerTls.Commands;
 
-[Cmdlet(VerbsCommon.Get, "DockerCertificate")]
+[Cmdlet(VerbsCommon.Get, "DockerCertificate", DefaultParameterSetName = "Path")]
 [OutputType(typeof(DockerCertificate))]
 public sealed class GetDockerCertificateCommand : DockerTlsCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath")]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
 
-    [Parameter]
+    [Parameter(ParameterSetName = "Path")]
     [ValidateNotNullOrEmpty]
     public string? CAPath { get; set; }
 
+    [Parameter(Mandatory = true, ParameterSetName = "IssuedBy")]
+    [ValidateNotNullOrEmpty]
+    public string? IssuedBy { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == "IssuedBy")
+        {
+            WriteInventory(ResolvePath(IssuedBy!));
+            return;
+        }
         var caPath = CAPath is null ? null : ResolvePath(CAPath);
         foreach (var path in Path ?? new[] { CurrentDirectory })
         {
@@ -47,6 +56,26 @@ public sealed class GetDockerCertificateCommand : DockerTlsCmdlet
                     WriteDockerTlsError(e);
                 }
             }
+        }
+    }
+
+    /// <summary>What the CA's inventory lists as still in place; a CA without an inventory lists nothing.</summary>
+    private void WriteInventory(string ca)
+    {
+        var caFile = Directory.Exists(ca) ? System.IO.Path.Combine(ca, CertificateFiles.CACertificate) : ca;
+        if (!File.Exists(caFile))
+        {
+            WriteDockerTlsError(new DockerTlsException("CANotFound", ErrorKind.ObjectNotFound,
+                $"No CA certificate at '{caFile}'. Give -IssuedBy the folder of the CA (ca.pem, ca-key.pem) or its ca.pem.", ca));
+            return;
+        }
+        try
+        {
+            WriteObject(CertificateInventory.Current(caFile, System.DateTime.UtcNow), enumerateCollection: true);
+        }
+        catch (DockerTlsException e)
+        {
+            WriteDockerTlsError(e);
         }
     }
 }

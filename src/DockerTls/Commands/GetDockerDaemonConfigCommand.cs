@@ -23,6 +23,12 @@ public sealed class GetDockerDaemonConfigCommand : DockerTlsCmdlet
         var path = Path is null ? DaemonPaths.DefaultConfigPath(platform, DaemonPaths.CurrentProgramData()) : ResolvePath(Path);
         var systemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : platform == DaemonPlatform.Linux ? "/" : null;
         var service = platform == DaemonPlatform.Windows ? WindowsServiceCommandLine.ReadCurrent() : null;
-        WriteObject(DaemonConfigReport.Build(path, systemdRoot, platform, DateTime.UtcNow, service));
+        var report = DaemonConfigReport.Build(path, systemdRoot, platform, DateTime.UtcNow, service);
+        foreach (var problem in report.Problems)
+        {
+            if (problem.Id == "ServerCertificateExpiring") WriteWarning(problem.Message);
+        }
+
+        WriteObject(report);
     }
 }

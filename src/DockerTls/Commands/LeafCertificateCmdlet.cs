@@ -80,7 +80,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
             if (_issued == 0 || spec.Algorithm == KeyAlgorithm.RSA) Progress($"Generating the {spec} key for {commonName}");
             var issued = issue(ca);
             if (issued.Warning != null) WriteWarning(issued.Warning);
-            _batch.Enqueue(folder, issued, ca.BundlePem);
+            _batch.Enqueue(folder, issued, ca.BundlePem, ca.InventoryPath);
             ReportWritten(waitForAll: !MyInvocation.ExpectingInput);
         }
         catch (DockerTlsException e)
@@ -97,7 +97,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
     private void Report(DockerTlsException e)
     {
         if (MyInvocation.ExpectingInput && e.ErrorId is not ("CANotFound" or "NotACertificateAuthority"
-            or "CAKeyNotFound" or "CAPassphraseRequired" or "CAPassphraseWrong" or "CAKeyMismatch" or "CAExpired" or "CAKeyInvalid"))
+            or "CAKeyNotFound" or "CAPassphraseRequired" or "CAPassphraseWrong" or "CAKeyMismatch" or "CAExpired" or "CACannotSign" or "CAKeyInvalid"))
         {
             WriteDockerTlsError(e);
         }
@@ -143,6 +143,8 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
         {
             ca = CertificateAuthority.Load(path, _passphrase);
             _authorities[path] = ca;
+            // Docker accepts what such a CA issues, strict verifiers do not: say so once per CA, with the finding's id.
+            foreach (var finding in ca.Findings.Where(f => f.Severity == FindingSeverity.Warning)) WriteWarning($"{finding.Id}: {finding.Message}");
         }
         return ca;
     }

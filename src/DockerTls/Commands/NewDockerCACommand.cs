@@ -32,7 +32,7 @@ public sealed class NewDockerCACommand : KeyCmdlet, IDisposable
             ProgressKey(1, "New-DockerCA", $"Generating the {spec} key");
             var issued = CertificateAuthority.Create(CommonName, Keys, ValidityDays, passphrase);
             ProgressDone(1, "New-DockerCA");
-            WriteObject(CertificateFiles.Write(folder, CertificateKind.CA, issued, null, Force, VerboseFileWritten));
+            WriteObject(CertificateFiles.Write(folder, CertificateKind.CA, issued, null, Force, VerboseFileWritten, CertificateInventory.InFolder(folder)));
         }
         catch (DockerTlsException e)
         {
