@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'DockerTls.dll'
+    RootModule           = 'DockerTls.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '6f0b7d64-3c1e-4f6a-9a51-2d9c7e8b1a40'
     Author               = 'DockerTls contributors'
@@ -7,8 +7,8 @@
     Copyright            = '(c) DockerTls contributors. MIT License.'
     Description          = 'Mutual TLS for the Docker daemon in a few cmdlets: a CA, server and client certificates, daemon.json, systemd units, client environment, Docker contexts and a connection diagnosis.'
     PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
-    RequiredAssemblies   = @('BouncyCastle.Cryptography.dll', 'DockerTls.Core.dll')
     FormatsToProcess     = @('DockerTls.Format.ps1xml')
     CmdletsToExport      = @(
         'New-DockerCA'

@@ -50,6 +50,13 @@ Describe 'DockerTls.psd1' {
             $data.PowerShellVersion | Should -Be '5.1'
             $data.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
             $data.FormatsToProcess | Should -Be @('DockerTls.Format.ps1xml')
+            # A script root module that loads the assemblies from bin/ (on PowerShell 7 into a load context of their own)
+            $data.RootModule | Should -Be 'DockerTls.psm1'
+            $data.Keys | Should -Not -Contain 'RequiredAssemblies'
+            foreach ($name in 'DockerTls.Loader.dll', 'DockerTls.dll', 'DockerTls.Core.dll', 'BouncyCastle.Cryptography.dll') {
+                Join-Path $moduleOut "bin/$name" | Should -Exist
+                Join-Path $moduleOut $name | Should -Not -Exist
+            }
             Join-Path $moduleOut 'DockerTls.Format.ps1xml' | Should -Exist
         }
 
@@ -100,7 +107,7 @@ Describe 'build.ps1 -Task Package' {
             Add-Type -AssemblyName System.IO.Compression.FileSystem
             $zip = [IO.Compression.ZipFile]::OpenRead($package)
             try { $names = $zip.Entries.FullName } finally { $zip.Dispose() }
-            foreach ($name in 'DockerTls.psd1', 'DockerTls.dll', 'DockerTls.Core.dll', 'BouncyCastle.Cryptography.dll',
+            foreach ($name in 'DockerTls.psd1', 'DockerTls.psm1', 'bin/DockerTls.Loader.dll', 'bin/DockerTls.dll', 'bin/DockerTls.Core.dll', 'bin/BouncyCastle.Cryptography.dll',
                 'DockerTls.Format.ps1xml', 'LICENSE', 'en-US/DockerTls.dll-Help.xml', 'en-US/about_DockerTls.help.txt') {
                 $names | Should -Contain $name
             }

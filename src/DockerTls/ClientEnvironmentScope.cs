@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using DockerTls.Core.Client;
 using DockerTls.Core.IO;
@@ -64,28 +66,22 @@ internal static class ClientEnvironmentScope
     /// <summary>Sets and removes the variables in the Windows user environment (new processes see them).</summary>
     public static void ApplyToWindowsUser(ClientEnvironment environment, Action<string> verbose)
     {
+        // Written all together and announced to running programs once (WindowsUserEnvironment).
+        WindowsUserEnvironment.Apply(WindowsUserEnvironment.Changes(environment));
         foreach (var variable in environment.Variables)
         {
-            Environment.SetEnvironmentVariable(variable.Key, variable.Value, EnvironmentVariableTarget.User);
             verbose($"Set {variable.Key}={variable.Value} in the user environment.");
-        }
-
-        foreach (var name in environment.Removed)
-        {
-            Environment.SetEnvironmentVariable(name, null, EnvironmentVariableTarget.User);
         }
     }
 
     /// <summary>Removes the three variables from the Windows user environment.</summary>
     public static void ClearWindowsUser(Action<string> verbose)
     {
-        foreach (var name in ClientEnvironment.VariableNames)
+        var present = ClientEnvironment.VariableNames.Where(name => Environment.GetEnvironmentVariable(name, EnvironmentVariableTarget.User) != null).ToList();
+        WindowsUserEnvironment.Apply(present.Select(name => new KeyValuePair<string, string?>(name, null)).ToList());
+        foreach (var name in present)
         {
-            if (Environment.GetEnvironmentVariable(name, EnvironmentVariableTarget.User) != null)
-            {
-                Environment.SetEnvironmentVariable(name, null, EnvironmentVariableTarget.User);
-                verbose($"Removed {name} from the user environment.");
-            }
+            verbose($"Removed {name} from the user environment.");
         }
     }
 

@@ -33,7 +33,14 @@ public static class ClientCertificateInstaller
         transaction.AddCertificate(Path.Combine(destination, "ca.pem"), SafeFile.ReadAllBytes(Path.Combine(sourceFolder, "ca.pem"), SafeFile.Pem));
         transaction.AddCertificate(Path.Combine(destination, "cert.pem"), SafeFile.ReadAllBytes(Path.Combine(sourceFolder, "cert.pem"), SafeFile.Pem));
         transaction.AddKey(Path.Combine(destination, "key.pem"), SafeFile.ReadAllBytes(Path.Combine(sourceFolder, "key.pem"), SafeFile.Pem));
+        // The summary is read from the same files before they land, so that nothing that may throw runs after Commit.
+        var installed = CertificateReader.Read(Path.Combine(sourceFolder, "cert.pem"), Path.Combine(sourceFolder, "key.pem"), Path.Combine(sourceFolder, "ca.pem"));
+        var paths = (Cert: Path.GetFullPath(Path.Combine(destination, "cert.pem")), Key: Path.GetFullPath(Path.Combine(destination, "key.pem")),
+            CA: Path.GetFullPath(Path.Combine(destination, "ca.pem")));
         transaction.Commit();
-        return CertificateReader.Read(Path.Combine(destination, "cert.pem"), Path.Combine(destination, "key.pem"), Path.Combine(destination, "ca.pem"));
+        installed.Path = paths.Cert;
+        installed.KeyPath = paths.Key;
+        installed.ChainCAPath = paths.CA;
+        return installed;
     }
 }

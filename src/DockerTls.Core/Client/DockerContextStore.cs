@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using DockerTls.Core.IO;
+using DockerTls.Core.Pki;
 using DockerTls.Core.Json;
 
 namespace DockerTls.Core.Client;
@@ -38,8 +39,7 @@ public sealed class DockerContextStore
     /// <summary>The folder name the store uses for a context: the lower-case hex SHA-256 of its UTF-8 name.</summary>
     public static string ContextId(string name)
     {
-        using var sha = SHA256.Create();
-        var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(name));
+        var hash = Digest.Sha256(Encoding.UTF8.GetBytes(name));
         var builder = new StringBuilder(64);
         foreach (var b in hash)
         {
@@ -181,17 +181,20 @@ public sealed class DockerContextStore
             Config.PlanSetCurrentContext(transaction, name);
         }
 
-        transaction.Commit();
-        return new DockerContext
+        // Read before the files land (without -Use, writing them does not change the current context): nothing that
+        // may throw runs after Commit.
+        var context = new DockerContext
         {
             Name = name,
             Description = description ?? string.Empty,
             DockerHost = host.Uri,
             SkipTlsVerify = false,
-            Current = Config.TryGetCurrentContext() == name,
+            Current = use || Config.TryGetCurrentContext() == name,
             MetadataPath = metaFolder,
             TlsPath = tlsFolder,
         };
+        transaction.Commit();
+        return context;
     }
 
     /// <summary>Throws <c>ContextExists</c> when a context named <paramref name="name"/> is in the store.</summary>

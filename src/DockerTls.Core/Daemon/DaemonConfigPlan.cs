@@ -219,6 +219,19 @@ public sealed class DaemonConfigPlan
             }
         }
 
+        // Windows: the service's command line, where dockerd --register-service -H ... leaves the flags.
+        var serviceFlags = request.WindowsService?.HostFlags ?? Array.Empty<HostFlagLocation>();
+        if (request.NoHosts && request.WindowsService is not null && serviceFlags.Count == 0)
+        {
+            warnings.Add($"The docker service's command line ({WindowsServiceCommandLine.Location}) has no -H, so with no \"hosts\" in daemon.json dockerd listens on its local pipe only and no client reaches it over TCP. Run Set-DockerDaemonConfig without -NoHosts.");
+        }
+        else if (!request.NoHosts && serviceFlags.Count > 0)
+        {
+            throw new DockerTlsException(DaemonErrorIds.DaemonHostsConflict, ErrorKind.InvalidOperation,
+                $"{serviceFlags[0]}, so with \"hosts\" in daemon.json dockerd would refuse to start ('the following directives are specified both as a flag and in the configuration file: hosts'). Take the flags off the service, as Administrator: {request.WindowsService!.RemoveHostFlagsCommand()}, then run this again; or add -NoHosts to keep the flags and leave \"hosts\" out of daemon.json. Nothing was written.",
+                WindowsServiceCommandLine.Location);
+        }
+
         // daemon.json itself.
         var settings = new DaemonTlsSettings(caTarget, certTarget, keyTarget, request.NoHosts ? null : hosts);
         plan.NewConfig = plan.Current.Merge(settings);

@@ -59,9 +59,10 @@ public sealed class DaemonConfigReport
 
     /// <summary>
     /// Reads <paramref name="path"/> (leniently: a BOM is reported, not fatal), the systemd units under
-    /// <paramref name="systemdRoot"/> (null to skip) and the TLS files, and lists the problems.
+    /// <paramref name="systemdRoot"/> (null to skip), the Windows service's command line <paramref name="service"/> (null to
+    /// skip) and the TLS files, and lists the problems.
     /// </summary>
-    public static DaemonConfigReport Build(string path, string? systemdRoot, DaemonPlatform platform, DateTime nowUtc)
+    public static DaemonConfigReport Build(string path, string? systemdRoot, DaemonPlatform platform, DateTime nowUtc, WindowsServiceCommandLine? service = null)
     {
         var report = new DaemonConfigReport { Path = path };
         var problems = new List<DaemonConfigProblem>();
@@ -80,6 +81,11 @@ public sealed class DaemonConfigReport
         if (units is not null)
         {
             report.HostFlags = units.HostFlags.ToArray();
+        }
+
+        if (service is not null)
+        {
+            report.HostFlags = report.HostFlags.Concat(service.HostFlags).ToArray();
         }
 
         if (file is not null)
@@ -101,7 +107,7 @@ public sealed class DaemonConfigReport
                     $"'{path}' starts with a UTF-8 byte-order mark, which Docker Engine before 23.0 refuses. Save it as UTF-8 without BOM (Set-DockerDaemonConfig rewrites it so)."));
             }
 
-            AddHostProblems(report, units, platform, problems);
+            AddHostProblems(report, units, service, platform, problems);
             AddTlsProblems(report, nowUtc, problems);
         }
 
@@ -109,7 +115,7 @@ public sealed class DaemonConfigReport
         return report;
     }
 
-    private static void AddHostProblems(DaemonConfigReport report, SystemdUnits? units, DaemonPlatform platform, List<DaemonConfigProblem> problems)
+    private static void AddHostProblems(DaemonConfigReport report, SystemdUnits? units, WindowsServiceCommandLine? service, DaemonPlatform platform, List<DaemonConfigProblem> problems)
     {
         foreach (var host in report.Hosts)
         {
@@ -148,6 +154,18 @@ public sealed class DaemonConfigReport
         {
             problems.Add(new DaemonConfigProblem(DaemonErrorIds.DaemonHostsConflict,
                 $"daemon.json sets \"hosts\" and {units.HostFlags[0]}; dockerd refuses to start ('directives are specified both as a flag and in the configuration file: hosts'). Run Set-DockerDaemonConfig -ConfigureSystemd (or New-DockerSystemdUnit -Kind DropIn) to reset ExecStart= without -H, or Set-DockerDaemonConfig -NoHosts to keep the -H and take \"hosts\" out of daemon.json."));
+        }
+
+        if (service is not null && service.HostFlags.Count > 0 && report.Hosts.Length > 0)
+        {
+            problems.Add(new DaemonConfigProblem(DaemonErrorIds.DaemonHostsConflict,
+                $"daemon.json sets \"hosts\" and {service.HostFlags[0]}; dockerd refuses to start ('directives are specified both as a flag and in the configuration file: hosts'). Take the flags off the service, as Administrator: {service.RemoveHostFlagsCommand()}, then Restart-Service docker; or run Set-DockerDaemonConfig -NoHosts to keep them and take \"hosts\" out of daemon.json."));
+        }
+
+        if (service is not null && service.HostFlags.Count == 0 && report.TlsMode != TlsMode.None && report.Hosts.Length == 0)
+        {
+            problems.Add(new DaemonConfigProblem("NoTcpHost",
+                $"Neither daemon.json (\"hosts\") nor the docker service's command line ({WindowsServiceCommandLine.Location}) names a host, so dockerd listens on its local pipe only and no client reaches its TLS port. Run Set-DockerDaemonConfig to add hosts."));
         }
     }
 

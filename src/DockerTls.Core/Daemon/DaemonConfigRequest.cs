@@ -45,6 +45,9 @@ public sealed class DaemonConfigRequest
     /// <summary>The root under which systemd units and /etc/default/docker are read; null skips them (Windows).</summary>
     public string? SystemdRoot { get; set; }
 
+    /// <summary>The command line of the Windows service docker (Windows); null skips it.</summary>
+    public WindowsServiceCommandLine? WindowsService { get; set; }
+
     /// <summary>Write the drop-in that resets ExecStart= when dockerd gets -H from systemd.</summary>
     public bool ConfigureSystemd { get; set; }
 

@@ -9,7 +9,7 @@ public static class DaemonErrorIds
     /// <summary>A plain TCP host (no TLS, or port 2375) without -AllowInsecure.</summary>
     public const string InsecureHost = "InsecureHost";
 
-    /// <summary>dockerd also gets -H/--host from a systemd unit or /etc/default/docker, so a hosts key would stop it from starting.</summary>
+    /// <summary>dockerd also gets -H/--host from a systemd unit, /etc/default/docker or the Windows service's command line, so a hosts key would stop it from starting.</summary>
     public const string DaemonHostsConflict = "DaemonHostsConflict";
 
     /// <summary>A text that is not a Docker host address.</summary>

@@ -170,7 +170,7 @@ public sealed class DockerdCommandLine
         return string.Join(" ", kept);
     }
 
-    private static int HostFlagLength(IReadOnlyList<string> words, int i)
+    internal static int HostFlagLength(IReadOnlyList<string> words, int i)
     {
         var word = words[i];
         if (word == "-H" || word == "--host")

@@ -14,12 +14,12 @@ public sealed class HostFlagLocation
     /// <summary>The file that passes the flag.</summary>
     public string File { get; }
 
-    /// <summary>The 1-based line in <see cref="File"/>.</summary>
+    /// <summary>The 1-based line in <see cref="File"/>; 0 where the place has no lines (a Windows service's command line).</summary>
     public int Line { get; }
 
     /// <summary>The flag as dockerd gets it, e.g. <c>-H fd://</c>.</summary>
     public string Flag { get; }
 
     /// <summary>E.g. <c>/lib/systemd/system/docker.service line 13 passes -H fd://</c>.</summary>
-    public override string ToString() => $"{File} line {Line} passes {Flag}";
+    public override string ToString() => Line > 0 ? $"{File} line {Line} passes {Flag}" : $"{File} passes {Flag}";
 }

@@ -86,15 +86,17 @@ public sealed class ClientCertificateFiles
             try
             {
                 var certificate = (X509Certificate2)CreateFromPemFile.Invoke(null, new object[] { CertPath, KeyPath })!;
-                if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && !RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
                 {
                     return certificate;
                 }
 
-                // Windows' TLS (SChannel) cannot use an ephemeral key: give it one in a PKCS#12 it imports itself.
+                // Windows' TLS (SChannel) cannot use an ephemeral key, and Apple's TLS sends a client certificate only
+                // for a keychain-backed identity (https://github.com/dotnet/runtime/issues/56543): give each a PKCS#12
+                // that it imports itself (on macOS into a temporary keychain, removed when the certificate is disposed).
                 using (certificate)
                 {
-                    return new X509Certificate2(certificate.Export(X509ContentType.Pkcs12));
+                    return ImportPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
                 }
             }
             catch (TargetInvocationException e) when (e.InnerException is CryptographicException || e.InnerException is ArgumentException)
@@ -121,6 +123,31 @@ public sealed class ClientCertificateFiles
         var password = Convert.ToBase64String(SecureRandom.GetNextBytes(random, 18));
         using var pfx = new MemoryStream();
         store.Save(pfx, password.ToCharArray(), random);
-        return new X509Certificate2(pfx.ToArray(), password, X509KeyStorageFlags.DefaultKeySet);
+        return ImportPkcs12(pfx.ToArray(), password);
+    }
+
+    /// <summary>
+    /// Imports a PKCS#12 into the user key store, or where no user profile is loaded (remoting, scheduled tasks,
+    /// service accounts: the user store throws) into the machine key store, whose key file only its creator, SYSTEM and
+    /// Administrators may read and which is deleted with the certificate. Neither: <c>ClientKeyStoreUnavailable</c>.
+    /// </summary>
+    private X509Certificate2 ImportPkcs12(byte[] pfx, string? password)
+    {
+        try
+        {
+            return new X509Certificate2(pfx, password, X509KeyStorageFlags.DefaultKeySet);
+        }
+        catch (CryptographicException) when (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            try
+            {
+                return new X509Certificate2(pfx, password, X509KeyStorageFlags.MachineKeySet);
+            }
+            catch (CryptographicException e)
+            {
+                throw new DockerTlsException("ClientKeyStoreUnavailable", ErrorKind.ResourceUnavailable,
+                    $"Windows could not take up the client key '{KeyPath}' in a key store ({e.Message}).", KeyPath, e);
+            }
+        }
     }
 }

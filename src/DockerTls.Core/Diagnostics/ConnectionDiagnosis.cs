@@ -82,6 +82,11 @@ public sealed class ConnectionDiagnosis
             : $"The key '{keyPath}' is not the pair of the certificate '{certPath}' (\"tls: private key does not match public key\"): they come from different certificates.",
         $"Put the key.pem made with this cert.pem beside it, or install a matching pair again: {InstallClient()}.");
 
+    /// <summary>The system's TLS could not use the client key (Windows key store without a profile, SChannel credentials).</summary>
+    public void ClientCredentialsUnavailable(string keyPath, string error) => Fail(ConnectionFailure.ClientCredentialsUnavailable,
+        $"This system's TLS could not use the client key '{keyPath}' ({error}), before any server certificate arrived; the files may be fine (the docker CLI reads key.pem itself).",
+        "On Windows, run Test-DockerTlsConnection where the user's profile is loaded (an interactive session, or a scheduled task or service with its user profile loaded); under PowerShell remoting, connect with a profile-loading configuration, or test from an interactive session.");
+
     /// <summary>The client certificate has expired or is not valid yet.</summary>
     public void ClientCertificateOutOfValidity(DockerCertificate client, DateTime now)
     {

@@ -74,4 +74,11 @@ public enum ConnectionFailure
 
     /// <summary>A warning: the connection works, but <c>DOCKER_TLS</c> without <c>DOCKER_TLS_VERIFY</c> leaves the daemon's certificate unchecked.</summary>
     ServerNotVerified,
+
+    /// <summary>
+    /// This system's TLS could not take up the client key before any server certificate arrived (Windows: no user
+    /// profile loaded for the key store, as under remoting, scheduled tasks or service accounts, or SChannel refused
+    /// the credentials). The client files themselves may be fine.
+    /// </summary>
+    ClientCredentialsUnavailable,
 }

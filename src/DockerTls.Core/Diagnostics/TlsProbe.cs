@@ -94,6 +94,15 @@ public sealed partial class TlsProbe
             return null;
         }
 
+        try
+        {
+            result.ClientCertificate = files.Summary();
+        }
+        catch (DockerTlsException)
+        {
+            // The diagnosis below names what is wrong with the files; the summary is only shown when it can be read.
+        }
+
         if (files.KeyEncrypted)
         {
             diagnosis.EncryptedKey(files.KeyPath);
@@ -103,6 +112,11 @@ public sealed partial class TlsProbe
         try
         {
             clientCertificate = files.LoadWithKey();
+        }
+        catch (DockerTlsException e) when (e.ErrorId == "ClientKeyStoreUnavailable")
+        {
+            diagnosis.ClientCredentialsUnavailable(files.KeyPath, e.InnerException?.Message ?? e.Message);
+            return null;
         }
         catch (DockerTlsException e)
         {
@@ -186,6 +200,10 @@ public sealed partial class TlsProbe
             else if (serverSeen)
             {
                 diagnosis.ClientCertificateRejected(files.Summary(), CASubjects(files));
+            }
+            else if (HandshakeError.IsLocalCredentialFailure(e))
+            {
+                diagnosis.ClientCredentialsUnavailable(files.KeyPath, Innermost(e));
             }
             else
             {

@@ -22,9 +22,6 @@ internal static class NativeMethods
     [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
     private static extern int UnixRename(string oldPath, string newPath);
 
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int UnixOpen(string path, int flags, uint mode);
-
     /// <summary>
     /// Creates a new file for writing with its permission bits set in the same call, so that it is never,
     /// even for an instant, more open than <paramref name="mode"/> (the umask may only take bits away), then sets
@@ -33,12 +30,8 @@ internal static class NativeMethods
     /// </summary>
     public static FileStream CreateExclusive(string path, int mode)
     {
-        // O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC; the values differ between Linux and macOS. O_EXCL also refuses a link.
-        var flags = PlatformInfo.IsMacOS ? 0x1 | 0x200 | 0x800 | 0x1000000 : 0x1 | 0x40 | 0x80 | 0x80000;
-        var fd = UnixOpen(path, flags, (uint)mode);
-        Check(fd < 0 ? -1 : 0, "open", path);
-        var stream = new FileStream(new SafeFileHandle((IntPtr)fd, ownsHandle: true), FileAccess.Write);
-        if (UnixFchmod(fd, (uint)mode) != 0)
+        var stream = CreateNew(path, mode);
+        if (UnixFchmod((int)stream.SafeFileHandle.DangerousGetHandle(), (uint)mode) != 0)
         {
             var errno = Marshal.GetLastWin32Error();
             stream.Dispose();
@@ -46,6 +39,74 @@ internal static class NativeMethods
         }
 
         return stream;
+    }
+
+    /// <summary>
+    /// The creation step of <see cref="CreateExclusive"/> alone: O_CREAT|O_EXCL (an existing file or link at
+    /// <paramref name="path"/> is refused, never followed), with <paramref name="mode"/> less the umask as the mode
+    /// the file is born with. No variadic function is called: <c>open(2)</c> is variadic, and a fixed-arity P/Invoke
+    /// of it puts the mode in a register where Apple's arm64 ABI reads variadic arguments from the stack
+    /// (https://github.com/dotnet/runtime/issues/48752), so a key's first mode would be whatever lay there. The file
+    /// is created with FileStreamOptions.UnixCreateMode (.NET 7 and later: every supported PowerShell 7), through
+    /// the runtime's own native shim, which passes the mode to open(2) from C; an older runtime is refused.
+    /// </summary>
+    internal static FileStream CreateNew(string path, int mode)
+    {
+        if (CreateWithUnixMode is { } create)
+        {
+            try
+            {
+                return create(path, mode);
+            }
+            catch (IOException e)
+            {
+                throw new DockerTlsException("FileSystemError", ErrorKind.PermissionDenied,
+                    $"Could not create '{path}' ({e.Message}). Check that you may write there (root is needed for /etc/docker).", path, e);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new DockerTlsException("FileSystemError", ErrorKind.PermissionDenied,
+                    $"Could not create '{path}' ({e.Message}). Check that you may write there (root is needed for /etc/docker).", path, e);
+            }
+        }
+        throw new DockerTlsException("RuntimeTooOld", ErrorKind.InvalidOperation,
+            $"This .NET ({RuntimeInformation.FrameworkDescription}) cannot create '{path}' with its mode in one step. Use PowerShell 7.4 or later.", path);
+    }
+
+    /// <summary>True when this runtime creates files through FileStreamOptions.UnixCreateMode (.NET 7 and later).</summary>
+    internal static bool HasUnixCreateMode => CreateWithUnixMode != null;
+
+    private static readonly Func<string, int, FileStream>? CreateWithUnixMode = UnixCreateModeFactory();
+
+    // netstandard2.0 has no FileStreamOptions: reached by reflection, where the runtime has it.
+    private static Func<string, int, FileStream>? UnixCreateModeFactory()
+    {
+        if (PlatformInfo.IsWindows) return null;
+        var options = typeof(FileStream).Assembly.GetType("System.IO.FileStreamOptions");
+        var unixMode = options?.GetProperty("UnixCreateMode");
+        var constructor = options == null ? null : typeof(FileStream).GetConstructor(new[] { typeof(string), options });
+        if (options == null || unixMode == null || constructor == null) return null;
+        var modeType = Nullable.GetUnderlyingType(unixMode.PropertyType) ?? unixMode.PropertyType;
+        var fileMode = options.GetProperty("Mode")!;
+        var access = options.GetProperty("Access")!;
+        var share = options.GetProperty("Share")!;
+        return (path, mode) =>
+        {
+            var settings = Activator.CreateInstance(options)!;
+            fileMode.SetValue(settings, FileMode.CreateNew); // O_CREAT | O_EXCL
+            access.SetValue(settings, FileAccess.Write);
+            share.SetValue(settings, FileShare.None);
+            unixMode.SetValue(settings, Enum.ToObject(modeType, mode));
+            try
+            {
+                return (FileStream)constructor.Invoke(new[] { path, settings });
+            }
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException != null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+        };
     }
 
     /// <summary>
@@ -72,10 +133,9 @@ internal static class NativeMethods
     // PermissionDenied, ReadOnlyFileSystem, DiskFull or FileSystemError, in the system's words, not an errno.
     private static DockerTlsException Failure(string call, string path, int errno) => FileSystemErrors.FromCode(errno, path);
 
-    // Windows: a protected DACL (no inheritance) that grants the owner, SYSTEM and Administrators only.
-    // Folder form is inheritable so that files created inside are born with it.
-    internal const string PrivateFileSddl = "D:P(A;;FA;;;OW)(A;;FA;;;SY)(A;;FA;;;BA)";
-    internal const string PrivateFolderSddl = "D:P(A;OICI;FA;;;OW)(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
+    // Windows: owned by the current user, a protected DACL (no inheritance) that grants that user, SYSTEM and
+    // Administrators only (WindowsAcl). The folder form is inheritable so that files created inside are born with it.
+    private static readonly Lazy<string> UserSid = new(WindowsAcl.CurrentUserSid);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct SecurityAttributes
@@ -103,12 +163,13 @@ internal static class NativeMethods
     private const uint MoveFileReplaceExisting = 0x1;
     private const uint MoveFileWriteThrough = 0x8;
 
+    private const uint OwnerSecurityInformation = 0x1;
     private const uint DaclSecurityInformation = 0x4;
     private const uint ProtectedDaclSecurityInformation = 0x80000000;
 
     public static void CreatePrivateDirectoryWindows(string path)
     {
-        var descriptor = Descriptor(PrivateFolderSddl);
+        var descriptor = Descriptor(WindowsAcl.PrivateFolder(UserSid.Value));
         try
         {
             var attributes = new SecurityAttributes { Length = Marshal.SizeOf<SecurityAttributes>(), SecurityDescriptor = descriptor };
@@ -119,10 +180,10 @@ internal static class NativeMethods
 
     public static void SetPrivateAclWindows(string path)
     {
-        var descriptor = Descriptor(PrivateFileSddl);
+        var descriptor = Descriptor(WindowsAcl.PrivateFile(UserSid.Value));
         try
         {
-            if (!SetFileSecurityW(path, DaclSecurityInformation | ProtectedDaclSecurityInformation, descriptor))
+            if (!SetFileSecurityW(path, OwnerSecurityInformation | DaclSecurityInformation | ProtectedDaclSecurityInformation, descriptor))
                 throw WindowsFailure("SetFileSecurity", path);
         }
         finally { LocalFree(descriptor); }

@@ -31,8 +31,10 @@ internal static class SafeFileNative
     private const int EINTR = 4;
     private const int ENOSYS = 38;
 
+    // open(2) is variadic: only its fixed arguments are declared, since a variadic one (the mode, unused without
+    // O_CREAT) would go in a register where Apple's arm64 ABI reads the stack (dotnet/runtime#48752).
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int UnixOpen(string path, int flags, uint mode);
+    private static extern int UnixOpen(string path, int flags);
 
     [DllImport("libc", EntryPoint = "read", SetLastError = true)]
     private static extern IntPtr UnixRead(int fd, byte[] buffer, IntPtr count);
@@ -67,7 +69,7 @@ internal static class SafeFileNative
         int fd;
         do
         {
-            fd = UnixOpen(path, flags, 0);
+            fd = UnixOpen(path, flags);
             errno = fd < 0 ? Marshal.GetLastWin32Error() : 0;
         }
         while (fd < 0 && errno == EINTR);

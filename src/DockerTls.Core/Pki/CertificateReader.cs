@@ -130,8 +130,6 @@ public static class CertificateReader
         var serverAuth = eku.Contains(KeyPurposeID.id_kp_serverAuth.Id);
         var clientAuth = eku.Contains(KeyPurposeID.id_kp_clientAuth.Id);
         var (dns, ips) = AltNames(certificate);
-        using var sha1 = SHA1.Create();
-        using var sha256 = SHA256.Create();
         return new DockerCertificate
         {
             Path = Path.GetFullPath(path),
@@ -146,8 +144,8 @@ public static class CertificateReader
             DaysRemaining = DaysLeft(certificate.NotAfter.ToUniversalTime() - now),
             KeyAlgorithm = DescribeKey(certificate.CertificateStructure.SubjectPublicKeyInfo),
             SerialNumber = certificate.SerialNumber.ToString(16).ToUpperInvariant(),
-            Thumbprint = Hex(sha1.ComputeHash(der), ""),
-            Sha256Fingerprint = Hex(sha256.ComputeHash(der), ":"),
+            Thumbprint = Hex(Digest.Sha1(der), ""),
+            Sha256Fingerprint = Hex(Digest.Sha256(der), ":"),
             IsCA = isCA,
             ServerAuth = serverAuth,
             ClientAuth = clientAuth,

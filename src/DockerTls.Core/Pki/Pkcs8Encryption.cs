@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Tasks;
+using DockerTls.Core.IO;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Nist;
 using Org.BouncyCastle.Asn1.Pkcs;
@@ -120,7 +121,9 @@ internal static class Pkcs8Encryption
         var password = Encoding.UTF8.GetBytes(passphrase);
         try
         {
-            if (NativePbkdf2 != null)
+            // .NET Framework's PBKDF2 hashes with HMACSHA256, whose managed SHA-256 may be refused under the Windows
+            // FIPS policy: there BouncyCastle's PBKDF2 (the same PBKDF2-HMAC-SHA256) is used instead.
+            if (NativePbkdf2 != null && !PlatformInfo.IsNetFramework)
             {
                 using var pbkdf2 = (Rfc2898DeriveBytes)NativePbkdf2.Invoke(new object[] { password, salt, iterations, HashAlgorithmName.SHA256 });
                 return pbkdf2.GetBytes(32);

@@ -22,7 +22,8 @@ public sealed class GetDockerDaemonConfigCommand : DockerTlsCmdlet
         var platform = DaemonPlatforms.Current;
         var path = Path is null ? DaemonPaths.DefaultConfigPath(platform, DaemonPaths.CurrentProgramData()) : ResolvePath(Path);
         var systemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : platform == DaemonPlatform.Linux ? "/" : null;
-        var report = DaemonConfigReport.Build(path, systemdRoot, platform, DateTime.UtcNow);
+        var service = platform == DaemonPlatform.Windows ? WindowsServiceCommandLine.ReadCurrent() : null;
+        var report = DaemonConfigReport.Build(path, systemdRoot, platform, DateTime.UtcNow, service);
         foreach (var problem in report.Problems)
         {
             if (problem.Id == "ServerCertificateExpiring") WriteWarning(problem.Message);

@@ -81,6 +81,7 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
             NoHosts = NoHosts,
             AllowInsecure = AllowInsecure,
             SystemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : platform == DaemonPlatform.Linux ? "/" : null,
+            WindowsService = platform == DaemonPlatform.Windows ? WindowsServiceCommandLine.ReadCurrent() : null,
             ConfigureSystemd = ConfigureSystemd,
             NoBackup = NoBackup,
             Platform = platform,
@@ -126,7 +127,7 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
         WriteHostText($"TLS settings are read only when the daemon starts. Restart it to apply them: {plan.RestartCommand}");
         if (PassThru)
         {
-            WriteObject(DaemonConfigReport.Build(plan.Path, request.SystemdRoot, platform, DateTime.UtcNow));
+            WriteObject(DaemonConfigReport.Build(plan.Path, request.SystemdRoot, platform, DateTime.UtcNow, request.WindowsService));
         }
     }
 }
