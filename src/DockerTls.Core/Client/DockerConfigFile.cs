@@ -43,7 +43,7 @@ public sealed class DockerConfigFile
         JsonNode node;
         try
         {
-            node = JsonText.Parse(text.TrimStart('\uFEFF'));
+            node = JsonText.Parse(text.TrimStart('\uFEFF'), JsonDuplicateKeys.LastWins); // as the docker CLI (Go) reads it
         }
         catch (JsonParseException e)
         {

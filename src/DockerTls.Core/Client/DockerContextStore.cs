@@ -100,7 +100,7 @@ public sealed class DockerContextStore
         {
             try
             {
-                if (JsonText.Parse(File.ReadAllText(file, Encoding.UTF8)) is JsonObject meta && meta["Name"] is JsonString { Value.Length: > 0 } name)
+                if (JsonText.Parse(File.ReadAllText(file, Encoding.UTF8), JsonDuplicateKeys.LastWins) is JsonObject meta && meta["Name"] is JsonString { Value.Length: > 0 } name)
                 {
                     names.Add(name.Value);
                 }

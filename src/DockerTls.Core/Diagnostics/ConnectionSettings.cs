@@ -139,7 +139,7 @@ public sealed class ConnectionSettings
     {
         try
         {
-            var meta = JsonText.Parse(File.ReadAllText(Path.Combine(store.MetadataFolder(name), "meta.json"), Encoding.UTF8));
+            var meta = JsonText.Parse(File.ReadAllText(Path.Combine(store.MetadataFolder(name), "meta.json"), Encoding.UTF8), JsonDuplicateKeys.LastWins);
             return meta is JsonObject root
                 && root["Endpoints"] is JsonObject endpoints
                 && endpoints["docker"] is JsonObject docker
