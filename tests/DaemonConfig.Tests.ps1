@@ -205,7 +205,7 @@ Describe 'Set-DockerDaemonConfig' {
         BeforeDiscovery {
             $script:malformed = @(
                 @{ Name = 'a byte-order mark'; Text = "`u{FEFF}{`"debug`": true}"; Message = 'byte-order mark' }
-                @{ Name = 'a trailing comma'; Text = "{`n  `"debug`": true,`n}`n"; Message = 'line 3, column 1: trailing comma' }
+                @{ Name = 'a trailing comma'; Text = "{`n  `"debug`": true,`n}`n"; Message = 'line 2, column 16: trailing comma' }
                 @{ Name = 'a comment'; Text = "{`n  // debug`n  `"debug`": true`n}`n"; Message = 'line 2, column 3: comments' }
                 @{ Name = 'single quotes'; Text = "{'debug': true}"; Message = 'single quotes' }
                 @{ Name = 'hosts as a string'; Text = "{`n  `"hosts`": `"tcp://0.0.0.0:2376`"`n}`n"; Message = 'line 2: "hosts" must be an array of strings' }

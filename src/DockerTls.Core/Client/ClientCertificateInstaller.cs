@@ -30,9 +30,9 @@ public static class ClientCertificateInstaller
             transaction.AddDirectory(destination, FileModes.PrivateDirectory);
         }
 
-        transaction.AddCertificate(Path.Combine(destination, "ca.pem"), File.ReadAllBytes(Path.Combine(sourceFolder, "ca.pem")));
-        transaction.AddCertificate(Path.Combine(destination, "cert.pem"), File.ReadAllBytes(Path.Combine(sourceFolder, "cert.pem")));
-        transaction.AddKey(Path.Combine(destination, "key.pem"), File.ReadAllBytes(Path.Combine(sourceFolder, "key.pem")));
+        transaction.AddCertificate(Path.Combine(destination, "ca.pem"), SafeFile.ReadAllBytes(Path.Combine(sourceFolder, "ca.pem"), SafeFile.Pem));
+        transaction.AddCertificate(Path.Combine(destination, "cert.pem"), SafeFile.ReadAllBytes(Path.Combine(sourceFolder, "cert.pem"), SafeFile.Pem));
+        transaction.AddKey(Path.Combine(destination, "key.pem"), SafeFile.ReadAllBytes(Path.Combine(sourceFolder, "key.pem"), SafeFile.Pem));
         transaction.Commit();
         return CertificateReader.Read(Path.Combine(destination, "cert.pem"), Path.Combine(destination, "key.pem"), Path.Combine(destination, "ca.pem"));
     }

@@ -29,13 +29,9 @@ public sealed class DockerConfigFile
     /// </summary>
     public JsonObject Read()
     {
-        if (!File.Exists(Path))
-        {
-            return new JsonObject();
-        }
-
-        var text = File.ReadAllText(Path, Encoding.UTF8);
-        if (text.Trim().Length == 0)
+        // Strict UTF-8: a byte that is not (a Latin-1 0xE9) would come back as U+FFFD when the file is rewritten.
+        var text = SafeFile.TryReadAllText(Path, SafeFile.DockerConfig);
+        if (text is null || text.Trim().Length == 0)
         {
             return new JsonObject();
         }

@@ -100,12 +100,13 @@ public sealed class DockerContextStore
         {
             try
             {
-                if (JsonText.Parse(File.ReadAllText(file, Encoding.UTF8), JsonDuplicateKeys.LastWins) is JsonObject meta && meta["Name"] is JsonString { Value.Length: > 0 } name)
+                if (SafeFile.TryReadAllText(file, SafeFile.ContextMeta) is { } text
+                    && JsonText.Parse(text, JsonDuplicateKeys.LastWins) is JsonObject meta && meta["Name"] is JsonString { Value.Length: > 0 } name)
                 {
                     names.Add(name.Value);
                 }
             }
-            catch (Exception e) when (e is JsonParseException || e is IOException || e is UnauthorizedAccessException)
+            catch (Exception e) when (e is JsonParseException || e is IOException || e is UnauthorizedAccessException || e is DockerTlsException)
             {
                 // A damaged entry is the CLI's to report; listing goes on.
             }
@@ -172,7 +173,7 @@ public sealed class DockerContextStore
         transaction.AddFile(Path.Combine(metaFolder, "meta.json"), new UTF8Encoding(false).GetBytes(meta), FileModes.PublicFile);
         foreach (var file in ClientEnvironment.CertificateFileNames)
         {
-            transaction.AddFile(Path.Combine(endpointFolder, file), File.ReadAllBytes(Path.Combine(certFolder, file)), FileModes.PrivateFile);
+            transaction.AddFile(Path.Combine(endpointFolder, file), SafeFile.ReadAllBytes(Path.Combine(certFolder, file), SafeFile.Pem), FileModes.PrivateFile);
         }
 
         if (use)

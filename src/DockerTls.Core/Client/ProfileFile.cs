@@ -9,7 +9,8 @@ namespace DockerTls.Core.Client;
 
 /// <summary>
 /// A PowerShell profile script on disk, changed only by putting in or taking out the <see cref="ProfileBlock"/>.
-/// Its encoding (UTF-8 with or without a byte-order mark, UTF-16) and mode are kept, and the file is replaced atomically.
+/// Its encoding (UTF-8 with or without a byte-order mark, UTF-16) and mode are kept, and the file is replaced atomically;
+/// a profile in another encoding (a legacy code page) is refused (<c>FileNotUtf8</c>, naming the line), never rewritten.
 /// </summary>
 public static class ProfileFile
 {
@@ -25,18 +26,20 @@ public static class ProfileFile
         Update(path, ProfileBlock.Remove, createIfMissing: false, onWritten);
 
     /// <summary>Whether the profile at <paramref name="path"/> holds a block.</summary>
-    public static bool HasBlock(string path) => File.Exists(path) && ProfileBlock.Contains(Decode(File.ReadAllBytes(path), out _, out _));
+    public static bool HasBlock(string path) =>
+        SafeFile.TryReadAllBytes(path, SafeFile.Profile) is { } bytes && ProfileBlock.Contains(Decode(path, bytes, out _, out _));
 
     private static bool Update(string path, Func<string, string> change, bool createIfMissing, Action<string, string>? onWritten)
     {
-        var exists = File.Exists(path);
+        var read = SafeFile.TryReadAllBytes(path, SafeFile.Profile);
+        var exists = read is not null;
         if (!exists && !createIfMissing)
         {
             return false;
         }
 
-        var bytes = exists ? File.ReadAllBytes(path) : new byte[0];
-        var content = Decode(bytes, out var encoding, out var preamble);
+        var bytes = read ?? new byte[0];
+        var content = Decode(path, bytes, out var encoding, out var preamble);
         var changed = change(content);
         if (exists && changed == content)
         {
@@ -57,37 +60,29 @@ public static class ProfileFile
         return true;
     }
 
-    private static string Decode(byte[] bytes, out Encoding encoding, out byte[] preamble)
+    // UTF-8 (with or without a BOM) or UTF-16 with a BOM, decoded strictly: a byte of a legacy code page (a Latin-1
+    // 'é') is refused with its line instead of being written back as '?' or U+FFFD.
+    private static string Decode(string path, byte[] bytes, out Encoding encoding, out byte[] preamble)
     {
-        if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
+        if (bytes.Length >= 2 && (bytes[0] == 0xFF && bytes[1] == 0xFE || bytes[0] == 0xFE && bytes[1] == 0xFF))
         {
-            encoding = new UTF8Encoding(false);
-            preamble = new byte[] { 0xEF, 0xBB, 0xBF };
-        }
-        else if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE)
-        {
-            encoding = new UnicodeEncoding(bigEndian: false, byteOrderMark: false);
-            preamble = new byte[] { 0xFF, 0xFE };
-        }
-        else if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF)
-        {
-            encoding = new UnicodeEncoding(bigEndian: true, byteOrderMark: false);
-            preamble = new byte[] { 0xFE, 0xFF };
-        }
-        else
-        {
-            encoding = new UTF8Encoding(false);
-            preamble = new byte[0];
+            var bigEndian = bytes[0] == 0xFE;
+            encoding = new UnicodeEncoding(bigEndian, byteOrderMark: false, throwOnInvalidBytes: true);
+            preamble = new[] { bytes[0], bytes[1] };
+            try
+            {
+                return encoding.GetString(bytes, 2, bytes.Length - 2);
+            }
+            catch (ArgumentException e)
+            {
+                throw new DockerTlsException("FileNotUtf8", ErrorKind.InvalidData,
+                    $"'{path}' starts with a UTF-16 byte-order mark but is not valid UTF-16. Save it as UTF-8 and run again; the file was left unchanged.", path, e);
+            }
         }
 
-        var text = encoding.GetString(bytes, preamble.Length, bytes.Length - preamble.Length);
-        if (preamble.Length == 0 && !encoding.GetBytes(text).SequenceEqual(bytes))
-        {
-            // Not UTF-8 (a legacy code page): Latin-1 maps every byte to one character and back, so the user's bytes survive.
-            encoding = Encoding.GetEncoding("iso-8859-1");
-            text = encoding.GetString(bytes);
-        }
-
-        return text;
+        var bom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
+        encoding = new UTF8Encoding(false);
+        preamble = bom ? new byte[] { 0xEF, 0xBB, 0xBF } : new byte[0];
+        return Utf8Text.Decode(path, bytes, preamble.Length);
     }
 }

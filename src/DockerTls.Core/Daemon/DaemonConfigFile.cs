@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
+using DockerTls.Core.IO;
 using DockerTls.Core.Json;
 
 namespace DockerTls.Core.Daemon;
@@ -14,8 +15,6 @@ namespace DockerTls.Core.Daemon;
 /// </summary>
 public sealed class DaemonConfigFile
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private static readonly string[] BoolKeys = { "tls", "tlsverify", "live-restore" };
     private static readonly string[] StringKeys = { "tlscacert", "tlscert", "tlskey" };
 
@@ -71,8 +70,8 @@ public sealed class DaemonConfigFile
                 $"'{path}' is a folder; give the path of the daemon.json file.", path);
         }
 
-        return File.Exists(path)
-            ? Parse(path, File.ReadAllBytes(path), allowByteOrderMark)
+        return SafeFile.TryReadAllBytes(path, SafeFile.DaemonConfig) is { } bytes
+            ? Parse(path, bytes, allowByteOrderMark)
             : new DaemonConfigFile(path, false, Array.Empty<byte>(), new JsonObject(), false);
     }
 
@@ -93,14 +92,9 @@ public sealed class DaemonConfigFile
             throw Invalid(path, $"'{path}' is UTF-16; dockerd reads UTF-8 only. Save it as UTF-8 without BOM and run again; the file was left unchanged.");
         }
 
-        string text;
-        try
+        if (!Utf8Text.TryDecode(bytes, hasBom ? 3 : 0, out var text, out var fault))
         {
-            text = StrictUtf8.GetString(bytes, hasBom ? 3 : 0, bytes.Length - (hasBom ? 3 : 0));
-        }
-        catch (ArgumentException e)
-        {
-            throw Invalid(path, $"'{path}' is not valid UTF-8. Save it as UTF-8 without BOM and run again; the file was left unchanged.", e);
+            throw Invalid(path, $"'{path}' is not valid UTF-8: {fault}. Save it as UTF-8 without BOM and run again; the file was left unchanged.");
         }
 
         // dockerd treats an empty (or all-blank) file as no configuration.

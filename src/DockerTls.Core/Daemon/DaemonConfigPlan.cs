@@ -120,14 +120,15 @@ public sealed class DaemonConfigPlan
 
         foreach (var (src, dst, isKey) in new[] { (caSource, caTarget, false), (certSource, certTarget, false), (keySource, keyTarget, true) })
         {
-            if (!SamePath(src, dst) && !(File.Exists(dst) && File.ReadAllBytes(dst).SequenceEqual(File.ReadAllBytes(src))))
+            var installed = SafeFile.TryReadAllBytes(dst, SafeFile.Pem);
+            if (!SamePath(src, dst) && !(installed is not null && installed.SequenceEqual(SafeFile.ReadAllBytes(src, SafeFile.Pem))))
             {
                 plan.installs.Add((src, dst, isKey));
                 changes.Add($"install '{src}' as '{dst}'{(isKey ? " (0400)" : " (0444)")}");
-                if (!request.NoBackup && File.Exists(dst))
+                if (!request.NoBackup && installed is not null)
                 {
                     var backup = BackupName(dst, request.Now);
-                    plan.backups.Add((backup, File.ReadAllBytes(dst), isKey ? FileModes.Key : FileModes.Certificate));
+                    plan.backups.Add((backup, installed, isKey ? FileModes.Key : FileModes.Certificate));
                     changes.Add($"back up '{dst}' as '{backup}'");
                 }
             }
@@ -182,7 +183,7 @@ public sealed class DaemonConfigPlan
             }
 
             plan.DropInPath = SystemdUnits.FullPath(request.SystemdRoot!, SystemdUnits.DropInRelativePath);
-            plan.DropInText = units.DropInText(File.Exists(plan.DropInPath) ? File.ReadAllText(plan.DropInPath) : null);
+            plan.DropInText = units.DropInText(SafeFile.TryReadAllText(plan.DropInPath, SafeFile.SystemdUnit));
             var after = SystemdUnits.Load(request.SystemdRoot!, new Dictionary<string, string> { [SystemdUnits.DropInRelativePath] = plan.DropInText });
             if (after.HostFlags.Count > 0)
             {
@@ -254,7 +255,7 @@ public sealed class DaemonConfigPlan
 
         foreach (var (source, target, isKey) in installs)
         {
-            var bytes = File.ReadAllBytes(source);
+            var bytes = SafeFile.ReadAllBytes(source, SafeFile.Pem);
             if (isKey)
             {
                 transaction.AddKey(target, bytes);

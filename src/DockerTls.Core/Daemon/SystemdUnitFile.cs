@@ -62,15 +62,15 @@ public sealed class SystemdUnitFile
 
         var units = SystemdUnits.Load(systemdRoot);
         var path = SystemdUnits.FullPath(systemdRoot, SystemdUnits.DropInRelativePath);
-        var exists = File.Exists(path);
-        return new SystemdUnitFile(kind, path, units.DropInText(exists ? File.ReadAllText(path) : null), SystemdUnits.DropInCommands(), exists);
+        var existing = SafeFile.TryReadAllText(path, SafeFile.SystemdUnit);
+        return new SystemdUnitFile(kind, path, units.DropInText(existing), SystemdUnits.DropInCommands(), existing is not null);
     }
 
     /// <summary>Writes the file (0644, atomically).</summary>
     /// <exception cref="DockerTlsException"><c>SystemdUnitExists</c> when it exists and <paramref name="force"/> is off.</exception>
     public IReadOnlyList<string> Write(bool force, Action<string, string>? onWritten = null)
     {
-        if (Exists && !force && !string.Equals(File.ReadAllText(Path), Text, StringComparison.Ordinal))
+        if (Exists && !force && SafeFile.TryReadAllText(Path, SafeFile.SystemdUnit) is { } existing && !string.Equals(existing, Text, StringComparison.Ordinal))
         {
             throw new DockerTlsException(DaemonErrorIds.SystemdUnitExists, ErrorKind.ResourceExists,
                 $"'{Path}' exists already. Nothing was written. Use -Force to replace it (a drop-in keeps its other lines).", Path);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using DockerTls.Core.IO;
 
 namespace DockerTls.Core.Daemon;
 
@@ -81,7 +82,7 @@ public sealed class SystemdUnits
             }
 
             var full = FullPath(root, relative);
-            return File.Exists(full) ? File.ReadAllText(full) : null;
+            return SafeFile.TryReadAllText(full, SafeFile.SystemdUnit);
         }
 
         IEnumerable<string> List(string relativeFolder)

@@ -61,6 +61,11 @@ public sealed class ConnectionDiagnosis
             + "or make a client certificate first: New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client.");
     }
 
+    /// <summary>ca.pem, cert.pem or key.pem is not a regular file that can be read (a FIFO, a device, a link to nothing, no permission).</summary>
+    public void ClientFileUnusable(string errorId, string message) => Fail(ConnectionFailure.ClientCertificateMissing,
+        $"{message} ({errorId}) The docker CLI cannot use that folder either.",
+        $"Install the client files from the kit's client folder: {InstallClient()}.");
+
     /// <summary>key.pem is encrypted.</summary>
     public void EncryptedKey(string keyPath) => Fail(ConnectionFailure.EncryptedKey,
         $"The client key '{keyPath}' is encrypted with a passphrase, and Docker refuses encrypted client keys (\"private key is encrypted\").",

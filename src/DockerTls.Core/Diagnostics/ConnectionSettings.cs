@@ -139,7 +139,9 @@ public sealed class ConnectionSettings
     {
         try
         {
-            var meta = JsonText.Parse(File.ReadAllText(Path.Combine(store.MetadataFolder(name), "meta.json"), Encoding.UTF8), JsonDuplicateKeys.LastWins);
+            var text = SafeFile.TryReadAllText(Path.Combine(store.MetadataFolder(name), "meta.json"), SafeFile.ContextMeta);
+            if (text is null) return null;
+            var meta = JsonText.Parse(text, JsonDuplicateKeys.LastWins);
             return meta is JsonObject root
                 && root["Endpoints"] is JsonObject endpoints
                 && endpoints["docker"] is JsonObject docker

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -20,13 +19,14 @@ namespace DockerTls.Core.Diagnostics;
 /// <summary>
 /// Tests a Docker TLS connection step by step and stops at the first step that fails: the client files offline, then
 /// name resolution, TCP connect, the TLS handshake with the client certificate, <c>GET /_ping</c> and <c>GET /version</c>.
-/// All steps together finish within the timeout. A failure is a result, never an exception.
+/// All steps together finish within the timeout, one deadline (<see cref="ProbeDeadline"/>) whatever the peer does. A
+/// failure is a result, never an exception.
 /// </summary>
 public sealed class TlsProbe
 {
     private readonly ConnectionSettings settings;
     private readonly TimeSpan timeout;
-    private readonly Stopwatch watch = new();
+    private ProbeDeadline deadline = null!;
     private DockerTlsTestResult result = null!;
     private ConnectionDiagnosis diagnosis = null!;
 
@@ -40,7 +40,7 @@ public sealed class TlsProbe
     /// <summary>Runs the test.</summary>
     public DockerTlsTestResult Run()
     {
-        watch.Restart();
+        deadline = new ProbeDeadline(timeout);
         result = new DockerTlsTestResult { DockerHost = settings.Host.Uri, CertPath = settings.CertPath, Source = settings.Source };
         diagnosis = new ConnectionDiagnosis(result, settings);
         var files = ReadClientFiles(out var clientCertificate);
@@ -52,7 +52,7 @@ public sealed class TlsProbe
             }
         }
 
-        result.ElapsedMilliseconds = watch.ElapsedMilliseconds;
+        result.ElapsedMilliseconds = (long)deadline.Elapsed.TotalMilliseconds;
         return result;
     }
 
@@ -74,6 +74,12 @@ public sealed class TlsProbe
         catch (DockerTlsException e) when (e.ErrorId == "CertificateInvalid" || e.ErrorId == "CertificateNotFound")
         {
             diagnosis.ClientCertificateMissing(Array.Empty<string>(), e.Target as string ?? settings.CertPath);
+            return null;
+        }
+        catch (DockerTlsException e)
+        {
+            // A FIFO, a device, a link to nothing or a file it may not read: refused at once, without waiting on it.
+            diagnosis.ClientFileUnusable(e.ErrorId, e.Message);
             return null;
         }
 
@@ -105,16 +111,9 @@ public sealed class TlsProbe
         return files;
     }
 
-    private TimeSpan Remaining
-    {
-        get
-        {
-            var left = timeout - watch.Elapsed;
-            return left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1);
-        }
-    }
+    private TimeSpan Remaining => deadline.Remaining;
 
-    private bool Expired => watch.Elapsed >= timeout;
+    private bool Expired => deadline.Expired;
 
     private void Connect(ClientCertificateFiles files, X509Certificate2 clientCertificate)
     {
@@ -129,6 +128,8 @@ public sealed class TlsProbe
         {
             return;
         }
+
+        using var guard = deadline.Guard(socket);
 
         using var network = new NetworkStream(socket, ownsSocket: false);
         using var tls = new SslStream(network, false, (_, certificate, _, _) => ValidateServer(certificate, files), (_, _, _, _, _) => clientCertificate);
@@ -327,6 +328,7 @@ public sealed class TlsProbe
                     break;
                 }
 
+                using var guard = deadline.Guard(socket);
                 SetTimeouts(socket);
                 using var stream = new NetworkStream(socket, ownsSocket: false);
                 var request = Encoding.ASCII.GetBytes("GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n");
@@ -336,7 +338,7 @@ public sealed class TlsProbe
                 diagnosis.ServerNotTls(true, answer, handshakeError);
                 return;
             }
-            catch (Exception e) when (e is AggregateException || e is IOException || e is SocketException || e is InvalidDataException)
+            catch (Exception e) when (e is AggregateException || e is IOException || e is SocketException || e is InvalidDataException || e is ObjectDisposedException)
             {
                 if (IsTimeout(e))
                 {

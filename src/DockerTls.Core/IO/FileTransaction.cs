@@ -120,7 +120,7 @@ public sealed class FileTransaction
     private static bool IsPrivate(PlannedFile file) => FileModes.IsPrivate(file.Mode);
 
     private static bool IsUnchanged(PlannedFile file) =>
-        !IsPrivate(file) && File.ReadAllBytes(file.Path).SequenceEqual(file.Content);
+        !IsPrivate(file) && SafeFile.HoldsExactly(file.Path, file.Content);
 
     /// <summary>Creates a folder and its missing parents; adds those it made to <paramref name="created"/>, parents first.</summary>
     private static void EnsureDirectory(string path, int mode, List<string> created)

@@ -282,11 +282,12 @@ internal sealed class JsonParser
                 throw Error($"unexpected {Describe(pos)}; expected ',' or '}}'");
             }
 
-            pos++;
+            var commaAt = pos++;
             SkipWhitespace();
             if (pos < text.Length && text[pos] == '}')
             {
-                throw Error("trailing comma before '}'");
+                // The fault is the comma: the line that holds the closing bracket is often another one.
+                throw ErrorAt(commaAt, "trailing comma before '}'");
             }
         }
     }
@@ -328,11 +329,12 @@ internal sealed class JsonParser
                 throw Error($"unexpected {Describe(pos)}; expected ',' or ']'");
             }
 
-            pos++;
+            var commaAt = pos++;
             SkipWhitespace();
             if (pos < text.Length && text[pos] == ']')
             {
-                throw Error("trailing comma before ']'");
+                // The fault is the comma: the line that holds the closing bracket is often another one.
+                throw ErrorAt(commaAt, "trailing comma before ']'");
             }
         }
     }

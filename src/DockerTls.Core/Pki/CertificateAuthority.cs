@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using DockerTls.Core.IO;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.X509;
@@ -107,7 +108,7 @@ public sealed class CertificateAuthority : IDisposable
         if (!certificate.IsValid(DateTime.UtcNow))
             throw new DockerTlsException("CAExpired", ErrorKind.InvalidData,
                 FormattableString.Invariant($"The CA in '{certPath}' is valid only from {certificate.NotBefore:u} to {certificate.NotAfter:u}. Make a new CA with New-DockerCA."), certPath);
-        return new CertificateAuthority(certificate, key, File.ReadAllBytes(certPath), Path.GetFullPath(certPath));
+        return new CertificateAuthority(certificate, key, SafeFile.ReadAllBytes(certPath, SafeFile.Pem), Path.GetFullPath(certPath));
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Security.Cryptography;
+using DockerTls.Core.IO;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.Sec;
@@ -50,17 +51,27 @@ public static class CertificateReader
 
     /// <summary>
     /// Every certificate file in a folder (any *.pem holding a certificate), each with the key that Docker's
-    /// naming puts beside it and checked against the folder's ca.pem (or <paramref name="caPath"/>).
+    /// naming puts beside it and checked against the folder's ca.pem (or <paramref name="caPath"/>). With
+    /// <paramref name="onError"/>, a file that cannot be read (a FIFO named *.pem, a certificate that is not PEM) is
+    /// reported there and the others are read; without, it is thrown.
     /// </summary>
-    public static IReadOnlyList<DockerCertificate> ReadFolder(string folder, string? caPath = null)
+    public static IReadOnlyList<DockerCertificate> ReadFolder(string folder, string? caPath = null, Action<DockerTlsException>? onError = null)
     {
         if (!Directory.Exists(folder))
             throw new DockerTlsException("CertificateNotFound", ErrorKind.ObjectNotFound, $"The folder '{folder}' does not exist.", folder);
         var result = new List<DockerCertificate>();
         foreach (var file in Directory.GetFiles(folder, "*.pem").OrderBy(f => f, StringComparer.Ordinal))
         {
-            if (!File.ReadAllText(file).Contains("-----BEGIN CERTIFICATE-----")) continue;
-            result.Add(ReadWithNeighbours(file, caPath));
+            try
+            {
+                var bytes = SafeFile.TryReadAllBytes(file, SafeFile.Pem);
+                if (bytes is null || !System.Text.Encoding.ASCII.GetString(bytes).Contains("-----BEGIN CERTIFICATE-----")) continue;
+                result.Add(ReadWithNeighbours(file, caPath));
+            }
+            catch (DockerTlsException e) when (onError is not null)
+            {
+                onError(e);
+            }
         }
         return result;
     }

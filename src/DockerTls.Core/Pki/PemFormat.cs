@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using DockerTls.Core.IO;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.Sec;
@@ -47,10 +48,7 @@ public static class PemFormat
     /// <summary>Every certificate in a PEM file (a ca.pem may hold several CAs during a rollover).</summary>
     public static IReadOnlyList<X509Certificate> ReadCertificates(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (FileNotFoundException) { throw NotFound(path); }
-        catch (DirectoryNotFoundException) { throw NotFound(path); }
+        var text = ReadText(path) ?? throw NotFound(path);
 
         var result = new List<X509Certificate>();
         try
@@ -78,7 +76,11 @@ public static class PemFormat
     }
 
     /// <summary>True when the key file is encrypted (PKCS#8 "ENCRYPTED PRIVATE KEY" or legacy "Proc-Type: 4,ENCRYPTED").</summary>
-    public static bool IsEncryptedKey(string path) => IsEncryptedPem(File.ReadAllText(path));
+    public static bool IsEncryptedKey(string path) => IsEncryptedPem(ReadText(path) ?? throw NotFound(path));
+
+    // PEM is ASCII; whatever else a file holds cannot be base64, so a lenient decoding is as good as a strict one here.
+    private static string? ReadText(string path) =>
+        SafeFile.TryReadAllBytes(path, SafeFile.Pem) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
 
     internal static bool IsEncryptedPem(byte[] pem) => IsEncryptedPem(Encoding.ASCII.GetString(pem));
 
@@ -98,16 +100,15 @@ public static class PemFormat
     /// </summary>
     internal static KeyPair ReadKeyPair(string path, char[]? passphrase, string idPrefix = "")
     {
-        if (!File.Exists(path))
-            throw new DockerTlsException(idPrefix + "KeyNotFound", ErrorKind.ObjectNotFound,
+        var text = ReadText(path)
+            ?? throw new DockerTlsException(idPrefix + "KeyNotFound", ErrorKind.ObjectNotFound,
                 $"The private key '{path}' does not exist. It must sit beside its certificate with Docker's name (ca-key.pem, server-key.pem, key.pem).", path);
-        var encrypted = IsEncryptedKey(path);
+        var encrypted = IsEncryptedPem(text);
         if (encrypted && (passphrase is null || passphrase.Length == 0))
             throw new DockerTlsException(idPrefix + "PassphraseRequired", ErrorKind.SecurityError,
                 $"The key '{path}' is encrypted. Give its passphrase (-CAPassphrase (Read-Host -AsSecureString)).", path);
         try
         {
-            var text = File.ReadAllText(path);
             var info = encrypted ? ReadPkcs8Natively(text, passphrase!) : ReadPrivateKeyInfo(text);
             if (info != null) return KeyPair.FromPrivateKey(info);
             var item = new Org.BouncyCastle.OpenSsl.PemReader(new StringReader(text), new Password(passphrase)).ReadObject();

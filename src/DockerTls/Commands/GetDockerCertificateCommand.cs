@@ -35,7 +35,7 @@ public sealed class GetDockerCertificateCommand : DockerTlsCmdlet
             {
                 try
                 {
-                    if (Directory.Exists(item)) WriteObject(CertificateReader.ReadFolder(item, caPath), enumerateCollection: true);
+                    if (Directory.Exists(item)) WriteObject(CertificateReader.ReadFolder(item, caPath, WriteDockerTlsError), enumerateCollection: true);
                     else WriteObject(CertificateReader.ReadWithNeighbours(item, caPath));
                 }
                 catch (DockerTlsException e)

@@ -1,4 +1,5 @@
 using System.IO;
+using System.Text;
 using DockerTls.Core;
 using DockerTls.Core.Client;
 using DockerTls.Core.Json;
@@ -134,6 +135,23 @@ public class DockerContextStoreTests : IClassFixture<TestCertificates>
         Assert.Equal("DockerConfigInvalidJson", error.ErrorId);
         Assert.False(Directory.Exists(Path.Combine(config, "contexts")));
         Assert.Null(store.SelectedContext(null));
+    }
+
+    [Fact]
+    public void AConfigJsonThatIsNotUtf8StopsUseAndKeepsItsBytes()
+    {
+        // A Latin-1 'é' (0xE9) in a value on line 3: rewritten, it would come back as U+FFFD.
+        var config = certs.NewFolder("latin1");
+        Directory.CreateDirectory(config);
+        var configJson = Path.Combine(config, "config.json");
+        var bytes = Encoding.Latin1.GetBytes("{\n  \"auths\": {},\n  \"detachKeys\": \"ctrl-\u00e9\"\n}\n");
+        File.WriteAllBytes(configJson, bytes);
+        var store = new DockerContextStore(config);
+        var error = Assert.Throws<DockerTlsException>(() => store.Create("prod", ClientHostAddress.Parse("h"), certs.Good, null, false, true));
+        Assert.Equal("FileNotUtf8", error.ErrorId);
+        Assert.Contains($"'{configJson}' is not valid UTF-8: byte 0xE9 on line 3, column 23", error.Message);
+        Assert.Equal(bytes, File.ReadAllBytes(configJson));
+        Assert.False(Directory.Exists(Path.Combine(config, "contexts")));
     }
 
     [Fact]

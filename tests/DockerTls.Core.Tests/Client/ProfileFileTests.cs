@@ -34,7 +34,7 @@ public class ProfileFileTests : IDisposable
     [Theory]
     [InlineData("utf8bom")]
     [InlineData("utf16")]
-    [InlineData("latin1")]
+    [InlineData("utf8")]
     public void KeepsEncodingAndBytesThroughSetAndRemove(string kind)
     {
         Directory.CreateDirectory(folder);
@@ -43,7 +43,7 @@ public class ProfileFileTests : IDisposable
         {
             "utf8bom" => new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("$x = 'é'\r\n")).ToArray(),
             "utf16" => Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("$x = 'é'\n")).ToArray(),
-            _ => new byte[] { 0x24, 0x78, 0x3D, 0x27, 0xE9, 0x27, 0x0A },
+            _ => Encoding.UTF8.GetBytes("$x = 'é'\n"),
         };
         File.WriteAllBytes(path, original);
         ProfileFile.SetBlock(path, Block);
@@ -52,6 +52,25 @@ public class ProfileFileTests : IDisposable
         Assert.True(ProfileFile.RemoveBlock(path));
         Assert.Equal(original, File.ReadAllBytes(path));
         Assert.False(ProfileFile.RemoveBlock(path));
+    }
+
+    [Fact]
+    public void ALatin1ProfileIsRefusedWithItsLineAndKeepsItsBytes()
+    {
+        // Windows PowerShell 5.1 users' profiles are often in the ANSI code page. Rewritten, a path with 'é' in it came
+        // back as '?' or U+FFFD; the block of a non-ASCII path could not be written in Latin-1 at all.
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "profile.ps1");
+        var original = Encoding.Latin1.GetBytes("# my profile\n$env:PATH += ':/home/jos\u00e9/bin'\n");
+        File.WriteAllBytes(path, original);
+        var block = ProfileBlock.Lines(ClientEnvironment.ForHost(ClientHostAddress.Parse("h"), null, "/home/jos\u00e9/.docker \u4e2d")).ToArray();
+        var error = Assert.Throws<DockerTlsException>(() => ProfileFile.SetBlock(path, block));
+        Assert.Equal("FileNotUtf8", error.ErrorId);
+        Assert.Equal(ErrorKind.InvalidData, error.Kind);
+        Assert.Contains($"'{path}' is not valid UTF-8: byte 0xE9 on line 2, column 25", error.Message);
+        Assert.Equal("FileNotUtf8", Assert.Throws<DockerTlsException>(() => ProfileFile.RemoveBlock(path)).ErrorId);
+        Assert.Equal(original, File.ReadAllBytes(path));
+        Assert.Single(Directory.GetFiles(folder));
     }
 
     [Fact]

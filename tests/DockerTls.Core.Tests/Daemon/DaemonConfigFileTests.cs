@@ -98,7 +98,7 @@ public class DaemonConfigFileTests
     }
 
     [Theory]
-    [InlineData("{\n  \"debug\": true,\n}\n", "line 3, column 1: trailing comma before '}'")]
+    [InlineData("{\n  \"debug\": true,\n}\n", "line 2, column 16: trailing comma before '}'")]
     [InlineData("{\n  // comment\n  \"debug\": true\n}\n", "line 2, column 3: comments are not allowed")]
     [InlineData("{\n  'debug': true\n}\n", "line 2, column 3: single quotes")]
     [InlineData("[]", "not an object")]
@@ -119,6 +119,10 @@ public class DaemonConfigFileTests
     public void InvalidUtf8AndUtf16AreRefused()
     {
         Assert.Equal("DaemonConfigInvalidJson", Assert.Throws<DockerTlsException>(() => DaemonConfigFile.Parse("/d", new byte[] { (byte)'"', 0xC3, (byte)'"' })).ErrorId);
+        var latin1 = Encoding.Latin1.GetBytes("{\n  \"debug\": true,\n  \"labels\": [\"caf\u00e9\"]\n}\n");
+        var error = Assert.Throws<DockerTlsException>(() => DaemonConfigFile.Parse("/etc/docker/daemon.json", latin1));
+        Assert.Equal("DaemonConfigInvalidJson", error.ErrorId);
+        Assert.Contains("'/etc/docker/daemon.json' is not valid UTF-8: byte 0xE9 on line 3, column 18", error.Message);
         Assert.Contains("UTF-16", Assert.Throws<DockerTlsException>(() => DaemonConfigFile.Parse("/d", new byte[] { 0xFF, 0xFE, (byte)'{', 0 })).Message);
     }
 

@@ -115,7 +115,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         var before = File.ReadAllBytes(path);
         var ex = Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(Request(temp)));
         Assert.Equal("DaemonConfigInvalidJson", ex.ErrorId);
-        Assert.Contains("line 3", ex.Message);
+        Assert.Contains("line 2, column 16", ex.Message);
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Single(Directory.GetFiles(temp.Combine("etc/docker")));
     }

@@ -87,7 +87,7 @@ public class DaemonConfigReportTests : IClassFixture<TlsKitFixture>
         var report = DaemonConfigReport.Build(path, null, DaemonPlatform.Linux, DateTime.UtcNow);
         var problem = Assert.Single(report.Problems);
         Assert.Equal("DaemonConfigInvalidJson", problem.Id);
-        Assert.Contains("line 3", problem.Message);
+        Assert.Contains("line 2, column 9", problem.Message);
         Assert.True(report.Exists);
     }
 

@@ -149,8 +149,10 @@ public class JsonTextTests
     [InlineData("\uFEFF{}", 1, 1, "byte-order mark")]
     [InlineData("{\n  \"a\": 1, // why\n}", 2, 11, "comments are not allowed")]
     [InlineData("{\n  /* c */ \"a\": 1\n}", 2, 3, "comments are not allowed")]
-    [InlineData("{\n  \"log-opts\": {\n    \"max-size\": \"10m\",\n  }\n}", 4, 3, "trailing comma before '}'")]
-    [InlineData("{\n  \"hosts\": [\n    \"a\",\n  ]\n}", 4, 3, "trailing comma before ']'")]
+    [InlineData("{\n  \"log-opts\": {\n    \"max-size\": \"10m\",\n  }\n}", 3, 22, "trailing comma before '}'")]
+    [InlineData("{\n  \"hosts\": [\n    \"a\",\n  ]\n}", 3, 8, "trailing comma before ']'")]
+    [InlineData("{\n  \"debug\": true,\n\n\n}", 2, 16, "trailing comma before '}'")]
+    [InlineData("[1,\n\t]", 1, 3, "trailing comma before ']'")]
     [InlineData("{\n  'debug': true\n}", 2, 3, "single quotes")]
     [InlineData("{\n  \"debug\": 'yes'\n}", 2, 12, "single quotes")]
     [InlineData("{\n  \"debug\": true,\n  \"debug\": false\n}", 3, 3, "duplicate key \"debug\"")]
@@ -172,7 +174,7 @@ public class JsonTextTests
     [InlineData("{a: 1}", 1, 2, "expected a key in double quotes")]
     [InlineData("[1, 2", 1, 6, "unexpected end of text")]
     [InlineData("{\"a\": 1", 1, 8, "unexpected end of text")]
-    [InlineData("{\r\n  \"a\": 1,\r\n}", 3, 1, "trailing comma before '}'")]
+    [InlineData("{\r\n  \"a\": 1,\r\n}", 2, 9, "trailing comma before '}'")]
     [InlineData("[NaN]", 1, 2, "unexpected 'N'")]
     public void RejectsNonStrictJsonWithLineAndColumn(string text, int line, int column, string reason)
     {
