@@ -53,6 +53,17 @@ Describe 'config.json with a duplicate key' -Skip:(-not $hasDocker) {
         $result.DockerHost | Should -Be "tcp://127.0.0.1:$closedPort"
     }
 
+    It 'matches currentContext without regard to case, as Go does: CurrentContext selects a context too' {
+        Write-Utf8 $configFile '{"currentContext": "first", "CurrentContext": "second", "psFormat": "table {{.ID}}"}'
+        (& docker context show).Trim() | Should -Be 'second'
+        (Test-DockerTlsConnection -TimeoutSec 2 -WarningAction SilentlyContinue).Source | Should -Match "context 'second'"
+        New-DockerContext -Name third -DockerHost "127.0.0.1:$closedPort" -CertPath $client -Use | Out-Null
+        $text = Get-Content -Raw $configFile
+        ([regex]::Matches($text, '"currentcontext"', 'IgnoreCase')).Count | Should -Be 1
+        @(($text | ConvertFrom-Json -AsHashtable).Keys) | Should -Be @('currentContext', 'psFormat')
+        (& docker context show).Trim() | Should -Be 'third'
+    }
+
     It 'takes New-DockerContext -Use, writing one currentContext in the place of the first and every other key in its order' {
         Write-Utf8 $configFile '{"currentContext": "first", "auths": {"registry.example": {"auth": "dXNlcjpwdw=="}}, "currentContext": "second", "psFormat": "table {{.ID}}"}'
         New-DockerContext -Name third -DockerHost "127.0.0.1:$closedPort" -CertPath $client -Use | Out-Null
