@@ -80,6 +80,14 @@ Describe 'Install-DockerClientCert -Path and -LiteralPath' {
         Get-SubjectCN (Join-Path $destination 'cert.pem') | Should -Be 'plain'
     }
 
+    It 'takes the Path of a certificate piped from New-DockerClientCert literally: client[1], not client1' {
+        $ca | New-DockerClientCert -CommonName decoy -OutputPath (Join-Path $root 'client1') -KeyAlgorithm ECDSA | Out-Null
+        $destination = Join-Path $TestDrive 'dest-piped'
+        $ca | New-DockerClientCert -CommonName piped -OutputPath (Join-Path $root 'client[1]') -KeyAlgorithm ECDSA |
+            Install-DockerClientCert -Destination $destination | Out-Null
+        Get-SubjectCN (Join-Path $destination 'cert.pem') | Should -Be 'piped'
+    }
+
     It 'refuses a -Path that matches several folders, installing nothing' {
         $destination = Join-Path $TestDrive 'dest-several'
         { Install-DockerClientCert -Path (Join-Path $root 'host*') -Destination $destination -ErrorAction Stop } |

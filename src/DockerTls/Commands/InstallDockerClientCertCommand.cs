@@ -27,10 +27,15 @@ public sealed class InstallDockerClientCertCommand : DockerTlsCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    private bool _pathOnCommandLine;
+
+    protected override void BeginProcessing() => _pathOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Path));
+
     protected override void ProcessRecord()
     {
-        var literal = ParameterSetName == "LiteralPath";
-        var given = literal ? LiteralPath : Path;
+        // A Path property of a pipeline object (the cert.pem New-DockerClientCert returns) names a file, not a pattern.
+        var literal = ParameterSetName == "LiteralPath" || !_pathOnCommandLine;
+        var given = ParameterSetName == "LiteralPath" ? LiteralPath : Path;
         var matches = ResolveExisting(given, literal, "ClientCertificateNotFound",
             "Give the folder that holds ca.pem, cert.pem and key.pem (what New-DockerClientCert wrote), or its cert.pem.");
         if (matches.Count == 0) return;
