@@ -14,8 +14,10 @@
         'New-DockerCA'
         'New-DockerServerCert'
         'New-DockerClientCert'
+        'Revoke-DockerClientCert'
         'Initialize-DockerTls'
         'Get-DockerCertificate'
+        'Update-DockerCertificate'
         'Set-DockerDaemonConfig'
         'Get-DockerDaemonConfig'
         'New-DockerSystemdUnit'
@@ -24,6 +26,7 @@
         'Get-DockerClientEnv'
         'Clear-DockerClientEnv'
         'New-DockerContext'
+        'Update-DockerContext'
         'Test-DockerTlsConnection'
     )
     FunctionsToExport    = @()

@@ -7,14 +7,22 @@ Build (the default) assembles output/DockerTls: the manifest, the assemblies, th
 the en-US help, so that `Import-Module ./output/DockerTls` works. Help turns en-US/*.md into MAML.
 Package builds, then publishes output/DockerTls with PSResourceGet to the local folder repository
 output/repository, which leaves output/repository/DockerTls.<version>.nupkg.
+Install builds, then copies output/DockerTls to <modules>/DockerTls/<version>, where `Import-Module DockerTls`
+finds it: with -Scope CurrentUser (the default) the user's own module folder (~/.local/share/powershell/Modules
+on Linux and macOS, Documents/PowerShell/Modules on Windows), with -Scope AllUsers the one for every user
+(/usr/local/share/powershell/Modules, or $env:ProgramFiles/PowerShell/Modules; as root or Administrator).
 Test builds, runs the xunit tests of Core and the Pester tests of the cmdlets, prints one line
 "N passed, N failed" and exits non-zero on any failure. Clean removes output/ and the bin/obj folders.
 Runnable from any folder.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Help', 'Clean', 'Package')]
+    [ValidateSet('Build', 'Test', 'Help', 'Clean', 'Package', 'Install')]
     [string] $Task = 'Build',
+
+    # Where -Task Install puts the module: the user's module folder, or the one for all users.
+    [ValidateSet('CurrentUser', 'AllUsers')]
+    [string] $Scope = 'CurrentUser',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -86,6 +94,32 @@ function Invoke-PackageTask {
     }
     if (-not (Test-Path $package)) { throw "Publish-PSResource made no $package." }
     Write-Host "Packaged $package"
+}
+
+function Get-ModuleInstallRoot([string] $Scope) {
+    # The folders PowerShell 7 itself puts first on PSModulePath for each scope (as Install-PSResource -Scope does).
+    if ($Scope -eq 'AllUsers') {
+        if ($IsWindows) { return Join-Path $env:ProgramFiles 'PowerShell/Modules' }
+        return '/usr/local/share/powershell/Modules'
+    }
+    if ($IsWindows) { return Join-Path ([Environment]::GetFolderPath('MyDocuments')) 'PowerShell/Modules' }
+    $data = if ($env:XDG_DATA_HOME) { $env:XDG_DATA_HOME } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.local/share' }
+    return Join-Path $data 'powershell/Modules'
+}
+
+function Invoke-InstallTask {
+    Invoke-BuildTask
+    $version = Get-ModuleVersion
+    $modules = Get-ModuleInstallRoot $Scope
+    $target = Join-Path $modules "DockerTls/$version"
+    # Only a folder of this version is replaced; other versions installed beside it stay.
+    if (Test-Path -LiteralPath $target) { Remove-Item -LiteralPath $target -Recurse -Force }
+    New-Item -ItemType Directory -Force -Path $target | Out-Null
+    Copy-Item -Path (Join-Path $moduleOut '*') -Destination $target -Recurse
+    $onPath = ($env:PSModulePath -split [IO.Path]::PathSeparator) -contains $modules
+    Write-Host "Installed DockerTls $version into $target ($Scope)."
+    if (-not $onPath) { Write-Warning "$modules is not on `$env:PSModulePath of this session; a new pwsh puts it there." }
+    Write-Host 'Use it from any folder: Import-Module DockerTls'
 }
 
 function Invoke-CleanTask {
@@ -180,7 +214,7 @@ Import-Module $(& $quote $pester)
 `$config.TestResult.Enabled = `$true
 `$config.TestResult.OutputPath = $(& $quote (Join-Path $results 'pester.xml'))
 `$r = Invoke-Pester -Configuration `$config
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content $(& $quote $summary)
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount; Total = `$r.TotalCount; NotRun = `$r.NotRunCount } | ConvertTo-Json | Set-Content $(& $quote $summary)
 "@
         Remove-Item $summary -ErrorAction SilentlyContinue
         # Run as a local tool, this pwsh is `dotnet pwsh.dll`: start the child the same way.
@@ -194,6 +228,12 @@ Import-Module $(& $quote $pester)
             try {
                 $s = Get-Content -Raw $summary | ConvertFrom-Json
                 $pesterPassed = [int] $s.Passed; $pesterFailed = [int] $s.Failed; $pesterSkipped = [int] $s.Skipped
+                # A run that counted no test, or fewer than it discovered (a crash after the run, e.g. in Pester's own
+                # result writer), must not pass as green.
+                if ($pesterPassed + $pesterFailed -eq 0 -or ([int] $s.NotRun) -gt 0) {
+                    $pesterFailed++
+                    Write-Warning "Pester discovered $($s.Total) tests, counted $pesterPassed passed and left $($s.NotRun) not run: counted as one failure."
+                }
             } catch {
                 Write-Warning "Pester summary $summary is unreadable: counted as one failure."
             }
@@ -219,4 +259,5 @@ switch ($Task) {
     'Clean' { Invoke-CleanTask }
     'Test' { Invoke-TestTask }
     'Package' { Invoke-PackageTask }
+    'Install' { Invoke-InstallTask }
 }

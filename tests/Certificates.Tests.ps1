@@ -412,6 +412,81 @@ Describe 'New-DockerClientCert' {
 }
 
 Describe 'Initialize-DockerTls' {
+    Context 'the next steps it prints' {
+        BeforeAll {
+            Push-Location $TestDrive
+            try {
+                $null = Initialize-DockerTls -OutputPath ./next -DnsName localhost -IPAddress 127.0.0.1 -KeyAlgorithm ECDSA -InformationVariable nextTold 6>$null
+            } finally {
+                Pop-Location
+            }
+            $script:nextText = ($nextTold.MessageData.Message -join "`n")
+            $script:kitResult = [DockerTls.Core.Pki.TlsKitResult] @{
+                CA = [DockerTls.Core.Pki.DockerCertificate]::new(); Client = [DockerTls.Core.Pki.DockerCertificate]::new()
+                Server = [DockerTls.Core.Pki.DockerCertificate] @{ DnsNames = @('docker1') }
+            }
+            # The commands of the text: its lines four columns in.
+            function script:Get-Commands([string] $Text) { ($Text -split "`n") | Where-Object { $_ -match '^    \S' } | ForEach-Object { $_.Trim() } }
+        }
+
+        It 'fits 80 columns, each command on a line of its own, whole, with parameters the cmdlet has' {
+            $nextText -split "`n" | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 -Because "'$_' must not wrap at 80 columns" }
+            $commands = @(Get-Commands $nextText)
+            $commands | Should -Contain 'Install-DockerClientCert -Path ./next/client'
+            $commands | Should -Contain 'Set-DockerClientEnv -DockerHost tcp://localhost:2376'
+            foreach ($line in $commands | Where-Object { $_ -match '^\w+-Docker' }) {
+                $ast = [System.Management.Automation.Language.Parser]::ParseInput($line, [ref] $null, [ref] $null)
+                $call = $ast.Find({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true)
+                $command = Get-Command $call.GetCommandName() -Module DockerTls
+                foreach ($parameter in $call.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] }) {
+                    $command.Parameters.Keys | Should -Contain $parameter.ParameterName
+                }
+            }
+        }
+
+        It 'adds -ConfigureSystemd on this host, whose docker.service passes -H, and the command then works where it fails without' -Skip:(-not (Test-Path /lib/systemd/system/docker.service) -or -not ((Get-Content /lib/systemd/system/docker.service) -match '^ExecStart=.*\s-H\s')) {
+            $daemonCommand = Get-Commands $nextText | Where-Object { $_ -like 'Set-DockerDaemonConfig *' }
+            $daemonCommand | Should -Be 'Set-DockerDaemonConfig -CertPath ./next/server -ConfigureSystemd'
+            $nextText | Should -Match 'docker\.service passes -H fd://'
+            # The command as copied, against a copy of this host's units and a daemon.json in a temporary folder.
+            $system = Join-Path $TestDrive 'next-system'
+            New-Item -ItemType Directory (Join-Path $system 'lib/systemd/system') -Force | Out-Null
+            Copy-Item /lib/systemd/system/docker.service (Join-Path $system 'lib/systemd/system/')
+            $defaults = @{
+                'Set-DockerDaemonConfig:Path' = (Join-Path $system 'daemon.json'); 'Set-DockerDaemonConfig:SystemdRoot' = $system
+                'Set-DockerDaemonConfig:CertDestination' = (Join-Path $system 'certs'); 'Set-DockerDaemonConfig:Confirm' = $false
+                'Set-DockerDaemonConfig:WarningAction' = 'SilentlyContinue'
+            }
+            Push-Location $TestDrive
+            $saved = $PSDefaultParameterValues.Clone()
+            try {
+                foreach ($key in $defaults.Keys) { $PSDefaultParameterValues[$key] = $defaults[$key] }
+                { Invoke-Expression ($daemonCommand -replace ' -ConfigureSystemd$') } | Should -Throw -ErrorId 'DaemonHostsConflict*'
+                Invoke-Expression $daemonCommand 6>$null | Out-Null
+            } finally {
+                $PSDefaultParameterValues.Clear()
+                foreach ($key in $saved.Keys) { $PSDefaultParameterValues[$key] = $saved[$key] }
+                Pop-Location
+            }
+            Join-Path $system 'etc/systemd/system/docker.service.d/docker.conf' | Should -Exist
+        }
+
+        It 'leaves -ConfigureSystemd out where docker.service passes no -H, or there is no systemd' {
+            $plainRoot = Join-Path $TestDrive 'no-units'
+            New-Item -ItemType Directory $plainRoot -Force | Out-Null
+            $text = [DockerTls.Formatting.KitNextSteps]::Text('/srv/tls', $kitResult, $plainRoot, '/')
+            (Get-Commands $text) | Should -Contain 'Set-DockerDaemonConfig -CertPath ./srv/tls/server'
+            (Get-Commands ([DockerTls.Formatting.KitNextSteps]::Text('/srv/tls', $kitResult, $null, '/tmp'))) | Should -Contain 'Set-DockerDaemonConfig -CertPath /srv/tls/server'
+        }
+
+        It 'quotes a folder for PowerShell, so that a quote in its name cannot end the string' {
+            $root = Join-Path ([IO.Path]::GetTempPath()) "it's; Remove-Item x"
+            $text = [DockerTls.Formatting.KitNextSteps]::Text($root, $kitResult, $null, '/nowhere')
+            $text | Should -BeLike "*Set-DockerDaemonConfig -CertPath '$((Join-Path $root 'server').Replace("'", "''"))'*"
+            $text | Should -BeLike "*Install-DockerClientCert -Path '$((Join-Path $root 'client').Replace("'", "''"))'*"
+        }
+    }
+
     Context 'a kit for this host with the defaults' {
         BeforeAll {
             $root = Join-Path $TestDrive 'tls'
@@ -420,7 +495,7 @@ Describe 'Initialize-DockerTls' {
 
         It 'writes ca/, server/ and client/ with Docker''s file names' {
             (Get-ChildItem $root -Directory).Name | Sort-Object | Should -Be @('ca', 'client', 'server')
-            (Get-ChildItem (Join-Path $root 'ca')).Name | Sort-Object | Should -Be @('ca-key.pem', 'ca.pem')
+            (Get-ChildItem (Join-Path $root 'ca')).Name | Sort-Object | Should -Be @('ca-inventory.jsonl', 'ca-key.pem', 'ca.pem')
             (Get-ChildItem (Join-Path $root 'server')).Name | Sort-Object | Should -Be @('ca.pem', 'server-cert.pem', 'server-key.pem')
             (Get-ChildItem (Join-Path $root 'client')).Name | Sort-Object | Should -Be @('ca.pem', 'cert.pem', 'key.pem')
             $kit.Kind | Should -Be @('CA', 'Server', 'Client')
@@ -432,6 +507,34 @@ Describe 'Initialize-DockerTls' {
             $server.DnsNames | Should -Contain ([System.Net.Dns]::GetHostName().ToLowerInvariant())
             $server.IPAddresses | Should -Contain '127.0.0.1'
             $server.IPAddresses | Should -Not -Contain '0.0.0.0'
+        }
+
+        It 'names ::1 beside localhost and 127.0.0.1, and openssl accepts the certificate for [::1]' {
+            $server = $kit | Where-Object Kind -EQ Server
+            $server.IPAddresses | Should -Contain '::1'
+            & openssl verify -x509_strict -purpose sslserver -verify_ip '::1' -CAfile (Join-Path $root 'server/ca.pem') (Join-Path $root 'server/server-cert.pem') 2>&1 | Should -Match ': OK$'
+        }
+
+        It 'names its CA for the host and the day, so that two kits'' CAs can be told apart' {
+            ($kit | Where-Object Kind -EQ CA).CommonName | Should -Be "Docker CA $([System.Net.Dns]::GetHostName().ToLowerInvariant()) $([datetime]::UtcNow.ToString('yyyy-MM-dd'))"
+            & openssl x509 -in (Join-Path $root 'ca/ca.pem') -noout -subject 2>&1 | Should -Match "CN ?= ?Docker CA $([regex]::Escape([System.Net.Dns]::GetHostName().ToLowerInvariant()))"
+        }
+
+        It 'shows a new certificate''s full term in DaysRemaining: 365 and 3650, not 364 and 3649' {
+            ($kit | Where-Object Kind -EQ Server).DaysRemaining | Should -Be 365
+            ($kit | Where-Object Kind -EQ Client).DaysRemaining | Should -Be 365
+            ($kit | Where-Object Kind -EQ CA).DaysRemaining | Should -Be 3650
+            (Get-DockerCertificate (Join-Path $root 'server/server-cert.pem')).DaysRemaining | Should -Be 365
+        }
+
+        It 'Get-DockerCertificate on a folder with no certificate says so with NoCertificateInFolder' {
+            $empty = Join-Path $TestDrive 'no-certificates'
+            New-Item -ItemType Directory -Force $empty | Out-Null
+            Set-Content (Join-Path $empty 'notes.pem') 'not a certificate'
+            $found = Get-DockerCertificate $empty -ErrorVariable problems -ErrorAction SilentlyContinue
+            $found | Should -BeNullOrEmpty
+            $problems.FullyQualifiedErrorId | Should -Be 'NoCertificateInFolder,DockerTls.Commands.GetDockerCertificateCommand'
+            $problems.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         }
 
         It 'uses RSA 4096 and passes openssl verify -x509_strict for server and client' {
@@ -567,5 +670,88 @@ Describe 'A kit against the real Docker engine' -Skip:(-not $canRunDockerd) {
         $result.ExitCode | Should -Not -Be 0
         # Under TLS 1.3 the CLI sees the daemon's alert, or the reset when it writes after the daemon closed.
         $result.StdErr | Should -Match 'bad certificate|unknown certificate authority|connection reset by peer'
+    }
+}
+
+Describe 'A new CA passphrase typed at the prompt (-PromptPassphrase)' -Skip:(-not $IsLinux -or -not (Get-Command script -CommandType Application -ErrorAction Ignore)) {
+    BeforeAll {
+        # The prompt reads the console without echo, so the cmdlet runs in a pwsh with a terminal of its own: script(1)
+        # gives it a pseudo-terminal, and each answer is typed once its prompt has appeared (every wait bounded).
+        $script:pwshCommand = @([Environment]::ProcessPath)
+        if ([IO.Path]::GetFileNameWithoutExtension($pwshCommand[0]) -eq 'dotnet') { $script:pwshCommand += [Reflection.Assembly]::GetEntryAssembly().Location }
+        function script:Invoke-Typed([string] $Folder, [string[]] $Answers, [string] $Cmdlet = 'New-DockerCA') {
+            $scriptFile = Join-Path $TestDrive "prompt-$([guid]::NewGuid().ToString('n')).ps1"
+            Set-Content $scriptFile @"
+Import-Module '$((Resolve-Path "$PSScriptRoot/../output/DockerTls/DockerTls.psd1").ProviderPath)'
+try { $Cmdlet -OutputPath '$Folder' -KeyAlgorithm ECDSA -PromptPassphrase -ErrorAction Stop 6>`$null | Out-Null; 'RESULT=OK' }
+catch { 'RESULT=' + `$_.FullyQualifiedErrorId }
+"@
+            $inner = (@($pwshCommand) + @('-NoProfile', '-File', $scriptFile) | ForEach-Object { "'$_'" }) -join ' '
+            $psi = [Diagnostics.ProcessStartInfo]::new('script', [string[]] @('-qec', $inner, '/dev/null'))
+            $psi.RedirectStandardInput = $true
+            $psi.RedirectStandardOutput = $true
+            $psi.UseShellExecute = $false
+            $process = [Diagnostics.Process]::Start($psi)
+            $output = [Text.StringBuilder]::new()
+            $reader = $process.StandardOutput
+            $buffer = [char[]]::new(4096)
+            $pending = $reader.ReadAsync($buffer, 0, $buffer.Length)
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $prompts = 'Passphrase for the new CA key', 'Type it again'
+            $next = 0
+            $answered = 0
+            while (-not $process.HasExited -or -not $pending.IsCompleted) {
+                if ($watch.Elapsed.TotalSeconds -gt 60) { $process.Kill($true); throw "No end after 60 s: $output" }
+                if ($pending.Wait(200)) {
+                    if ($pending.Result -le 0) { break }
+                    [void] $output.Append($buffer, 0, $pending.Result)
+                    $pending = $reader.ReadAsync($buffer, 0, $buffer.Length)
+                }
+                # .NET asks the terminal where the cursor is (ESC [ 6n) and waits for the answer: answer as a terminal does.
+                $text = $output.ToString()
+                $asked = ([regex]::Matches($text, "`e\[6n")).Count
+                while ($answered -lt $asked) { $process.StandardInput.Write("`e[1;1R"); $process.StandardInput.Flush(); $answered++ }
+                # Type once the prompt is there and the host reads keys (its first cursor query after the prompt), not before:
+                # a terminal still in line mode would echo what is typed.
+                $at = $next -lt $Answers.Count ? $text.IndexOf($prompts[$next]) : -1
+                if ($at -ge 0 -and $text.IndexOf("`e[6n", $at) -ge 0) {
+                    $process.StandardInput.Write($Answers[$next] + "`r")
+                    $process.StandardInput.Flush()
+                    $next++
+                }
+            }
+            $process.WaitForExit(10000) | Out-Null
+            return $output.ToString()
+        }
+    }
+
+    It 'asks twice and encrypts ca-key.pem with the passphrase typed, which openssl then opens' {
+        $folder = Join-Path $TestDrive 'prompted'
+        $output = Invoke-Typed $folder 'right horse battery', 'right horse battery'
+        $output | Should -Match 'RESULT=OK'
+        $output | Should -Not -Match 'right horse' -Because 'the passphrase is never echoed'
+        & openssl pkey -in "$folder/ca-key.pem" -passin 'pass:right horse battery' -noout 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        & openssl pkey -in "$folder/ca-key.pem" -passin 'pass:wrong' -noout 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Not -Be 0
+    }
+
+    It 'refuses two passphrases that differ with PassphraseMismatch, and writes nothing' {
+        $folder = Join-Path $TestDrive 'mismatch'
+        $output = Invoke-Typed $folder 'right horse battery', 'right horse batery'
+        $output | Should -Match 'RESULT=PassphraseMismatch,DockerTls\.Commands\.NewDockerCACommand'
+        Test-Path $folder | Should -BeFalse
+    }
+
+    It 'does the same in Initialize-DockerTls' {
+        $folder = Join-Path $TestDrive 'kit-mismatch'
+        $output = Invoke-Typed $folder 'one', 'two' -Cmdlet Initialize-DockerTls
+        $output | Should -Match 'RESULT=PassphraseMismatch,DockerTls\.Commands\.InitializeDockerTlsCommand'
+        Test-Path $folder | Should -BeFalse
+    }
+
+    It 'refuses -Passphrase with -PromptPassphrase' {
+        { New-DockerCA -OutputPath (Join-Path $TestDrive 'both') -Passphrase (ConvertTo-SecureString x -AsPlainText) -PromptPassphrase } |
+            Should -Throw -ErrorId 'ConflictingPassphrase,DockerTls.Commands.NewDockerCACommand'
     }
 }

@@ -12,12 +12,12 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/TestDockerd.psm1') -Force
 
     $script:savedEnv = @{}
-    foreach ($variable in 'HOME', 'DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT') {
+    foreach ($variable in 'HOME', 'DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT', 'DOCKER_TLS') {
         $savedEnv[$variable] = [Environment]::GetEnvironmentVariable($variable)
     }
     $env:HOME = Join-Path $TestDrive 'home'
     New-Item -ItemType Directory -Path $env:HOME | Out-Null
-    foreach ($variable in 'DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT') {
+    foreach ($variable in 'DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT', 'DOCKER_TLS') {
         Remove-Item "Env:$variable" -ErrorAction Ignore
     }
 
@@ -73,6 +73,36 @@ $Extensions
             -Environment @{ DOCKER_CONFIG = (Join-Path $TestDrive 'cli-config') } -TimeoutSec $TimeoutSec
     }
 
+    # Every docker CLI installed here: Debian's /usr/bin/docker and the one a user's PATH finds first (docker 28 here).
+    $script:dockerClis = @(@('/usr/bin/docker') + @(Get-Command docker -CommandType Application -All -ErrorAction Ignore | ForEach-Object Source) |
+            Where-Object { Test-Path -LiteralPath $_ } | ForEach-Object { (Get-Item -LiteralPath $_).ResolvedTarget ?? $_ } | Select-Object -Unique)
+
+    # Each message the diagnosis quotes ("..." inside it; an ellipsis stands for any text; "A" or "B" for either) is in
+    # what every installed docker CLI prints in the same case: the CLI runs with exactly that environment (DOCKER_* cleared
+    # first).
+    function Assert-CliQuotes($Result, [hashtable] $Environment, [string[]] $ArgumentList = @('version')) {
+        $groups = @([regex]::Matches($Result.Diagnosis, '"[^"]+"(?:\s+or\s+"[^"]+")*') | ForEach-Object {
+                , @([regex]::Matches($_.Value, '"([^"]+)"') | ForEach-Object { $_.Groups[1].Value })
+            })
+        $groups | Should -Not -BeNullOrEmpty -Because "the diagnosis quotes the docker CLI: $($Result.Diagnosis)"
+        $cliEnvironment = @{ DOCKER_CONFIG = (Join-Path $TestDrive 'cli-config') }
+        foreach ($key in $Environment.Keys) { $cliEnvironment[$key] = $Environment[$key] }
+        $saved = $env:DOCKERTLS_TEST_DOCKER
+        try {
+            foreach ($cli in $dockerClis) {
+                $env:DOCKERTLS_TEST_DOCKER = $cli
+                $run = Invoke-TestDocker -ArgumentList $ArgumentList -Environment $cliEnvironment -TimeoutSec 30
+                $output = "$($run.StdOut)$($run.StdErr)"
+                foreach ($group in $groups) {
+                    $said = @($group | Where-Object { $output -like ('*' + ([WildcardPattern]::Escape($_) -replace '\.\.\.', '*') + '*') })
+                    $said | Should -Not -BeNullOrEmpty -Because "$cli ($(& $cli --version)) prints what the diagnosis quotes ($($group -join ' or ')); it printed: $output"
+                }
+            }
+        } finally {
+            $env:DOCKERTLS_TEST_DOCKER = $saved
+        }
+    }
+
     # How the docker CLI words a daemon's refusal of its client certificate. Under TLS 1.3 the client's side of the
     # handshake ends before the daemon has judged the certificate, so the CLI sees either the daemon's alert or, when
     # its request is written after the daemon closed the connection, the reset.
@@ -119,8 +149,13 @@ $Extensions
     New-DatedCertificate -Folder $clientAsServer -CertName 'server-cert.pem' -KeyName 'server-key.pem' `
         -Extensions "extendedKeyUsage = clientAuth`nsubjectAltName = DNS:localhost,IP:127.0.0.1" -StartDate '20200101000000Z' -EndDate '20991231000000Z'
 
+    # A server certificate from the kit's CA that names localhost but no address.
+    $script:noAddress = New-Folder 'server-no-address' @{ 'ca.pem' = (Join-Path $pki 'ca/ca.pem') }
+    New-DockerServerCert -CAPath (Join-Path $pki 'ca') -DnsName 'localhost' -OutputPath $noAddress -KeyAlgorithm ECDSA | Out-Null
+
     if ($canRunDockerd) {
         $script:daemon = Start-TestTlsDockerd -CertPath (Join-Path $pki 'server')
+        $script:noAddressDaemon = Start-TestTlsDockerd -CertPath $noAddress
         $script:clientUsageDaemon = Start-TestTlsDockerd -CertPath $clientAsServer
         $script:plain = Start-TestTlsDockerd -Insecure
         $script:wrongNameDaemon = Start-TestTlsDockerd -CertPath $wrongName
@@ -130,7 +165,7 @@ $Extensions
 }
 
 AfterAll {
-    foreach ($d in $daemon, $plain, $wrongNameDaemon, $futureDaemon, $expiredDaemon, $clientUsageDaemon) { if ($d) { Stop-TestDockerd $d } }
+    foreach ($d in $daemon, $noAddressDaemon, $plain, $wrongNameDaemon, $futureDaemon, $expiredDaemon, $clientUsageDaemon) { if ($d) { Stop-TestDockerd $d } }
     foreach ($variable in $savedEnv.Keys) {
         if ($null -eq $savedEnv[$variable]) { Remove-Item "Env:$variable" -ErrorAction Ignore } else { Set-Item "Env:$variable" $savedEnv[$variable] }
     }
@@ -138,7 +173,7 @@ AfterAll {
 
 Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
     BeforeEach {
-        foreach ($variable in 'DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT') { Remove-Item "Env:$variable" -ErrorAction Ignore }
+        foreach ($variable in 'DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT', 'DOCKER_TLS') { Remove-Item "Env:$variable" -ErrorAction Ignore }
     }
 
     Context 'A working mutual-TLS daemon' {
@@ -235,6 +270,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
         It 'warns with ContextOverridden when DOCKER_HOST overrides the current context' {
             $env:DOCKER_CONFIG = Join-Path $TestDrive 'context-config'
             $env:DOCKER_HOST = $daemon.DockerHost
+            $env:DOCKER_TLS_VERIFY = '1'
             $env:DOCKER_CERT_PATH = $client
             $result = Test-DockerTlsConnection -WarningVariable warnings -WarningAction SilentlyContinue
             $result.Success | Should -BeTrue
@@ -245,7 +281,102 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
         }
     }
 
+    Context 'TLS on or off, as the docker CLI decides it' {
+        It 'DOCKER_HOST without DOCKER_TLS_VERIFY: TlsNotUsed, as the docker CLI fails, naming DOCKER_TLS_VERIFY=1 and Set-DockerClientEnv' {
+            $env:DOCKER_HOST = $daemon.DockerHost
+            $env:DOCKER_CERT_PATH = $client
+            $cli = Invoke-TestDocker -ArgumentList 'version' -DockerHost $daemon.DockerHost -Environment @{ DOCKER_CERT_PATH = $client; DOCKER_CONFIG = (Join-Path $TestDrive 'cli-config') }
+            $cli.ExitCode | Should -Not -Be 0
+            $result = Test-Timed @{ TimeoutSec = 5 }
+            $result.Success | Should -BeFalse
+            $result.Failure | Should -Be 'TlsNotUsed'
+            $result.Diagnosis | Should -BeLike '*DOCKER_HOST is set without DOCKER_TLS_VERIFY*With DOCKER_TLS_VERIFY=1 it works*'
+            $result.Remedy | Should -BeLike "*DOCKER_TLS_VERIFY=1*Set-DockerClientEnv -DockerHost $($daemon.DockerHost) -CertPath '$client'*"
+            $result.TlsProtocol | Should -BeNullOrEmpty
+            $result.CallSeconds | Should -BeLessThan 5
+            Assert-CliQuotes $result @{ DOCKER_HOST = $daemon.DockerHost; DOCKER_CERT_PATH = $client }
+        }
+
+        It 'and following the remedy makes both the docker CLI and the test pass' {
+            $env:DOCKER_HOST = $daemon.DockerHost
+            Set-DockerClientEnv -DockerHost $daemon.DockerHost -CertPath $client -WarningAction SilentlyContinue
+            $env:DOCKER_TLS_VERIFY | Should -Be '1'
+            (Invoke-DockerVersion $daemon.DockerHost $client).ExitCode | Should -Be 0
+            (Test-DockerTlsConnection).Success | Should -BeTrue
+        }
+
+        It 'DOCKER_HOST without TLS to a plain-HTTP daemon: ServerNotTls, where the docker CLI works unencrypted' {
+            $env:DOCKER_HOST = $plain.DockerHost
+            $cli = Invoke-TestDocker -ArgumentList 'version', '--format', '{{.Server.Version}}' -DockerHost $plain.DockerHost -Environment @{ DOCKER_CONFIG = (Join-Path $TestDrive 'cli-config') }
+            $cli.ExitCode | Should -Be 0 -Because $cli.StdErr
+            $result = Test-DockerTlsConnection -TimeoutSec 5
+            $result.Failure | Should -Be 'ServerNotTls'
+            $result.Diagnosis | Should -BeLike '*talks to it unencrypted*'
+        }
+
+        It 'DOCKER_TLS_VERIFY=0 counts as set, as the docker CLI counts it' {
+            $env:DOCKER_HOST = $daemon.DockerHost
+            $env:DOCKER_TLS_VERIFY = '0'
+            $env:DOCKER_CERT_PATH = $client
+            (Invoke-TestDocker -ArgumentList 'version' -DockerHost $daemon.DockerHost -Environment @{ DOCKER_TLS_VERIFY = '0'; DOCKER_CERT_PATH = $client; DOCKER_CONFIG = (Join-Path $TestDrive 'cli-config') }).ExitCode | Should -Be 0
+            (Test-DockerTlsConnection).Failure | Should -Be 'None'
+        }
+
+        It 'DOCKER_TLS alone: the docker CLI connects without checking the daemon, and the test warns ServerNotVerified' {
+            $env:DOCKER_HOST = $wrongNameDaemon.DockerHost
+            $env:DOCKER_TLS = '1'
+            $env:DOCKER_CERT_PATH = $client
+            $cli = Invoke-TestDocker -ArgumentList 'version' -DockerHost $wrongNameDaemon.DockerHost -Environment @{ DOCKER_TLS = '1'; DOCKER_CERT_PATH = $client; DOCKER_CONFIG = (Join-Path $TestDrive 'cli-config') }
+            $cli.ExitCode | Should -Be 0 -Because $cli.StdErr
+            $result = Test-DockerTlsConnection
+            $result.Success | Should -BeTrue
+            $result.Failure | Should -Be 'ServerNotVerified'
+            $result.Diagnosis | Should -BeLike '*does not check the daemon*would fail it (NameMismatch)*'
+            $result.Remedy | Should -BeLike '*DOCKER_TLS_VERIFY=1*Set-DockerClientEnv*'
+        }
+
+        It 'a context without TLS files: TlsNotUsed, as the docker CLI fails' {
+            $env:DOCKER_CONFIG = Join-Path $TestDrive 'plain-context-config'
+            $made = Invoke-TestDocker -ArgumentList 'context', 'create', 'plainctx', '--docker', "host=$($daemon.DockerHost)" -Environment @{ DOCKER_CONFIG = $env:DOCKER_CONFIG }
+            $made.ExitCode | Should -Be 0 -Because $made.StdErr
+            $result = Test-DockerTlsConnection -Context 'plainctx' -TimeoutSec 5
+            $result.Failure | Should -Be 'TlsNotUsed'
+            $result.Diagnosis | Should -BeLike "*context 'plainctx' holds no TLS files*"
+            $result.Remedy | Should -BeLike "*New-DockerContext -Name plainctx -DockerHost $($daemon.DockerHost) -CertPath <kit>/client -Force*"
+            Assert-CliQuotes $result @{ DOCKER_CONFIG = $env:DOCKER_CONFIG } -ArgumentList '--context', 'plainctx', 'version'
+        }
+
+        It 'DOCKER_CONTEXT wins over currentContext, and DOCKER_HOST over both, as in the docker CLI' {
+            $env:DOCKER_CONFIG = Join-Path $TestDrive 'precedence-config'
+            New-DockerContext -Name 'good' -DockerHost $daemon.DockerHost -CertPath $client | Out-Null
+            New-DockerContext -Name 'refused' -DockerHost "tcp://127.0.0.1:$(Get-FreeTcpPort)" -CertPath $client -Use | Out-Null
+            $env:DOCKER_CONTEXT = 'good'
+            (Invoke-TestDocker -ArgumentList 'version' -Environment @{ DOCKER_CONFIG = $env:DOCKER_CONFIG; DOCKER_CONTEXT = 'good' }).ExitCode | Should -Be 0
+            $result = Test-DockerTlsConnection -TimeoutSec 5
+            $result.Source | Should -Be "context 'good'"
+            $result.Success | Should -BeTrue
+            $env:DOCKER_HOST = $plain.DockerHost
+            (Test-DockerTlsConnection -TimeoutSec 5 -WarningAction SilentlyContinue).Source | Should -Be 'DOCKER_HOST'
+            (Test-DockerTlsConnection -Context 'refused' -TimeoutSec 5).Failure | Should -Be 'ConnectionRefused'
+        }
+    }
+
     Context 'The failure matrix' {
+        It 'an address the certificate does not hold, and no address at all: the docker CLI''s "doesn''t contain any IP SANs"' {
+            $result = Test-Timed @{ DockerHost = $noAddressDaemon.DockerHost; CertPath = $client; TimeoutSec = 5 }
+            $result.Failure | Should -Be 'NameMismatch'
+            $result.Diagnosis | Should -BeLike "*cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs*"
+            Assert-CliQuotes $result @{ DOCKER_HOST = $noAddressDaemon.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $client }
+        }
+
+        It 'no ca.pem: ClientCertificateMissing, quoting the docker CLI''s "open .../ca.pem: no such file or directory"' {
+            $folder = New-Folder 'client-no-ca' @{ 'cert.pem' = "$client/cert.pem"; 'key.pem' = "$client/key.pem" }
+            $result = Test-Timed @{ DockerHost = $daemon.DockerHost; CertPath = $folder; TimeoutSec = 5 }
+            $result.Failure | Should -Be 'ClientCertificateMissing'
+            $result.Diagnosis | Should -BeLike "*open $folder/ca.pem: no such file or directory*"
+            Assert-CliQuotes $result @{ DOCKER_HOST = $daemon.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $folder }
+        }
+
         It 'nothing listening: ConnectionRefused' {
             $address = "tcp://127.0.0.1:$(Get-FreeTcpPort)"
             $cli = Invoke-DockerVersion $address $client
@@ -263,6 +394,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $cli.ExitCode | Should -Not -Be 0
             $cli.StdErr | Should -Match 'HTTP response to HTTPS client'
             $result = Test-Timed @{ DockerHost = $plain.DockerHost; CertPath = $client; TimeoutSec = 5 }
+            Assert-CliQuotes $result @{ DOCKER_HOST = $plain.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $client }
             $result.Failure | Should -Be 'ServerNotTls'
             $result.Diagnosis | Should -BeLike '*plain HTTP (Docker API 1.*'
             $result.CallSeconds | Should -BeLessThan 5
@@ -273,6 +405,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $cli.ExitCode | Should -Not -Be 0
             $cli.StdErr | Should -Match 'certificate is valid for .*not 127\.0\.0\.1'
             $result = Test-Timed @{ DockerHost = $wrongNameDaemon.DockerHost; CertPath = $client; TimeoutSec = 5 }
+            Assert-CliQuotes $result @{ DOCKER_HOST = $wrongNameDaemon.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $client }
             $result.Failure | Should -Be 'NameMismatch'
             $result.Diagnosis | Should -BeLike '*valid for docker1.example.com, 192.0.2.10, not 127.0.0.1*'
             $result.Remedy | Should -BeLike '*New-DockerServerCert -CAPath <kit>/ca -DnsName docker1.example.com -IPAddress 192.0.2.10,127.0.0.1 -OutputPath*'
@@ -286,6 +419,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $cli.ExitCode | Should -Not -Be 0
             $cli.StdErr | Should -Match 'unknown authority'
             $result = Test-Timed @{ DockerHost = $daemon.DockerHost; CertPath = $folder; TimeoutSec = 5 }
+            Assert-CliQuotes $result @{ DOCKER_HOST = $daemon.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $folder }
             $result.Failure | Should -Be 'UnknownAuthority'
             $serverPrint = (& openssl x509 -in (Join-Path $pki 'server/server-cert.pem') -noout -fingerprint -sha256) -replace '^.*=', ''
             $caPrint = (& openssl x509 -in "$otherCA/ca.pem" -noout -fingerprint -sha256) -replace '^.*=', ''
@@ -301,8 +435,10 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $cli.ExitCode | Should -Not -Be 0
             $cli.StdErr | Should -Match $refused
             $result = Test-Timed @{ DockerHost = $daemon.DockerHost; CertPath = $folder; TimeoutSec = 5 }
+            Assert-CliQuotes $result @{ DOCKER_HOST = $daemon.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $folder }
             $result.Failure | Should -Be 'ClientCertificateRejected'
             $result.Diagnosis | Should -Match 'not (signed )?by the CA in ca\.pem'
+            $result.Diagnosis | Should -Not -Match 'error:[0-9A-F]{8}|SSL routines' -Because 'OpenSSL''s internals mean nothing to a Docker user'
             $result.Remedy | Should -BeLike '*New-DockerClientCert*'
             $result.CallSeconds | Should -BeLessThan 5
         }
@@ -313,6 +449,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $cli.ExitCode | Should -Not -Be 0
             $cli.StdErr | Should -Match $refused
             $result = Test-Timed @{ DockerHost = $daemon.DockerHost; CertPath = $folder; TimeoutSec = 5 }
+            Assert-CliQuotes $result @{ DOCKER_HOST = $daemon.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $folder }
             $result.Failure | Should -Be 'ClientCertificateMissing'
             $result.Diagnosis | Should -BeLike '*cert.pem, key.pem are missing*'
             $result.Remedy | Should -BeLike '*Install-DockerClientCert*'
@@ -333,6 +470,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $cli.ExitCode | Should -Not -Be 0
             $cli.StdErr | Should -Match 'expired or is not yet valid'
             $result = Test-Timed @{ DockerHost = $futureDaemon.DockerHost; CertPath = $client; TimeoutSec = 5 }
+            Assert-CliQuotes $result @{ DOCKER_HOST = $futureDaemon.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $client }
             $result.Failure | Should -Be 'NotYetValid'
             $result.Diagnosis | Should -BeLike '*not valid before 2099-01-01 00:00 UTC*'
             $result.CallSeconds | Should -BeLessThan 5
@@ -344,6 +482,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $cli.ExitCode | Should -Not -Be 0
             $cli.StdErr | Should -Match 'private key does not match public key'
             $result = Test-Timed @{ DockerHost = $daemon.DockerHost; CertPath = $folder; TimeoutSec = 5 }
+            Assert-CliQuotes $result @{ DOCKER_HOST = $daemon.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $folder }
             $result.Failure | Should -Be 'KeyMismatch'
         }
 
@@ -353,6 +492,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $cli = Invoke-DockerVersion $daemon.DockerHost $folder
             $cli.ExitCode | Should -Not -Be 0
             $result = Test-Timed @{ DockerHost = $daemon.DockerHost; CertPath = $folder; TimeoutSec = 5 }
+            Assert-CliQuotes $result @{ DOCKER_HOST = $daemon.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $folder }
             $result.Failure | Should -Be 'EncryptedKey'
             $result.Remedy | Should -BeLike '*New-DockerClientCert*'
         }
@@ -380,6 +520,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $cli.ExitCode | Should -Not -Be 0
             $cli.StdErr | Should -Match $refused
             $result = Test-Timed @{ DockerHost = $daemon.DockerHost; CertPath = $folder; TimeoutSec = 5 }
+            Assert-CliQuotes $result @{ DOCKER_HOST = $daemon.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $folder }
             $result.Failure | Should -Be 'ClientCertificateRejected'
             $result.Diagnosis | Should -BeLike '*has no clientAuth extended key usage*'
         }
@@ -389,6 +530,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $cli.ExitCode | Should -Not -Be 0
             $cli.StdErr | Should -Match 'expired or is not yet valid'
             $result = Test-Timed @{ DockerHost = $expiredDaemon.DockerHost; CertPath = $client; TimeoutSec = 5 }
+            Assert-CliQuotes $result @{ DOCKER_HOST = $expiredDaemon.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $client }
             $result.Failure | Should -Be 'ServerCertificateExpired'
             $result.Diagnosis | Should -BeLike '*expired on 2020-02-01 00:00 UTC*'
             $result.Remedy | Should -BeLike '*New-DockerServerCert -CAPath <kit>/ca -DnsName localhost -IPAddress 127.0.0.1 -OutputPath*Set-DockerDaemonConfig*'
@@ -399,6 +541,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
             $cli.ExitCode | Should -Not -Be 0
             $cli.StdErr | Should -Match 'incompatible key usage'
             $result = Test-Timed @{ DockerHost = $clientUsageDaemon.DockerHost; CertPath = $client; TimeoutSec = 5 }
+            Assert-CliQuotes $result @{ DOCKER_HOST = $clientUsageDaemon.DockerHost; DOCKER_TLS_VERIFY = '1'; DOCKER_CERT_PATH = $client }
             $result.Success | Should -BeFalse
             $result.Failure | Should -Be 'IncompatibleKeyUsage'
             $result.Diagnosis | Should -BeLike '*lacks serverAuth*'

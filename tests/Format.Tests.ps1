@@ -11,6 +11,11 @@ BeforeAll {
         return @(($lines -split "`r?`n") | Where-Object { $_.Trim() })
     }
 
+    # A row of the certificate table as it is laid out: Kind 6, File 15, Days 5 (right), Checks 22, then Names.
+    function script:Get-Row([string] $Kind, [string] $File, [string] $Days, [string] $Checks, [string] $Names) {
+        '{0,-6} {1,-15} {2,5} {3,-22} {4}' -f $Kind, $File, $Days, $Checks, $Names
+    }
+
     function script:Get-ListLabels([string[]] $Lines) {
         $Lines | ForEach-Object { if ($_ -match '^(\w+)\s+: ') { $Matches[1] } }
     }
@@ -32,28 +37,47 @@ AfterAll {
 
 Describe 'DockerCertificate views' {
     Context 'The default table' {
-        It 'is the default view and has the columns Kind, Subject, DaysRemaining, NotAfter, KeyAlgorithm, Path' {
+        It 'is the default view, grouped by folder as Get-ChildItem is, with the columns Kind, File, Days, Checks, Names' {
             $lines = @(($ca, $year | Out-String -Width 120) -split "`r?`n" | Where-Object { $_.Trim() })
-            $lines[0] -split '\s+' | Where-Object { $_ } | Should -Be @('Kind', 'Subject', 'DaysRemaining', 'NotAfter', 'KeyAlgorithm', 'Path')
+            $lines[0].Trim() | Should -Be "Directory: $(Split-Path $ca.Path)"
+            $lines[1] -split '\s+' | Where-Object { $_ } | Should -Be @('Kind', 'File', 'Days', 'Checks', 'Names')
+            $lines | Should -Contain "   Directory: $(Split-Path $year.Path)"
         }
 
-        It 'fits 120 columns, one line per certificate' {
+        It 'shows at 80 columns each certificate''s folder, file, names and verdicts in full, so that two CAs can be told apart' {
+            $text = @($ca, $year, $short) | Format-Table | Out-String -Width 80
+            $lines = @($text -split "`r?`n" | Where-Object { $_.Trim() })
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+            foreach ($certificate in $ca, $year, $short) {
+                $lines | Should -Contain "   Directory: $(Split-Path $certificate.Path)"
+            }
+            $lines | Should -Contain (Get-Row CA ca.pem $ca.DaysRemaining ok $ca.CommonName)
+            $lines | Should -Contain (Get-Row Server server-cert.pem $year.DaysRemaining ok 'web1.example.com, 127.0.0.1')
+            $text | Should -Not -Match '…'
+        }
+
+        It 'names what failed: a key that is not the pair, a broken chain, an expired certificate' {
+            $bad = [DockerTls.Core.Pki.DockerCertificate] @{
+                Kind = 'Server'; Path = '/srv/tls/server/server-cert.pem'; DnsNames = @('web1'); DaysRemaining = 40; KeyMatches = $false; ChainValid = $false
+            }
+            $expired = [DockerTls.Core.Pki.DockerCertificate] @{ Kind = 'Client'; Path = '/srv/tls/client/cert.pem'; CommonName = 'ops'; DaysRemaining = -2; ChainValid = $true }
+            $lines = @($bad, $expired) | Format-Table | Out-String -Width 80
+            $lines -split "`r?`n" | Should -Contain (Get-Row Server server-cert.pem 40 'wrong key, bad chain' web1)
+            $lines -split "`r?`n" | Should -Contain (Get-Row Client cert.pem '-2!' expired ops)
+        }
+
+        It 'fits 120 columns, one line per certificate under its folder''s header' {
             $lines = Show @($ca, $year, $short)
-            $lines.Count | Should -Be 5
+            $lines.Count | Should -Be 12
             $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 120 }
-        }
-
-        It 'shows the kind, subject, days, date, key and path of each certificate' {
-            $lines = Show @($ca, $year)
-            $lines[2] | Should -Match ('^CA\s+CN=Docker CA\s+{0}\s+{1}\s+ECDSA P-256\s+{2}' -f $ca.DaysRemaining, $ca.NotAfter.ToString('yyyy-MM-dd'), [regex]::Escape($ca.Path.Substring(0, 40)))
-            $lines[3] | Should -Match ('^Server\s+CN=web1\.example\.com\s+{0}\s+{1}\s+ECDSA P-256\s+{2}' -f $year.DaysRemaining, $year.NotAfter.ToString('yyyy-MM-dd'), [regex]::Escape($year.Path.Substring(0, 40)))
         }
 
         It 'marks fewer than 30 days left with "!" where colour is off, and only those' {
             $short.DaysRemaining | Should -BeLessThan 30
             $lines = Show @($year, $short)
-            $lines[2] | Should -Not -Match '!'
-            $lines[3] | Should -Match "\s$($short.DaysRemaining)! $($short.NotAfter.ToString('yyyy-MM-dd'))"
+            $lines | Where-Object { $_ -like 'Server*' } | Should -Be @(
+                (Get-Row Server server-cert.pem $year.DaysRemaining ok 'web1.example.com, 127.0.0.1'),
+                (Get-Row Server server-cert.pem "$($short.DaysRemaining)!" ok 'short.example.com'))
         }
 
         It 'colours fewer than 30 days left in yellow where the host renders colour, without the marker' {
@@ -61,20 +85,22 @@ Describe 'DockerCertificate views' {
             try { $text = $short | Format-Table | Out-String -Width 120 } finally { $PSStyle.OutputRendering = 'PlainText' }
             $text | Should -Match ([regex]::Escape("$($PSStyle.Foreground.Yellow)$($short.DaysRemaining)$($PSStyle.Reset)"))
             $text | Should -Not -Match "$($short.DaysRemaining)!"
-            # The colour codes take no columns: the NotAfter column stays aligned with the header.
+            # The colour codes take no columns: the Checks column stays aligned with the header.
             $plain = @(($text -replace '\x1b\[[0-9;]*m') -split "`r?`n" | Where-Object { $_.Trim() })
-            $plain[2].IndexOf($short.NotAfter.ToString('yyyy-MM-dd')) | Should -Be $plain[0].IndexOf('NotAfter')
+            $plain[3].IndexOf(' ok ') + 1 | Should -Be $plain[1].IndexOf('Checks')
         }
 
-        It 'cuts a long path to the width rather than wrapping' {
+        It 'shows a long folder whole in its group header, and cuts only a long list of names to the width' {
             $long = [DockerTls.Core.Pki.DockerCertificate] @{
                 Kind = 'Server'; Subject = 'CN=web1'; DaysRemaining = 100; NotAfter = [datetime]::UtcNow.AddDays(100)
-                KeyAlgorithm = 'RSA 4096'; Path = '/very/long/folder/' * 8 + 'server-cert.pem'
+                KeyAlgorithm = 'RSA 4096'; Path = '/very/long/folder' * 8 + '/server-cert.pem'; DnsNames = 1..30 | ForEach-Object { "web$_.example.com" }
             }
             $lines = Show @($long)
-            $lines.Count | Should -Be 3
-            $lines[2].Length | Should -BeLessOrEqual 120
-            $lines[2] | Should -Match '…$'
+            # The header wraps at the width, as Get-ChildItem's does; nothing of it is cut.
+            ($lines[0..1] -join '').Trim() | Should -Be "Directory: $('/very/long/folder' * 8)"
+            $lines.Count | Should -Be 5
+            $lines[4].Length | Should -BeLessOrEqual 120
+            $lines[4] | Should -Match '^Server server-cert\.pem\s+100 .* web1\.example\.com, .*…$'
         }
     }
 
@@ -205,6 +231,38 @@ Describe 'DockerTlsTestResult views' {
             $lines = Show @($ok) -As List
             Get-ListLabels $lines | Should -Not -Contain 'ServerCertificate'
             $lines | Should -Contain "ClientCertificate : CN=short.example.com, $($short.DaysRemaining)! days left, until $($short.NotAfter.ToString('yyyy-MM-dd'))"
+        }
+    }
+
+    Context 'Colour and width' {
+        It 'colours a failed result as PowerShell colours a warning, with Ansi rendering only' {
+            $PSStyle.OutputRendering = 'Ansi'
+            try {
+                $failedText = $failed | Format-List | Out-String -Width 120
+                $okText = $ok | Format-List | Out-String -Width 120
+                $tableText = $failed | Format-Table | Out-String -Width 120
+            } finally { $PSStyle.OutputRendering = 'PlainText' }
+            $warning = $PSStyle.Formatting.Warning
+            $failedText | Should -Match ('Failure\s+: (\x1b\[[0-9;]*m)*' + [regex]::Escape("$($warning)NameMismatch$($PSStyle.Reset)"))
+            $failedText | Should -Match ([regex]::Escape("$($warning)The server certificate is valid for"))
+            $tableText | Should -Match ([regex]::Escape("$($warning)NameMismatch$($PSStyle.Reset)"))
+            $okText | Should -Not -Match ([regex]::Escape($warning))
+            ($failed | Format-List | Out-String -Width 120) | Should -Not -Match "`e\["
+        }
+
+        It 'shows each command of a real remedy whole on one line at 80 columns, ready to copy' {
+            $saved = $env:DOCKER_CONFIG
+            $env:DOCKER_CONFIG = Join-Path $TestDrive 'empty-docker-config'
+            New-Item -ItemType Directory -Force $env:DOCKER_CONFIG | Out-Null
+            try { $real = Test-DockerTlsConnection -DockerHost 'tcp://127.0.0.1:1' } finally { $env:DOCKER_CONFIG = $saved }
+            $real.Failure | Should -Be 'ClientCertificateMissing'
+            $lines = @(($real | Format-List | Out-String -Width 80) -split "`r?`n")
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+            $commands = @([regex]::Matches($real.Remedy, '[A-Z][a-z]+-Docker\w+[^;,()]*') | ForEach-Object { $_.Value.Trim().TrimEnd('.') })
+            $commands.Count | Should -BeGreaterOrEqual 2
+            foreach ($command in $commands) {
+                @($lines | Where-Object { $_.Contains($command) }).Count | Should -Be 1 -Because "'$command' must show whole on one line"
+            }
         }
     }
 

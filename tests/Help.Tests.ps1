@@ -58,6 +58,19 @@ Describe 'Get-Help <Name>' -ForEach $cmdlets {
         }
     }
 
+    Context 'At 80 columns' {
+        It 'shows the page''s tables as text, not as Markdown pipes: one item per row' {
+            $text = Get-Help -Name $Name -Full | Out-String -Width 80
+            $text -split "`r?`n" | Where-Object { $_ -match '^\s*\|.*\|\s*$|\|\s*-{3,}\s*\|' } | Should -BeNullOrEmpty -Because "Get-Help $Name shows raw table rows"
+            if ($Name -eq 'Test-DockerTlsConnection') {
+                # Each row of the page's failure table is an item: its first cell, then each other cell after its header.
+                $wide = (Get-Help -Name $Name -Full | Out-String -Width 500) -replace '\s+', ' '
+                $wide | Should -Match '- TlsNotUsed\. what the docker CLI says: Client sent an HTTP request to an HTTPS server; cause: DOCKER_HOST without'
+                $wide | Should -Match '- None\. cause: the connection works -'
+            }
+        }
+    }
+
     Context 'The synopsis and examples' {
         It 'shows the synopsis of the page, not the generated syntax stub' {
             $help.Synopsis | Should -Not -BeNullOrEmpty
@@ -126,6 +139,14 @@ Describe 'Get-Help <Name>' -ForEach $cmdlets {
                 [cultureinfo]::CurrentUICulture = $saved
             }
         }
+    }
+}
+
+Describe 'about_DockerTls at 80 columns' {
+    It 'has no raw Markdown table rows' {
+        $text = Get-Help about_DockerTls | Out-String -Width 80
+        $text.Length | Should -BeGreaterThan 1000
+        $text -split "`r?`n" | Where-Object { $_ -match '^\s*\|.*\|\s*$|\|\s*-{3,}\s*\|' } | Should -BeNullOrEmpty
     }
 }
 

@@ -164,3 +164,43 @@ Import-Module DockerTls
         }
     }
 }
+
+Describe 'build.ps1 -Task Install' {
+    BeforeAll {
+        $script:version = ([xml] (Get-Content -Raw "$root/Directory.Build.props")).Project.PropertyGroup.Version
+        # A user with an empty home, as on a fresh machine: no PSModulePath of this session, no XDG_DATA_HOME. The NuGet
+        # cache and the dotnet CLI's home stay the real ones, so that the build restores nothing from the network.
+        $script:userHome = Join-Path $TestDrive 'install-home'
+        New-Item -ItemType Directory $userHome | Out-Null
+        $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+        $script:userEnvironment = @{
+            HOME = $userHome; PSModulePath = $null; XDG_DATA_HOME = $null
+            NUGET_PACKAGES = $nuget; DOTNET_CLI_HOME = [Environment]::GetFolderPath('UserProfile')
+        }
+        $script:target = Join-Path $userHome ".local/share/powershell/Modules/DockerTls/$version"
+        # An older build of this version and another version, already installed.
+        $script:other = Join-Path $userHome '.local/share/powershell/Modules/DockerTls/0.0.1'
+        New-Item -ItemType Directory $other, $target | Out-Null
+        Set-Content (Join-Path $target 'stale.txt') 'left by an older build'
+        $script:installRun = Invoke-ChildPwsh "& '$root/build.ps1' -Task Install" $userEnvironment
+    }
+
+    It 'puts the built module into the user''s module folder, DockerTls/<version>' {
+        $installRun.ExitCode | Should -Be 0 -Because $installRun.Output
+        Join-Path $target 'DockerTls.psd1' | Should -Exist
+        Join-Path $target 'en-US/about_DockerTls.help.txt' | Should -Exist
+        $installRun.Output | Should -BeLike "*Installed DockerTls $version into $target (CurrentUser)*"
+    }
+
+    It 'lets a new pwsh of that user run Import-Module DockerTls from any folder' {
+        $command = "Set-Location '$TestDrive'; Import-Module DockerTls -ErrorAction Stop; `$m = Get-Module DockerTls; `"`$(`$m.ModuleBase)|`$(`$m.Version)|`$((Get-Command -Module DockerTls).Count)`""
+        $run = Invoke-ChildPwsh $command $userEnvironment
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        ($run.Output -split "`n")[-1] | Should -Be "$target|$version|$((Import-PowerShellDataFile (Join-Path $root 'output/DockerTls/DockerTls.psd1')).CmdletsToExport.Count)"
+    }
+
+    It 'replaces only its own version, and leaves other versions beside it' {
+        Join-Path $target 'stale.txt' | Should -Not -Exist
+        $other | Should -Exist
+    }
+}

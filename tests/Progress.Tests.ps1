@@ -128,8 +128,8 @@ Describe '-Verbose on the cmdlets that write files' {
 
     It '<Name> names every file it writes, with its mode' -ForEach @(
         @{ Name = 'New-DockerCA'; Folders = @('v-ca'); Command = { New-DockerCA -KeyAlgorithm ECDSA -OutputPath "$TestDrive/v-ca" -Verbose } }
-        @{ Name = 'New-DockerServerCert'; Folders = @('v-server'); Command = { New-DockerServerCert -CAPath "$TestDrive/ca" -DnsName web1 -KeyAlgorithm ECDSA -OutputPath "$TestDrive/v-server" -Verbose } }
-        @{ Name = 'New-DockerClientCert'; Folders = @('v-client'); Command = { New-DockerClientCert -CAPath "$TestDrive/ca" -KeyAlgorithm ECDSA -OutputPath "$TestDrive/v-client" -Verbose } }
+        @{ Name = 'New-DockerServerCert'; Folders = @('v-server', 'ca'); Command = { New-DockerServerCert -CAPath "$TestDrive/ca" -DnsName web1 -KeyAlgorithm ECDSA -OutputPath "$TestDrive/v-server" -Verbose } }
+        @{ Name = 'New-DockerClientCert'; Folders = @('v-client', 'ca'); Command = { New-DockerClientCert -CAPath "$TestDrive/ca" -KeyAlgorithm ECDSA -OutputPath "$TestDrive/v-client" -Verbose } }
         @{ Name = 'Initialize-DockerTls'; Folders = @('v-kit'); Command = { Initialize-DockerTls -KeyAlgorithm ECDSA -DnsName localhost -OutputPath "$TestDrive/v-kit" -Verbose 6>$null } }
         @{ Name = 'Set-DockerDaemonConfig'; Folders = @('etc'); Command = { Set-DockerDaemonConfig -Path "$TestDrive/etc/daemon.json" -CertPath "$TestDrive/server" -CertDestination "$TestDrive/etc/certs" -DockerHost tcp://127.0.0.1:2376 -SystemdRoot "$TestDrive/no-systemd" -Confirm:$false -Verbose 3>$null 6>$null } }
         @{ Name = 'New-DockerSystemdUnit'; Folders = @('systemd'); Command = { New-DockerSystemdUnit -Kind Socket -SystemdRoot "$TestDrive/systemd" -Verbose 3>$null 6>$null } }
@@ -164,3 +164,26 @@ Describe '-Verbose on the cmdlets that write files' {
         $cleared | Should -Contain "Removed the DockerTls block from '$profilePath'."
     }
 }
+
+Describe 'Initialize-DockerTls' {
+    It 'says how many of its three keys are done, and which certificates are signed, counting up to 100%' {
+        $run = Invoke-WithProgress 'Initialize-DockerTls -OutputPath ./kit-progress -DnsName localhost -KeyAlgorithm ECDSA 6>$null | Out-Null'
+        $run.Errors | Should -BeNullOrEmpty
+        $shown = @($run.Progress | Where-Object RecordType -eq 'Processing')
+        $shown.StatusDescription | Should -Be @(
+            'Generating three ECDSA P-256 keys: none done yet'
+            '1 of 3 ECDSA P-256 keys done: the CA certificate is signed; making the server and client keys'
+            '2 of 3 ECDSA P-256 keys done: the CA and server certificates are signed; making the client key'
+            '3 of 3 ECDSA P-256 keys done: the CA, server and client certificates are signed; writing the files')
+        $shown.PercentComplete | Should -Be @(0, 33, 66, 100)
+        $run.Progress[-1].RecordType | Should -Be 'Completed'
+    }
+
+    It 'takes its bar away when it fails, too' {
+        $run = Invoke-WithProgress 'Initialize-DockerTls -OutputPath ./kit-progress -DnsName localhost -KeyAlgorithm ECDSA 6>$null | Out-Null'
+        $run.Errors.FullyQualifiedErrorId | Should -Be 'KeyFileExists,DockerTls.Commands.InitializeDockerTlsCommand'
+        $run.Progress.Count | Should -BeGreaterThan 0
+        $run.Progress[-1].RecordType | Should -Be 'Completed'
+    }
+}
+

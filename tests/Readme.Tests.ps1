@@ -118,7 +118,7 @@ AfterAll {
 Describe 'README user guide' -Skip:(-not $canRunDaemon) {
     Context 'The section' {
         It 'has the blocks the journeys need, powershell and sh in this order' {
-            ($blocks.Language -join ' ') | Should -Be 'powershell powershell sh powershell powershell powershell powershell powershell sh powershell'
+            ($blocks.Language -join ' ') | Should -Be 'powershell powershell sh powershell powershell powershell powershell powershell powershell sh powershell'
         }
 
         It 'defines $daemonHost, $daemonAddress and $port in its first block, and the tests set them' {
@@ -186,6 +186,18 @@ Describe 'README user guide' -Skip:(-not $canRunDaemon) {
             $result.ExitCode | Should -Be 0 -Because $result.Text
             foreach ($n in 1..3) { $result.Text | Should -Match "(?m)^docker$n\s.*tcp://docker$n\.example\.com:2376" }
         }
+
+        It 'lists what the CA issued, renews the operators'' certificate and refreshes their contexts' {
+            $serial = (& openssl x509 -noout -serial -in "$work/fleet/ops/cert.pem")
+            $result = Invoke-Block 5
+            $result.Text | Should -Match 'docker1\.example\.com'
+            (& openssl x509 -noout -serial -in "$work/fleet/ops/cert.pem") | Should -Not -Be $serial
+            & openssl verify -x509_strict -purpose sslclient -CAfile "$work/fleet/ca/ca.pem" "$work/fleet/ops/cert.pem" 2>&1 | Should -Match ': OK$'
+            @(Get-ChildItem "$work/fleet/ops" -Filter 'cert.pem.*.bak').Count | Should -Be 1
+            $contextCerts = @(Get-ChildItem -Recurse -Filter cert.pem (Join-Path $env:DOCKER_CONFIG 'contexts/tls'))
+            $contextCerts.Count | Should -Be 3
+            foreach ($copy in $contextCerts) { (Get-FileHash $copy.FullName).Hash | Should -Be (Get-FileHash "$work/fleet/ops/cert.pem").Hash }
+        }
     }
 
     Context 'Journey 3: diagnosing a failing connection' {
@@ -195,7 +207,7 @@ Describe 'README user guide' -Skip:(-not $canRunDaemon) {
 
         It 'shows the failure: the docker CLI and Test-DockerTlsConnection name the missing address' {
             if (-not $canDiagnose) { Set-ItResult -Skipped -Because 'Test-DockerTlsConnection is not in this build yet' }
-            $result = Invoke-Session $psBlocks[5]
+            $result = Invoke-Session $psBlocks[6]
             $result.Text | Should -Match 'x509: (certificate is valid for localhost, not 127\.0\.0\.1|cannot validate certificate for 127\.0\.0\.1 because it doesn''t contain any IP SANs)'
             $result.Text | Should -Match '(?m)^Success\s+: False'
             $result.Text | Should -Match '(?m)^Failure\s+: NameMismatch'
@@ -204,14 +216,14 @@ Describe 'README user guide' -Skip:(-not $canRunDaemon) {
 
         It 'applies the fix it names' {
             if (-not $canDiagnose) { Set-ItResult -Skipped -Because 'Test-DockerTlsConnection is not in this build yet' }
-            $null = Invoke-Block 6
+            $null = Invoke-Block 7
             & openssl x509 -in "$root/certs/server-cert.pem" -noout -ext subjectAltName | Out-String | Should -Match 'IP Address:127\.0\.0\.1'
             { Restart-Daemon } | Should -Not -Throw
         }
 
         It 'then connects: Test-DockerTlsConnection succeeds and so does the docker CLI' {
             if (-not $canDiagnose) { Set-ItResult -Skipped -Because 'Test-DockerTlsConnection is not in this build yet' }
-            $result = Invoke-Block 7
+            $result = Invoke-Block 8
             $test = $result.Output | Where-Object { $_.PSObject.TypeNames -contains 'DockerTls.Core.Diagnostics.DockerTlsTestResult' }
             $test.Success | Should -BeTrue
             $result.ExitCode | Should -Be 0 -Because $result.Text

@@ -39,10 +39,14 @@ BeforeAll {
         }
 
         # Ansi rendering, so that PowerShell strips nothing; its own accents off, so that any escape found came from the value.
-        $saved = $PSStyle.OutputRendering, $PSStyle.Formatting.TableHeader, $PSStyle.Formatting.FormatAccent
+        # The warning accent, in which a failed connection test is shown, and the accent of table headers whose label is
+        # not a property name are PowerShell's own too.
+        $saved = $PSStyle.OutputRendering, $PSStyle.Formatting.TableHeader, $PSStyle.Formatting.FormatAccent, $PSStyle.Formatting.Warning, $PSStyle.Formatting.CustomTableHeaderLabel
         $PSStyle.OutputRendering = 'Ansi'
         $PSStyle.Formatting.TableHeader = ''
         $PSStyle.Formatting.FormatAccent = ''
+        $PSStyle.Formatting.Warning = ''
+        $PSStyle.Formatting.CustomTableHeaderLabel = ''
         try {
             foreach ($view in @(($Value | Out-String -Width 4096), ($Value | Format-List * | Out-String -Width 4096), ($Value | Format-Table | Out-String -Width 4096))) {
                 # PowerShell ends each (empty) accent with its own ESC[0m; nothing else may be there.
@@ -50,7 +54,7 @@ BeforeAll {
             }
         }
         finally {
-            $PSStyle.OutputRendering, $PSStyle.Formatting.TableHeader, $PSStyle.Formatting.FormatAccent = $saved
+            $PSStyle.OutputRendering, $PSStyle.Formatting.TableHeader, $PSStyle.Formatting.FormatAccent, $PSStyle.Formatting.Warning, $PSStyle.Formatting.CustomTableHeaderLabel = $saved
         }
     }
 
@@ -112,6 +116,13 @@ Describe 'Get-DockerCertificate of a certificate file full of escape sequences' 
         $certificate.CommonName | Should -BeLike 'evil?`[2J?]0*pwned*gpj.exe*'
         $certificate.DnsNames | Should -Contain 'a?[2J.example'
         $certificate.IPAddresses | Should -Be @('127.0.0.1')
+    }
+
+    It 'shows the findings about such a certificate (their messages name it) the same way' {
+        $certificate = Get-DockerCertificate (Join-Path $evilCA 'server-cert.pem') -CAPath (Join-Path $kit 'ca/ca.pem')
+        $certificate.Findings.Id | Should -Contain 'IssuerNotFound'
+        $certificate.Findings[0].Message | Should -BeLike "*'CN=evil?``[2J*"
+        Assert-ConsoleSafe $certificate
     }
 
     It 'shows a hostile CA, and a folder of them in the list view, the same way' {

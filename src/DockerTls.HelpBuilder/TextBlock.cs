@@ -53,9 +53,7 @@ internal sealed record TextBlock(TextKind Kind, string Text, int Depth = 0, stri
                 result.Add(new TextBlock(TextKind.Preformatted, code.Lines.ToString().TrimEnd(), depth));
                 break;
             case Table table:
-                var raw = source.Substring(table.Span.Start, table.Span.Length).Replace("\r", "");
-                var lines = raw.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);
-                result.Add(new TextBlock(TextKind.Preformatted, string.Join('\n', lines), depth));
+                AddTable(result, table, depth);
                 break;
             case QuoteBlock quote:
                 foreach (var child in quote) Add(result, child, source, depth);
@@ -64,6 +62,33 @@ internal sealed record TextBlock(TextKind Kind, string Text, int Depth = 0, stri
                 result.Add(new TextBlock(TextKind.Prose, InlineText(heading.Inline), depth));
                 break;
             // Thematic breaks and HTML (comments) carry nothing for a text reader.
+        }
+    }
+
+    // A table as Get-Help can show it at any width: one list item per row, its first cell first, then each other cell
+    // after its column's header ("None: cause: the connection works"). Markdown's pipes and dashes would stay raw in MAML
+    // and in about_*.help.txt, and an aligned table of long cells does not fit 80 columns.
+    private static void AddTable(List<TextBlock> result, Table table, int depth)
+    {
+        static string Cell(TableCell cell) =>
+            string.Join(" ", cell.OfType<ParagraphBlock>().Select(p => InlineText(p.Inline))).Replace("\\|", "|").Trim();
+
+        var rows = table.OfType<TableRow>().ToList();
+        var headers = rows.FirstOrDefault(r => r.IsHeader)?.OfType<TableCell>().Select(Cell).ToList() ?? new List<string>();
+        foreach (var row in rows.Where(r => !r.IsHeader))
+        {
+            var cells = row.OfType<TableCell>().Select(Cell).ToList();
+            if (cells.Count == 0) continue;
+            var parts = new List<string>();
+            for (var i = 1; i < cells.Count; i++)
+            {
+                if (cells[i].Length == 0) continue;
+                var header = i < headers.Count ? headers[i] : "";
+                parts.Add(header.Length == 0 ? cells[i] : $"{header}: {cells[i]}");
+            }
+
+            var lead = cells[0].Length == 0 ? "" : cells[0] + (parts.Count == 0 ? "" : ". ");
+            result.Add(new TextBlock(TextKind.ListItem, lead + string.Join("; ", parts), depth, "-"));
         }
     }
 

@@ -111,6 +111,51 @@ public abstract class DockerTlsCmdlet : PSCmdlet
     }
 
     /// <summary>
+    /// Asks on the host for a new passphrase, twice and without echo, as passwd does: a typo would otherwise make the key
+    /// unusable. Throws <c>PassphraseMismatch</c> when the two differ and <c>EmptyPassphrase</c> for none; the caller wipes
+    /// the characters returned with <see cref="Wipe"/>.
+    /// </summary>
+    protected char[] PromptNewPassphrase(string what)
+    {
+        Host.UI.Write($"{what}: ");
+        using var first = Host.UI.ReadLineAsSecureString();
+        Host.UI.Write("Type it again: ");
+        using var second = Host.UI.ReadLineAsSecureString();
+        var typed = ToChars(first);
+        var again = ToChars(second);
+        try
+        {
+            if (typed is null)
+            {
+                throw DockerTls.Core.Pki.CertificateAuthority.EmptyPassphrase("-PromptPassphrase");
+            }
+
+            if (again is null || !System.Linq.Enumerable.SequenceEqual(typed, again))
+            {
+                Wipe(typed);
+                throw new DockerTlsException("PassphraseMismatch", ErrorKind.InvalidArgument,
+                    "The two passphrases typed differ, so neither was used and nothing was written. Run the command again and type the same passphrase twice.");
+            }
+
+            return typed;
+        }
+        finally
+        {
+            Wipe(again);
+        }
+    }
+
+    /// <summary>Refuses <c>-Passphrase</c> with <c>-PromptPassphrase</c>: the passphrase comes one way only.</summary>
+    protected static void RequireOnePassphraseSource(SecureString? given, bool prompt)
+    {
+        if (given != null && prompt)
+        {
+            throw new DockerTlsException("ConflictingPassphrase", ErrorKind.InvalidArgument,
+                "Give either -Passphrase or -PromptPassphrase, not both.");
+        }
+    }
+
+    /// <summary>
     /// The characters of a passphrase that is to encrypt a new key, as <see cref="ToChars"/>; an empty one ends the command
     /// with <c>EmptyPassphrase</c> before anything is made.
     /// </summary>
@@ -126,6 +171,15 @@ public abstract class DockerTlsCmdlet : PSCmdlet
     }
 
     /// <summary>Narrates a file written, with its mode, for -Verbose.</summary>
+    /// <summary>A warning for each finding that Docker accepts but strict verifiers refuse (or an expiry within 30 days), with its id.</summary>
+    protected void WriteFindingWarnings(DockerTls.Core.Pki.DockerCertificate certificate)
+    {
+        foreach (var finding in certificate.Findings)
+        {
+            if (finding.Severity == DockerTls.Core.Pki.FindingSeverity.Warning) WriteWarning($"{finding.Id}: {finding.Message}");
+        }
+    }
+
     protected void VerboseFileWritten(string path, string mode) => WriteVerbose($"Wrote {path} ({mode})");
 
     /// <summary>Text for the user's console that is not pipeline output (next steps, restart commands).</summary>

@@ -65,6 +65,8 @@ public class CertificateAuthorityTests
         var aki = AuthorityKeyIdentifier.GetInstance(X509ExtensionUtilities.FromExtensionValue(server.GetExtensionValue(X509Extensions.AuthorityKeyIdentifier)));
         var ski = SubjectKeyIdentifier.GetInstance(X509ExtensionUtilities.FromExtensionValue(ca.Certificate.GetExtensionValue(X509Extensions.SubjectKeyIdentifier)));
         Assert.Equal(ski.GetKeyIdentifier(), aki.KeyIdentifier.GetOctets());
+        Assert.Null(aki.AuthorityCertIssuer); // key identifier only: a CA renewed with a new serial still matches
+        Assert.Null(aki.AuthorityCertSerialNumber);
         Assert.True(server.SerialNumber.SignValue > 0 && server.SerialNumber.BitLength >= 64);
         server.Verify(ca.Certificate.GetPublicKey());
         Assert.Equal("SHA-256withECDSA", server.SigAlgName); // signed by the ECDSA CA

@@ -16,12 +16,13 @@ public sealed class TestPki : IDisposable
     /// <summary>The folder everything is made in.</summary>
     public string Root => folder.Path;
 
-    /// <summary>A self-signed CA: <c>name/ca.pem</c> and <c>name/ca-key.pem</c>. Key: "ec:P-256", "ec:P-384" or "rsa:2048".</summary>
-    public string CA(string name, string key = "ec:P-256")
+    /// <summary>A self-signed CA: <c>name/ca.pem</c> and <c>name/ca-key.pem</c>. Key: "ec:P-256", "ec:P-384" or "rsa:2048";
+    /// <paramref name="usage"/> replaces the CA's keyUsage (null: no keyUsage at all).</summary>
+    public string CA(string name, string key = "ec:P-256", string? usage = "critical,keyCertSign,cRLSign")
     {
         var dir = Directory.CreateDirectory(folder[name]).FullName;
         OpenSsl(dir, $"req -x509 {NewKey(key)} -nodes -keyout ca-key.pem -out ca.pem -days 30 -subj /CN={name} "
-            + "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign");
+            + "-addext basicConstraints=critical,CA:TRUE" + (usage is null ? "" : " -addext keyUsage=" + usage));
         return dir;
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using DockerTls.Core.Pki;
 
 namespace DockerTls.Core.Client;
@@ -14,7 +15,8 @@ public static class ClientCertificateCheck
     /// Reads the folder's client certificate and throws unless it is usable: all three files present
     /// (<c>ClientCertFolderIncomplete</c>), the key unencrypted (<c>EncryptedKey</c>) and the pair of the certificate
     /// (<c>ClientKeyMismatch</c>), within its validity (<c>ClientCertificateExpired</c>), with <c>clientAuth</c> and
-    /// signed by a CA in <c>ca.pem</c> (<c>ClientCertificateInvalid</c>). Returns the certificate read.
+    /// a chain to a CA in <c>ca.pem</c> that Docker accepts (<c>ClientCertificateInvalid</c>, naming the finding of
+    /// <see cref="CertificateAssessment"/>). Returns the certificate read, with its findings.
     /// </summary>
     public static DockerCertificate Check(string folder)
     {
@@ -22,7 +24,7 @@ public static class ClientCertificateCheck
         var certPath = Path.Combine(folder, "cert.pem");
         var keyPath = Path.Combine(folder, "key.pem");
         var caPath = Path.Combine(folder, "ca.pem");
-        var certificate = CertificateReader.Read(certPath, keyPath, caPath);
+        var certificate = CertificateReader.Read(certPath, keyPath, caPath, Org.BouncyCastle.Asn1.X509.KeyPurposeID.id_kp_clientAuth);
 
         if (certificate.KeyEncrypted == true)
         {
@@ -66,13 +68,24 @@ public static class ClientCertificateCheck
                 certPath);
         }
 
-        if (certificate.ChainValid != true)
+        // What Docker refuses is refused here; what only strict verifiers refuse stays in the certificate's Findings.
+        var chainError = certificate.Findings.FirstOrDefault(f => f.BreaksChain && f.Severity == FindingSeverity.Error);
+        if (chainError?.Id == CertificateFindingIds.IssuerNotFound)
         {
             throw new DockerTlsException(
                 "ClientCertificateInvalid",
                 ErrorKind.InvalidData,
                 $"The certificate '{certPath}' is not signed by a valid CA in '{caPath}', so the daemon will refuse it (\"bad certificate\"). "
                 + "Put the ca.pem of the CA that issued it beside it, or issue a new client certificate from the daemon's CA.",
+                certPath);
+        }
+
+        if (chainError is not null)
+        {
+            throw new DockerTlsException(
+                "ClientCertificateInvalid",
+                ErrorKind.InvalidData,
+                $"The certificate '{certPath}' and its chain to '{caPath}' would be refused by the docker CLI and the daemon ({chainError.Id}): {chainError.Message}",
                 certPath);
         }
 

@@ -19,7 +19,7 @@ public static class ClientCertificateInstaller
     public static DockerCertificate Install(string sourceFolder, string destination, bool overwrite, System.Action<string, string>? fileWritten = null)
     {
         ClientCertificateCheck.Check(sourceFolder);
-        var transaction = new FileTransaction(overwrite);
+        var transaction = new FileTransaction(overwrite, "-Destination");
         if (fileWritten != null)
         {
             transaction.FileWritten += fileWritten;
@@ -35,17 +35,5 @@ public static class ClientCertificateInstaller
         transaction.AddKey(Path.Combine(destination, "key.pem"), SafeFile.ReadAllBytes(Path.Combine(sourceFolder, "key.pem"), SafeFile.Pem));
         transaction.Commit();
         return CertificateReader.Read(Path.Combine(destination, "cert.pem"), Path.Combine(destination, "key.pem"), Path.Combine(destination, "ca.pem"));
-    }
-
-    /// <summary>The three paths <see cref="Install"/> writes in <paramref name="destination"/>.</summary>
-    public static IReadOnlyList<string> TargetPaths(string destination)
-    {
-        var paths = new List<string>();
-        foreach (var name in ClientEnvironment.CertificateFileNames)
-        {
-            paths.Add(Path.Combine(destination, name));
-        }
-
-        return paths;
     }
 }

@@ -20,6 +20,9 @@ public sealed class ClientEnvironment
     /// <summary><c>DOCKER_TLS_VERIFY</c>.</summary>
     public const string TlsVerifyVariable = "DOCKER_TLS_VERIFY";
 
+    /// <summary><c>DOCKER_TLS</c>: any non-empty value makes the CLI use TLS without checking the daemon's certificate.</summary>
+    public const string TlsVariable = "DOCKER_TLS";
+
     /// <summary><c>DOCKER_CERT_PATH</c>.</summary>
     public const string CertPathVariable = "DOCKER_CERT_PATH";
 
@@ -141,7 +144,7 @@ public sealed class ClientEnvironment
                 "ClientCertFolderIncomplete",
                 ErrorKind.ObjectNotFound,
                 $"The folder '{folder}' lacks {string.Join(", ", missing)}; the docker CLI needs all three there. "
-                + "make them with New-DockerClientCert, put them there with Install-DockerClientCert, or give -CertPath.",
+                + "Make them with New-DockerClientCert -OutputPath <folder>, or copy a kit's client folder there with Install-DockerClientCert -Path <kit>/client.",
                 folder);
         }
     }

@@ -95,10 +95,11 @@ public sealed class DockerConfigFile
 
     /// <summary>
     /// Plans the file with <c>currentContext</c> set to <paramref name="contextName"/> into <paramref name="transaction"/>,
-    /// keeping its other keys and its mode (0600 for a new file, as the CLI writes it).
+    /// keeping its other keys, its owner, group and mode (0600 for a new file, as the CLI writes it).
     /// </summary>
     public void PlanSetCurrentContext(FileTransaction transaction, string contextName)
     {
+        LinkedFile.Resolve(System.IO.Path.GetFullPath(Path)); // a dangling or hostile link is refused before it is read
         // Every spelling the CLI would read as currentContext becomes one key, where the first stood.
         var config = new JsonObject();
         var placed = false;
@@ -109,7 +110,6 @@ public sealed class DockerConfigFile
         }
 
         if (!placed) config[CurrentContextKey] = new JsonString(contextName);
-        var mode = (File.Exists(Path) ? FileModes.GetUnixMode(Path) : null) ?? FileModes.PrivateFile;
-        transaction.AddFile(Path, new UTF8Encoding(false).GetBytes(JsonText.Write(config) + "\n"), mode);
+        transaction.AddRewrite(Path, new UTF8Encoding(false).GetBytes(JsonText.Write(config) + "\n"), FileModes.PrivateFile);
     }
 }

@@ -147,7 +147,7 @@ public sealed class DockerContextStore
             RequireAbsent(name);
         }
 
-        var transaction = new FileTransaction(overwrite: true);
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
         if (fileWritten != null)
         {
             transaction.FileWritten += fileWritten;

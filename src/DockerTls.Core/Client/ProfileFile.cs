@@ -31,6 +31,7 @@ public static class ProfileFile
 
     private static bool Update(string path, Func<string, string> change, bool createIfMissing, Action<string, string>? onWritten)
     {
+        LinkedFile.Resolve(Path.GetFullPath(path)); // a dangling or hostile link is refused before it is read
         var read = SafeFile.TryReadAllBytes(path, SafeFile.Profile);
         var exists = read is not null;
         if (!exists && !createIfMissing)
@@ -47,7 +48,7 @@ public static class ProfileFile
         }
 
         var output = preamble.Concat(encoding.GetBytes(changed)).ToArray();
-        var transaction = new FileTransaction(overwrite: true);
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
         if (onWritten != null) transaction.FileWritten += onWritten;
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(folder))
@@ -55,7 +56,7 @@ public static class ProfileFile
             transaction.AddDirectory(folder, FileModes.PublicDirectory);
         }
 
-        transaction.AddFile(path, output, (File.Exists(path) ? FileModes.GetUnixMode(path) : null) ?? FileModes.PublicFile);
+        transaction.AddRewrite(path, output, FileModes.PublicFile); // keeps owner, group and mode; through a dotfile link
         transaction.Commit();
         return true;
     }

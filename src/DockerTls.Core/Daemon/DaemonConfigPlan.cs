@@ -14,7 +14,8 @@ namespace DockerTls.Core.Daemon;
 /// </summary>
 public sealed class DaemonConfigPlan
 {
-    private readonly List<(string Source, string Target, bool IsKey)> installs = new();
+    private readonly List<(string Target, byte[] Content, bool IsKey)> installs = new();
+    private readonly Dictionary<string, byte[]?> seen = new(StringComparer.Ordinal); // what each target held at planning
     private readonly List<(string Path, byte[] Content, int Mode)> backups = new();
 
     /// <summary>The daemon.json path.</summary>
@@ -37,6 +38,9 @@ public sealed class DaemonConfigPlan
 
     /// <summary>The drop-in to write, or null.</summary>
     public string? DropInPath { get; private set; }
+
+    /// <summary>The backup of an existing drop-in that is rewritten, or null.</summary>
+    public string? DropInBackupPath { get; private set; }
 
     /// <summary>The drop-in's text, or null.</summary>
     public string? DropInText { get; private set; }
@@ -65,6 +69,7 @@ public sealed class DaemonConfigPlan
         var warnings = new List<string>();
         var changes = new List<string>();
 
+        LinkedFile.Resolve(System.IO.Path.GetFullPath(request.Path)); // a dangling or hostile link is refused before it is read
         plan.Current = DaemonConfigFile.Load(request.Path);
         var units = request.SystemdRoot is null ? null : SystemdUnits.Load(request.SystemdRoot);
 
@@ -107,23 +112,34 @@ public sealed class DaemonConfigPlan
             keyTarget = System.IO.Path.Combine(request.CertDestination, DaemonPaths.ServerKeyFileName);
         }
 
+        // What is checked is what gets installed: the bytes read before the check, the same after it.
+        var held = ReadSources(caSource, certSource, keySource);
         var (certificate, problems) = ServerCertificateCheck.Assess(caSource, certSource, keySource, request.Now.ToUniversalTime());
-        var blocking = problems.FirstOrDefault(p => p.Id != "ServerCertificateExpiring");
+        var blocking = problems.FirstOrDefault(p => p.Id is not ("ServerCertificateExpiring" or DaemonErrorIds.ServerCertificateNotStrict));
         if (blocking is not null)
         {
             var kind = blocking.Id == DaemonErrorIds.ServerCertificateNotFound ? ErrorKind.ObjectNotFound : ErrorKind.InvalidData;
             throw new DockerTlsException(blocking.Id, kind, blocking.Message + " Nothing was written.", certSource);
         }
 
+        var reread = ReadSources(caSource, certSource, keySource);
+        if (held is null || reread is null || !held.Zip(reread, (a, b) => a.SequenceEqual(b)).All(same => same))
+        {
+            throw new DockerTlsException(DaemonErrorIds.ServerFilesChanged, ErrorKind.InvalidOperation,
+                $"The server files in '{System.IO.Path.GetDirectoryName(certSource)}' changed while they were being checked (another command is writing them). Nothing was written. Run again when it has finished.", certSource);
+        }
+
         warnings.AddRange(problems.Select(p => p.Message));
         plan.Certificate = certificate;
 
-        foreach (var (src, dst, isKey) in new[] { (caSource, caTarget, false), (certSource, certTarget, false), (keySource, keyTarget, true) })
+        var sources = new[] { (caSource, caTarget, false, held[0]), (certSource, certTarget, false, held[1]), (keySource, keyTarget, true, held[2]) };
+        foreach (var (src, dst, isKey, bytes) in sources)
         {
             var installed = SafeFile.TryReadAllBytes(dst, SafeFile.Pem);
-            if (!SamePath(src, dst) && !(installed is not null && installed.SequenceEqual(SafeFile.ReadAllBytes(src, SafeFile.Pem))))
+            if (!SamePath(src, dst) && !(installed is not null && installed.SequenceEqual(bytes)))
             {
-                plan.installs.Add((src, dst, isKey));
+                plan.installs.Add((dst, bytes, isKey));
+                plan.seen[dst] = installed;
                 changes.Add($"install '{src}' as '{dst}'{(isKey ? " (0400)" : " (0444)")}");
                 if (!request.NoBackup && installed is not null)
                 {
@@ -183,6 +199,7 @@ public sealed class DaemonConfigPlan
             }
 
             plan.DropInPath = SystemdUnits.FullPath(request.SystemdRoot!, SystemdUnits.DropInRelativePath);
+            plan.seen[plan.DropInPath] = SafeFile.TryReadAllBytes(plan.DropInPath, SafeFile.SystemdUnit);
             plan.DropInText = units.DropInText(SafeFile.TryReadAllText(plan.DropInPath, SafeFile.SystemdUnit));
             var after = SystemdUnits.Load(request.SystemdRoot!, new Dictionary<string, string> { [SystemdUnits.DropInRelativePath] = plan.DropInText });
             if (after.HostFlags.Count > 0)
@@ -194,6 +211,12 @@ public sealed class DaemonConfigPlan
             }
 
             changes.Add($"write the systemd drop-in '{plan.DropInPath}': ExecStart={after.DockerdCommand?.WithoutHostFlags()}");
+            var oldDropIn = plan.seen[plan.DropInPath];
+            if (!request.NoBackup && oldDropIn is not null && !oldDropIn.SequenceEqual(new System.Text.UTF8Encoding(false).GetBytes(plan.DropInText)))
+            {
+                plan.DropInBackupPath = BackupName(plan.DropInPath, request.Now);
+                changes.Add($"back up '{plan.DropInPath}' as '{plan.DropInBackupPath}'");
+            }
         }
 
         // daemon.json itself.
@@ -236,26 +259,33 @@ public sealed class DaemonConfigPlan
         plan.RestartCommand = DaemonPaths.RestartCommand(request.Platform, units?.HasDockerService ?? false);
         plan.Warnings = warnings;
         plan.Changes = changes;
+        plan.Transaction().CheckTargets(); // -WhatIf meets what a real run would: no permission, a read-only file system
         return plan;
     }
 
     /// <summary>Writes the server files, daemon.json, the drop-in and the backups, all or none; returns the paths written.</summary>
     public IReadOnlyList<string> Apply(Action<string, string>? onWritten = null)
     {
-        var transaction = new FileTransaction(overwrite: true);
+        var transaction = Transaction();
         if (onWritten is not null)
         {
             transaction.FileWritten += onWritten;
         }
+
+        return transaction.Commit();
+    }
+
+    private FileTransaction Transaction()
+    {
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
 
         foreach (var (path, content, mode) in backups)
         {
             transaction.AddFile(path, content, mode);
         }
 
-        foreach (var (source, target, isKey) in installs)
+        foreach (var (target, bytes, isKey) in installs)
         {
-            var bytes = SafeFile.ReadAllBytes(source, SafeFile.Pem);
             if (isKey)
             {
                 transaction.AddKey(target, bytes);
@@ -266,23 +296,31 @@ public sealed class DaemonConfigPlan
             }
         }
 
+        // daemon.json and the drop-in keep their owner, group and mode, and so do their backups.
         if (!ConfigUnchanged)
         {
-            var mode = (Current.Exists ? FileModes.GetUnixMode(Path) : null) ?? FileModes.PublicFile;
             if (BackupPath is not null)
             {
-                transaction.AddFile(BackupPath, Current.OriginalBytes, mode);
+                transaction.AddBackup(BackupPath, Path, Current.OriginalBytes, FileModes.PublicFile);
             }
 
-            transaction.AddFile(Path, NewBytes, mode);
+            transaction.AddRewrite(Path, NewBytes, FileModes.PublicFile);
         }
 
         if (DropInPath is not null && DropInText is not null)
         {
-            transaction.AddFile(DropInPath, new System.Text.UTF8Encoding(false).GetBytes(DropInText), FileModes.PublicFile);
+            if (DropInBackupPath is not null && seen.TryGetValue(DropInPath, out var oldDropIn) && oldDropIn is not null)
+            {
+                transaction.AddBackup(DropInBackupPath, DropInPath, oldDropIn, FileModes.PublicFile);
+            }
+
+            transaction.AddRewrite(DropInPath, new System.Text.UTF8Encoding(false).GetBytes(DropInText), FileModes.PublicFile);
         }
 
-        return transaction.Commit();
+        // Another writer's change since the plan was made stops this one (TargetChanged) instead of being lost.
+        transaction.Expect(Path, Current.Exists ? Current.OriginalBytes : null);
+        foreach (var target in seen) transaction.Expect(target.Key, target.Value);
+        return transaction;
     }
 
     /// <summary><c>&lt;path&gt;.&lt;yyyyMMddHHmmss&gt;.bak</c>, with a counter when that name is taken.</summary>
@@ -296,6 +334,19 @@ public sealed class DaemonConfigPlan
         }
 
         return name;
+    }
+
+    // The three source files' bytes, or null when one cannot be read (the check that follows names why).
+    private static byte[][]? ReadSources(params string[] paths)
+    {
+        try
+        {
+            return paths.Select(path => SafeFile.ReadAllBytes(path, SafeFile.Pem)).ToArray();
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is DockerTlsException)
+        {
+            return null;
+        }
     }
 
     private static bool SamePath(string a, string b) =>

@@ -9,17 +9,16 @@ namespace DockerTls.Core.Daemon;
 
 /// <summary>
 /// Checks the three files a TLS daemon serves with: ca.pem, server-cert.pem and server-key.pem. The certificate must
-/// chain to the CA, carry serverAuth and be within its validity; the key must be its pair and unencrypted (dockerd
-/// cannot read an encrypted key).
+/// pass <see cref="CertificateAssessment"/> for serverAuth (chain to the CA, CAs that may sign, validity, SANs); the key
+/// must be its pair and unencrypted (dockerd cannot read an encrypted key).
 /// </summary>
 public static class ServerCertificateCheck
 {
-    /// <summary>A certificate with fewer days left than this is reported as soon expiring.</summary>
-    public const int ExpiryWarningDays = 30;
-
     /// <summary>
     /// Reads and checks the files (a null CA or key path is skipped). Returns the certificate summary (null when it cannot be read) and every problem
-    /// found, each an error that blocks a daemon from serving TLS, except <c>ServerCertificateExpiring</c>.
+    /// found, each an error that blocks a daemon from serving TLS, except <c>ServerCertificateExpiring</c> and <c>ServerCertificateNotStrict</c>.
+    /// The certificate's verdict is <see cref="CertificateAssessment"/>'s for serverAuth: one problem per finding, which it names
+    /// (<see cref="DaemonConfigProblem.FindingId"/>), the real cause first (an expired certificate is expired, not from another CA).
     /// </summary>
     public static (DockerCertificate? Certificate, IReadOnlyList<DaemonConfigProblem> Problems) Assess(string? caPath, string certPath, string? keyPath, DateTime nowUtc)
     {
@@ -41,7 +40,8 @@ public static class ServerCertificateCheck
         DockerCertificate certificate;
         try
         {
-            certificate = CertificateReader.Read(certPath, keyPath is not null && File.Exists(keyPath) ? keyPath : null, caPath is not null && File.Exists(caPath) ? caPath : null);
+            certificate = CertificateReader.Read(certPath, keyPath is not null && File.Exists(keyPath) ? keyPath : null, caPath is not null && File.Exists(caPath) ? caPath : null,
+                Org.BouncyCastle.Asn1.X509.KeyPurposeID.id_kp_serverAuth, nowUtc);
         }
         catch (DockerTlsException e)
         {
@@ -56,32 +56,12 @@ public static class ServerCertificateCheck
             return (null, problems);
         }
 
-        if (certificate.ChainValid == false)
+        foreach (var finding in certificate.Findings)
         {
-            problems.Add(new DaemonConfigProblem(DaemonErrorIds.ServerCertificateInvalid,
-                $"The server certificate '{certPath}' was not signed by a CA in '{caPath}' (or one of them has expired); clients that trust that CA will fail with 'x509: certificate signed by unknown authority'. Use the ca.pem of the CA that issued it, or issue a new server certificate from this CA with New-DockerServerCert."));
-        }
-
-        if (!certificate.ServerAuth)
-        {
-            problems.Add(new DaemonConfigProblem(DaemonErrorIds.ServerCertificateInvalid,
-                $"The certificate '{certPath}' is not a server certificate (no serverAuth extended key usage); clients reject it. Issue one with New-DockerServerCert."));
-        }
-
-        if (certificate.NotAfter < nowUtc)
-        {
-            problems.Add(new DaemonConfigProblem(DaemonErrorIds.ServerCertificateInvalid,
-                FormattableString.Invariant($"The server certificate '{certPath}' expired on {certificate.NotAfter:yyyy-MM-dd}; clients fail with 'certificate has expired or is not yet valid'. Issue a new one with New-DockerServerCert and install it.")));
-        }
-        else if (certificate.NotBefore > nowUtc)
-        {
-            problems.Add(new DaemonConfigProblem(DaemonErrorIds.ServerCertificateInvalid,
-                FormattableString.Invariant($"The server certificate '{certPath}' is not valid before {certificate.NotBefore:yyyy-MM-dd HH:mm} UTC; check this host's clock.")));
-        }
-        else if (certificate.NotAfter < nowUtc.AddDays(ExpiryWarningDays))
-        {
-            problems.Add(new DaemonConfigProblem("ServerCertificateExpiring",
-                FormattableString.Invariant($"The server certificate '{certPath}' expires in {Math.Max(0, (int)(certificate.NotAfter - nowUtc).TotalDays)} days ({certificate.NotAfter:yyyy-MM-dd}). Issue a new one with New-DockerServerCert before then.")));
+            var id = finding.Severity == FindingSeverity.Error ? DaemonErrorIds.ServerCertificateInvalid
+                : finding.Id == CertificateFindingIds.CertificateExpiring ? "ServerCertificateExpiring"
+                : DaemonErrorIds.ServerCertificateNotStrict;
+            problems.Add(new DaemonConfigProblem(id, $"The server certificate '{certPath}' (checked against '{caPath}'): {finding.Message}", finding.Id));
         }
 
         if (certificate.KeyEncrypted == true)

@@ -76,13 +76,13 @@ public sealed class SystemdUnitFile
                 $"'{Path}' exists already. Nothing was written. Use -Force to replace it (a drop-in keeps its other lines).", Path);
         }
 
-        var transaction = new FileTransaction(overwrite: true);
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
         if (onWritten is not null)
         {
             transaction.FileWritten += onWritten;
         }
 
-        transaction.AddFile(Path, new UTF8Encoding(false).GetBytes(Text), FileModes.PublicFile);
+        transaction.AddRewrite(Path, new UTF8Encoding(false).GetBytes(Text), FileModes.PublicFile); // an existing unit keeps owner and mode
         return transaction.Commit();
     }
 }

@@ -1,6 +1,6 @@
 namespace DockerTls.Core.Daemon;
 
-/// <summary>How a daemon's TCP listeners use TLS.</summary>
+/// <summary>How a TCP connection to dockerd uses TLS: the daemon's listeners (<c>tls</c>, <c>tlsverify</c>), or the docker CLI (<c>DOCKER_TLS</c>, <c>DOCKER_TLS_VERIFY</c>, where <see cref="Tls"/> leaves the daemon's certificate unchecked).</summary>
 public enum TlsMode
 {
     /// <summary>No TLS: plain HTTP, anyone who reaches the port is root on the host.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using DockerTls.Core.Client;
 using DockerTls.Core.Pki;
 
 namespace DockerTls.Core.Diagnostics;
@@ -52,9 +53,11 @@ public sealed class ConnectionDiagnosis
         var what = unreadable != null
             ? $"'{unreadable}' holds no PEM certificate"
             : $"{string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} missing from '{CertPath}'";
-        var effect = missing.Contains("ca.pem") || (unreadable?.EndsWith("ca.pem", StringComparison.Ordinal) ?? false)
-            ? "so the docker CLI cannot check the daemon's certificate (\"could not read CA certificate\")"
-            : "so the docker CLI sends no client certificate and a daemon with tlsverify refuses it (\"remote error: tls: bad certificate\")";
+        var effect = missing.Contains("ca.pem")
+            ? $"so the docker CLI stops before it connects (\"open {System.IO.Path.Combine(CertPath, "ca.pem")}: no such file or directory\")"
+            : unreadable?.EndsWith("ca.pem", StringComparison.Ordinal) ?? false
+            ? "so the docker CLI cannot check the daemon's certificate"
+            : "so the docker CLI sends no client certificate and a daemon with tlsverify refuses it (\"remote error: tls: bad certificate\" or \"connection reset by peer\")";
         Fail(ConnectionFailure.ClientCertificateMissing,
             $"{what}, {effect}.",
             $"Install the client files from the kit's client folder: {InstallClient()}, "
@@ -68,7 +71,7 @@ public sealed class ConnectionDiagnosis
 
     /// <summary>key.pem is encrypted.</summary>
     public void EncryptedKey(string keyPath) => Fail(ConnectionFailure.EncryptedKey,
-        $"The client key '{keyPath}' is encrypted with a passphrase, and Docker refuses encrypted client keys (\"private key is encrypted\").",
+        $"The client key '{keyPath}' is encrypted with a passphrase, and Docker refuses encrypted client keys (\"private key is encrypted\" or \"failed to parse private key\", the words of Docker before 23).",
         $"Issue a new client certificate without a passphrase and install it: New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client -Force; {InstallClient()} "
         + "(or decrypt the key in place: openssl pkey -in key.pem -out key.pem).");
 
@@ -112,9 +115,11 @@ public sealed class ConnectionDiagnosis
         $"The {step} with {Host} port {settings.Host.Port} did not finish within {timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s: a firewall drops the packets, the address is wrong, or the service there does not answer.",
         $"Check the address and that port {settings.Host.Port}/tcp is open between here and the daemon (firewall, security group); try a longer -TimeoutSec.");
 
-    /// <summary>The port does not speak TLS.</summary>
-    public void ServerNotTls(bool plainHttp, string? apiVersion, string message) => Fail(ConnectionFailure.ServerNotTls,
-        plainHttp
+    /// <summary>The port does not speak TLS; <paramref name="clientUsesTls"/> false when the CLI, too, speaks plain HTTP to it.</summary>
+    public void ServerNotTls(bool plainHttp, string? apiVersion, string message, bool clientUsesTls = true) => Fail(ConnectionFailure.ServerNotTls,
+        plainHttp && !clientUsesTls
+            ? $"The daemon at {Host} port {settings.Host.Port} answers plain HTTP{(apiVersion is null ? "" : $" (Docker API {apiVersion})")}, and the docker CLI talks to it unencrypted ({WhyPlain()}); anyone who can reach that port controls the host."
+            : plainHttp
             ? $"The daemon at {Host} port {settings.Host.Port} answers plain HTTP{(apiVersion is null ? "" : $" (Docker API {apiVersion})")}, not TLS (\"http: server gave HTTP response to HTTPS client\"); anyone who can reach that port controls the host."
             : $"The service at {Host} port {settings.Host.Port} does not complete a TLS handshake ({message}).",
         $"Use the daemon's TLS port (usually 2376), or turn on TLS on the daemon's host: Set-DockerDaemonConfig -CertPath <kit>/server -DockerHost tcp://0.0.0.0:2376, then restart docker.");
@@ -128,7 +133,7 @@ public sealed class ConnectionDiagnosis
             case ConnectionFailure.NameMismatch:
                 var names = server.DnsNames.Concat(server.IPAddresses).ToArray();
                 Fail(failure,
-                    $"The daemon's certificate is valid for {(names.Length == 0 ? "no names at all" : string.Join(", ", names))}, not {Host} (\"x509: certificate is valid for ..., not {Host}\").",
+                    $"The daemon's certificate is valid for {(names.Length == 0 ? "no names at all" : string.Join(", ", names))}, not {Host} ({NameMismatchQuote(server)}).",
                     $"Connect with a name or address the certificate holds (Set-DockerClientEnv -DockerHost tcp://{(names.Length == 0 ? "<name>" : names[0])}:{settings.Host.Port}), "
                     + $"or issue a server certificate that holds {Host} too: {NewServerCert(server, Host)}, then Set-DockerDaemonConfig -CertPath <kit>/server and restart docker.");
                 break;
@@ -150,6 +155,16 @@ public sealed class ConnectionDiagnosis
                     $"The daemon presents a certificate (CN={server.CommonName}) that is not for servers: its extended key usage lacks serverAuth (\"x509: certificate specifies an incompatible key usage\"); often a client certificate was installed as server-cert.pem.",
                     $"Issue a server certificate and install it on the daemon: {NewServerCert(server, null)}; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker.");
                 break;
+            case ConnectionFailure.InvalidCertificateAuthority:
+            case ConnectionFailure.InsecureAlgorithm:
+                var finding = server.Findings.FirstOrDefault(f => f.BreaksChain && f.Severity == FindingSeverity.Error);
+                Fail(failure,
+                    $"The docker CLI refuses the daemon's certificate (CN={server.CommonName}) and its chain to '{caPath}' ({finding?.Id}): {finding?.Message}",
+                    failure == ConnectionFailure.InsecureAlgorithm
+                        ? $"Issue the server certificate again (SHA-256) and install it on the daemon: {NewServerCert(server, null)}; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker."
+                        : "Make a CA that may sign (New-DockerCA, or renew this one with Update-DockerCertificate), issue the server and client certificates from it "
+                          + $"({NewServerCert(server, null)}; New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client), install them (Set-DockerDaemonConfig -CertPath <kit>/server; {InstallClient()}), then restart docker.");
+                break;
             default:
                 Fail(ConnectionFailure.NotYetValid,
                     $"The daemon's certificate (CN={server.CommonName}) is not valid before {Date(server.NotBefore)}; it is now {Date(now)} here, so this clock or the daemon host's is wrong (\"x509: certificate has expired or is not yet valid\").",
@@ -158,21 +173,30 @@ public sealed class ConnectionDiagnosis
         }
     }
 
-    /// <summary>The daemon refused the client certificate; <paramref name="client"/> says why it likely did.</summary>
-    public void ClientCertificateRejected(DockerCertificate client, IReadOnlyList<string> caSubjects, string message)
+    /// <summary>
+    /// The daemon refused the client certificate; <paramref name="client"/> says why it likely did. The TLS stack's own
+    /// message (OpenSSL's <c>error:0A000412:...</c>) is left out: it names the alert, which the CLI's words name too.
+    /// </summary>
+    public void ClientCertificateRejected(DockerCertificate client, IReadOnlyList<string> caSubjects)
     {
         string reason;
+        var unsigned = client.Findings.Any(f => f.Id == CertificateFindingIds.IssuerNotFound);
+        var chainError = client.Findings.FirstOrDefault(f => f.BreaksChain && f.Severity == FindingSeverity.Error);
         if (!client.ClientAuth)
         {
             reason = $"'{client.Path}' has no clientAuth extended key usage, so it is not a client certificate";
         }
-        else if (client.ChainValid != true && caSubjects.Contains(client.Issuer))
+        else if (unsigned && caSubjects.Contains(client.Issuer))
         {
             reason = $"'{client.Path}' names '{client.Issuer}' as its issuer but was not signed by the CA in ca.pem of that name (a CA made again, with a new key)";
         }
-        else if (client.ChainValid != true)
+        else if (unsigned)
         {
             reason = $"'{client.Path}' is issued by '{client.Issuer}', not by the CA in ca.pem ('{string.Join("', '", caSubjects)}') that the daemon trusts";
+        }
+        else if (chainError is not null)
+        {
+            reason = $"its chain is one Go refuses ({chainError.Id}: {chainError.Message.TrimEnd('.')})";
         }
         else
         {
@@ -180,15 +204,68 @@ public sealed class ConnectionDiagnosis
         }
 
         Fail(ConnectionFailure.ClientCertificateRejected,
-            $"The daemon refused the client certificate (\"remote error: tls: bad certificate\"{(message.Length == 0 ? "" : $"; {message}")}): most likely {reason}.",
+            $"The daemon refused the client certificate (the docker CLI says \"remote error: tls: bad certificate\" or \"connection reset by peer\"): most likely {reason}.",
             $"Issue a client certificate from the daemon's CA and install it: New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client -Force; {InstallClient()}; "
             + "on the daemon's host, Get-DockerDaemonConfig shows which CA it trusts (tlscacert).");
+    }
+
+    /// <summary>
+    /// The CLI speaks plain HTTP to a TLS daemon. <paramref name="withTls"/> is the same test with mutual TLS: whether
+    /// <c>DOCKER_TLS_VERIFY=1</c> is all that is missing.
+    /// </summary>
+    public void TlsNotUsed(DockerTlsTestResult? withTls)
+    {
+        // The test with TLS is told by its outcome only: its quotes are what the CLI would print with TLS, not now.
+        var then = withTls is null ? ""
+            : withTls.Success
+            ? $" With DOCKER_TLS_VERIFY=1 it works: Docker {withTls.ServerVersion} answered over {withTls.TlsProtocol} with mutual TLS."
+            : $" With DOCKER_TLS_VERIFY=1 the test then fails with {withTls.Failure}: run it again after the fix below to see why.";
+        string remedy;
+        if (settings.ContextName != null)
+        {
+            remedy = $"Give the context the kit's client files: New-DockerContext -Name {settings.ContextName} -DockerHost {Address} -CertPath <kit>/client -Force.";
+        }
+        else
+        {
+            var certPath = settings.IsDefaultCertPath ? "" : $" -CertPath '{CertPath}'";
+            remedy = $"Set DOCKER_TLS_VERIFY=1 (the docker CLI then uses mutual TLS): Set-DockerClientEnv -DockerHost {Address}{certPath}; in a POSIX shell: export DOCKER_TLS_VERIFY=1.";
+        }
+
+        Fail(ConnectionFailure.TlsNotUsed,
+            $"The docker CLI speaks plain HTTP to {Address} ({WhyPlain()}), but the daemon there speaks TLS (\"Client sent an HTTP request to an HTTPS server\").{then}",
+            remedy);
+    }
+
+    /// <summary>
+    /// The connection worked with <c>DOCKER_TLS</c> alone: the CLI did not check the daemon's certificate, whose check gave
+    /// <paramref name="verdict"/>.
+    /// </summary>
+    public void ServerNotVerified(ConnectionFailure verdict)
+    {
+        result.Failure = ConnectionFailure.ServerNotVerified;
+        result.Diagnosis += $" But {ClientEnvironment.TlsVariable} is set without {ClientEnvironment.TlsVerifyVariable}, so the docker CLI does not check the daemon's certificate: anyone between here and {Host} can pose as the daemon"
+            + (verdict == ConnectionFailure.None ? " (the certificate would pass the check)." : $", and this one would fail it ({verdict}).");
+        var certPath = settings.IsDefaultCertPath ? "" : $" -CertPath '{CertPath}'";
+        result.Remedy = $"Set DOCKER_TLS_VERIFY=1: Set-DockerClientEnv -DockerHost {Address}{certPath} (and remove DOCKER_TLS: Remove-Item Env:DOCKER_TLS).";
     }
 
     /// <summary>TLS worked but the API did not answer as Docker does.</summary>
     public void ApiError(string what) => Fail(ConnectionFailure.ApiError,
         $"TLS to {Host} port {settings.Host.Port} works, but {what}; this may not be a Docker daemon, or it is not ready.",
         "Check that the port belongs to dockerd (ss -ltnp on its host) and look at its log (journalctl -u docker).");
+
+    // Go's words for the mismatch (crypto/x509 HostnameError), as the docker CLI prints them.
+    private string NameMismatchQuote(DockerCertificate server)
+    {
+        if (System.Net.IPAddress.TryParse(Host, out _) && server.IPAddresses.Length == 0)
+        {
+            return $"\"x509: cannot validate certificate for {Host} because it doesn't contain any IP SANs\"";
+        }
+
+        return server.DnsNames.Length == 0 && server.IPAddresses.Length == 0
+            ? "\"x509: certificate relies on legacy Common Name field, use SANs instead\""
+            : $"\"x509: certificate is valid for ..., not {Host}\"";
+    }
 
     // The command that issues a server certificate with the names and addresses of the one the daemon has, plus the one used.
     private static string NewServerCert(DockerCertificate server, string? alsoHost)
@@ -219,6 +296,11 @@ public sealed class ConnectionDiagnosis
             ? "Install-DockerClientCert -Path <kit>/client -Force"
             : $"Install-DockerClientCert -Path <kit>/client -Destination '{CertPath}' -Force";
     }
+
+    // Why the CLI speaks plain HTTP with these settings.
+    private string WhyPlain() => settings.ContextName != null || settings.Source.StartsWith("context", StringComparison.Ordinal)
+        ? $"the {settings.Source} holds no TLS files"
+        : $"{settings.Source} is set without {ClientEnvironment.TlsVerifyVariable} or {ClientEnvironment.TlsVariable}";
 
     private void Fail(ConnectionFailure failure, string diagnosis, string remedy)
     {

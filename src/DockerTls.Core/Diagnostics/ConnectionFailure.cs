@@ -56,4 +56,22 @@ public enum ConnectionFailure
 
     /// <summary>The daemon's certificate is not for servers: its extended key usage lacks serverAuth.</summary>
     IncompatibleKeyUsage,
+
+    /// <summary>
+    /// A CA of the daemon's chain may not sign certificates (no CA:TRUE, a keyUsage without keyCertSign, a path length
+    /// exceeded): Go's "x509: ... parent certificate cannot sign this kind of certificate".
+    /// </summary>
+    InvalidCertificateAuthority,
+
+    /// <summary>The daemon's certificate is signed with SHA-1 or MD5, which Go refuses ("x509: ... insecure algorithm").</summary>
+    InsecureAlgorithm,
+
+    /// <summary>
+    /// The docker CLI speaks plain HTTP to a daemon that speaks TLS: <c>DOCKER_HOST</c> is set without <c>DOCKER_TLS_VERIFY</c>
+    /// (or <c>DOCKER_TLS</c>), or the context holds no TLS files ("Client sent an HTTP request to an HTTPS server").
+    /// </summary>
+    TlsNotUsed,
+
+    /// <summary>A warning: the connection works, but <c>DOCKER_TLS</c> without <c>DOCKER_TLS_VERIFY</c> leaves the daemon's certificate unchecked.</summary>
+    ServerNotVerified,
 }

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Text;
 using DockerTls.Core.Client;
+using DockerTls.Core.Daemon;
 using DockerTls.Core.IO;
 using DockerTls.Core.Json;
 
@@ -11,7 +12,11 @@ namespace DockerTls.Core.Diagnostics;
 /// The daemon address and certificate folder to test, resolved the way the docker CLI resolves them:
 /// a context asked for, else an address asked for, else <c>DOCKER_HOST</c> (with <c>DOCKER_CERT_PATH</c> or the config
 /// folder), else the selected context (<c>DOCKER_CONTEXT</c>, else <c>currentContext</c> in <c>config.json</c>).
-/// <c>DOCKER_CONFIG</c> moves the config folder from <c>~/.docker</c>.
+/// <c>DOCKER_CONFIG</c> moves the config folder from <c>~/.docker</c>. Whether the CLI uses TLS at all is resolved the
+/// same way (<see cref="Tls"/>): for <c>DOCKER_HOST</c>, a non-empty <c>DOCKER_TLS_VERIFY</c> (even <c>0</c>) verifies, else a
+/// non-empty <c>DOCKER_TLS</c> encrypts without checking the daemon, else the CLI speaks plain HTTP; a context uses TLS when
+/// its store holds TLS files (or it skips verification), and verifies unless <c>SkipTLSVerify</c>. <c>-DockerHost</c> is
+/// <c>docker --tlsverify -H</c>: the test of mutual TLS asked for outright.
 /// </summary>
 public sealed class ConnectionSettings
 {
@@ -45,9 +50,15 @@ public sealed class ConnectionSettings
     /// <summary>The docker endpoint of <see cref="OverriddenContext"/>, when it could be read.</summary>
     public string? OverriddenContextHost { get; }
 
-    /// <summary>Settings given outright.</summary>
-    public static ConnectionSettings ForHost(string dockerHost, string certPath) =>
-        new(ClientHostAddress.Parse(dockerHost), UserPath.Full(certPath, "-CertPath"), "-DockerHost");
+    /// <summary>
+    /// How the docker CLI uses TLS with these settings: <see cref="TlsMode.TlsVerify"/> (both sides checked),
+    /// <see cref="TlsMode.Tls"/> (encrypted, the daemon's certificate not checked) or <see cref="TlsMode.None"/> (plain HTTP).
+    /// </summary>
+    public TlsMode Tls { get; private set; } = TlsMode.TlsVerify;
+
+    /// <summary>The same settings with mutual TLS, as <c>DOCKER_TLS_VERIFY=1</c> would make them.</summary>
+    public ConnectionSettings WithTlsVerify() =>
+        new(Host, CertPath, Source, OverriddenContext, OverriddenContextHost) { ContextName = ContextName, IsDefaultCertPath = IsDefaultCertPath };
 
     /// <summary>
     /// Resolves what was given (each may be null) and the environment (read through <paramref name="getVariable"/>) into
@@ -100,6 +111,9 @@ public sealed class ConnectionSettings
                 overriddenHost)
             {
                 IsDefaultCertPath = certPath is null && defaultCertPath == configFolder,
+                Tls = Empty(getVariable(ClientEnvironment.TlsVerifyVariable)) != null ? TlsMode.TlsVerify
+                    : Empty(getVariable(ClientEnvironment.TlsVariable)) != null ? TlsMode.Tls
+                    : TlsMode.None,
             };
         }
 
@@ -126,28 +140,41 @@ public sealed class ConnectionSettings
                 name);
         }
 
-        var endpoint = TryReadEndpoint(store, name) ?? throw new DockerTlsException(
+        var endpoint = TryReadEndpoint(store, name, out var skipVerify) ?? throw new DockerTlsException(
             "ContextNotFound",
             ErrorKind.InvalidData,
             $"The Docker context '{name}' has no docker endpoint host in '{Path.Combine(store.MetadataFolder(name), "meta.json")}'. Recreate it with New-DockerContext -Force.",
             name);
-        var tls = certPath ?? Path.Combine(store.TlsFolder(name), "docker");
-        return new ConnectionSettings(ClientHostAddress.Parse(endpoint), UserPath.Full(tls, certPath is null ? $"The TLS folder of {source}" : "-CertPath"), source) { ContextName = certPath is null ? name : null };
+        var storeTls = Path.Combine(store.TlsFolder(name), "docker");
+        var tls = certPath ?? storeTls;
+
+        // docker/cli cli/context/docker: an endpoint without TLS data that does not skip verification speaks plain HTTP.
+        var hasTlsData = Directory.Exists(storeTls) && Directory.GetFiles(storeTls).Length > 0;
+        var mode = skipVerify ? TlsMode.Tls : hasTlsData ? TlsMode.TlsVerify : TlsMode.None;
+        return new ConnectionSettings(ClientHostAddress.Parse(endpoint), UserPath.Full(tls, certPath is null ? $"The TLS folder of {source}" : "-CertPath"), source)
+        {
+            ContextName = certPath is null ? name : null,
+            Tls = mode,
+        };
     }
 
-    private static string? TryReadEndpoint(DockerContextStore store, string name)
+    private static string? TryReadEndpoint(DockerContextStore store, string name) => TryReadEndpoint(store, name, out _);
+
+    private static string? TryReadEndpoint(DockerContextStore store, string name, out bool skipVerify)
     {
+        skipVerify = false;
         try
         {
             var text = SafeFile.TryReadAllText(Path.Combine(store.MetadataFolder(name), "meta.json"), SafeFile.ContextMeta);
             if (text is null) return null;
             var meta = JsonText.Parse(text, JsonDuplicateKeys.LastWins);
-            return meta is JsonObject root
-                && root["Endpoints"] is JsonObject endpoints
-                && endpoints["docker"] is JsonObject docker
-                && docker["Host"] is JsonString { Value.Length: > 0 } host
-                ? host.Value
-                : null;
+            if (meta is not JsonObject root || root["Endpoints"] is not JsonObject endpoints || endpoints["docker"] is not JsonObject docker)
+            {
+                return null;
+            }
+
+            skipVerify = docker["SkipTLSVerify"] is JsonBool { Value: true };
+            return docker["Host"] is JsonString { Value.Length: > 0 } host ? host.Value : null;
         }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is JsonParseException)
         {

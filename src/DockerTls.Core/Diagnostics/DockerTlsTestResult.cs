@@ -32,6 +32,15 @@ public sealed class DockerTlsTestResult
     /// <summary>The certificate the daemon presented, when the handshake got that far.</summary>
     public DockerCertificate? ServerCertificate { get; set; }
 
+    /// <summary>Whole days left of <see cref="ServerCertificate"/>; null when the daemon presented none.</summary>
+    public int? ServerDaysRemaining => ServerCertificate?.DaysRemaining;
+
+    /// <summary>The client certificate presented (cert.pem of <see cref="CertPath"/>), when it could be read.</summary>
+    public DockerCertificate? ClientCertificate { get; set; }
+
+    /// <summary>Whole days left of <see cref="ClientCertificate"/>; null when it could not be read.</summary>
+    public int? ClientDaysRemaining => ClientCertificate?.DaysRemaining;
+
     /// <summary>The folder the CA and client certificate were read from.</summary>
     public string CertPath { get; set; } = "";
 
@@ -49,6 +58,17 @@ public sealed class DockerTlsTestResult
 
     /// <summary>How long the test took, in milliseconds.</summary>
     public long ElapsedMilliseconds { get; set; }
+
+    /// <summary>A sentence for each certificate of the test (the server's, the client's) that ends within <paramref name="days"/> days.</summary>
+    public System.Collections.Generic.IEnumerable<string> ExpiryWarnings(int days)
+    {
+        foreach (var (certificate, whose) in new[] { (ServerCertificate, "server's"), (ClientCertificate, "client's") })
+        {
+            if (certificate is null || certificate.DaysRemaining >= days || certificate.DaysRemaining < 0) continue;
+            yield return System.FormattableString.Invariant(
+                $"The {whose} certificate ({certificate.Subject}) expires in {certificate.DaysRemaining} days, on {certificate.NotAfter:yyyy-MM-dd}. Renew it with Update-DockerCertificate -CAPath <the CA folder> on the CA's machine.");
+        }
+    }
 
     /// <inheritdoc />
     public override string ToString() => Success ? $"{DockerHost}: Docker {ServerVersion}" : $"{DockerHost}: {Failure}";

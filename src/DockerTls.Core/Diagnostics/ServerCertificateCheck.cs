@@ -3,60 +3,46 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using DockerTls.Core.Pki;
+using Org.BouncyCastle.Asn1.X509;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace DockerTls.Core.Diagnostics;
 
 /// <summary>
-/// Judges the certificate a daemon presents the way the docker CLI (Go's crypto/x509) does, but names what is wrong:
-/// not signed by a CA in the client's <c>ca.pem</c>, expired or not yet valid, not for servers, or without the name used.
+/// Judges the certificate a daemon presents the way the docker CLI (Go's crypto/x509) does, with the one verdict of
+/// <see cref="CertificateAssessment"/>, and names what is wrong: not signed by a CA in the client's <c>ca.pem</c>,
+/// expired or not yet valid, a CA that may not sign, an insecure signature, not for servers, or without the name used.
 /// </summary>
 public static class ServerCertificateCheck
 {
     /// <summary>
-    /// <see cref="ConnectionFailure.None"/> when <paramref name="certificate"/> is signed by one of <paramref name="authorities"/>,
-    /// it and that CA are valid at <paramref name="now"/>, and <paramref name="host"/> (a name or IP address) is among the
-    /// subject alternative names of its <paramref name="summary"/>; else the first problem found, in that order.
+    /// <see cref="ConnectionFailure.None"/> when the docker CLI would accept <paramref name="certificate"/> from a daemon at
+    /// <paramref name="host"/> (a name or IP address) with <paramref name="authorities"/> as its <c>ca.pem</c>; else the first
+    /// problem, the real cause first (an expired certificate is expired, not from another CA). Fills the
+    /// <paramref name="summary"/>'s <see cref="DockerCertificate.Findings"/> and <see cref="DockerCertificate.ChainValid"/>.
     /// </summary>
     public static ConnectionFailure Check(BcCertificate certificate, DockerCertificate summary, IReadOnlyList<BcCertificate> authorities, string host, DateTime now)
     {
-        var issuer = FindIssuer(certificate, authorities);
-        if (issuer is null)
+        var verdict = CertificateAssessment.Assess(certificate, authorities, KeyPurposeID.id_kp_serverAuth, now);
+        summary.Findings = verdict.Findings.ToArray();
+        summary.ChainValid = verdict.ChainValid;
+        var failure = verdict.ChainError?.Id switch
         {
-            return ConnectionFailure.UnknownAuthority;
-        }
-
-        foreach (var c in new[] { certificate, issuer })
+            null => ConnectionFailure.None,
+            CertificateFindingIds.IssuerNotFound => ConnectionFailure.UnknownAuthority,
+            CertificateFindingIds.CertificateExpired => ConnectionFailure.ServerCertificateExpired,
+            CertificateFindingIds.CertificateNotYetValid => ConnectionFailure.NotYetValid,
+            CertificateFindingIds.ExtendedKeyUsageMismatch => ConnectionFailure.IncompatibleKeyUsage,
+            CertificateFindingIds.WeakSignatureAlgorithm => ConnectionFailure.InsecureAlgorithm,
+            _ => ConnectionFailure.InvalidCertificateAuthority,
+        };
+        if (failure != ConnectionFailure.None)
         {
-            if (c.NotAfter.ToUniversalTime() < now)
-            {
-                return ConnectionFailure.ServerCertificateExpired;
-            }
-
-            if (c.NotBefore.ToUniversalTime() > now)
-            {
-                return ConnectionFailure.NotYetValid;
-            }
-        }
-
-        if (!AllowsServerAuth(certificate))
-        {
-            return ConnectionFailure.IncompatibleKeyUsage;
+            return failure;
         }
 
         return MatchesHost(summary, host) ? ConnectionFailure.None : ConnectionFailure.NameMismatch;
     }
-
-    /// <summary>As Go decides it: no extended key usage at all, serverAuth, or anyExtendedKeyUsage.</summary>
-    public static bool AllowsServerAuth(BcCertificate certificate)
-    {
-        var usages = certificate.GetExtendedKeyUsage();
-        return usages is null || usages.Any(u => u.Id is "1.3.6.1.5.5.7.3.1" or "2.5.29.37.0");
-    }
-
-    /// <summary>The CA of <paramref name="authorities"/> that signed the certificate, or null.</summary>
-    public static BcCertificate? FindIssuer(BcCertificate certificate, IReadOnlyList<BcCertificate> authorities) =>
-        authorities.FirstOrDefault(ca => ca.SubjectDN.Equivalent(certificate.IssuerDN) && CertificateSignature.IsSignedBy(certificate, ca));
 
     /// <summary>
     /// Whether <paramref name="host"/> is one of the certificate's IP addresses (for an address) or DNS names (for a name,

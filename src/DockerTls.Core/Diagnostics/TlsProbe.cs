@@ -8,6 +8,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using DockerTls.Core.Daemon;
 using DockerTls.Core.IO;
 using DockerTls.Core.Json;
 using DockerTls.Core.Pki;
@@ -20,15 +21,18 @@ namespace DockerTls.Core.Diagnostics;
 /// Tests a Docker TLS connection step by step and stops at the first step that fails: the client files offline, then
 /// name resolution, TCP connect, the TLS handshake with the client certificate, <c>GET /_ping</c> and <c>GET /version</c>.
 /// All steps together finish within the timeout, one deadline (<see cref="ProbeDeadline"/>) whatever the peer does. A
-/// failure is a result, never an exception.
+/// failure is a result, never an exception. It speaks as the docker CLI would with these settings
+/// (<see cref="ConnectionSettings.Tls"/>): plain HTTP when the CLI uses no TLS, and without insisting on the daemon's
+/// certificate when the CLI does not check it.
 /// </summary>
-public sealed class TlsProbe
+public sealed partial class TlsProbe
 {
     private readonly ConnectionSettings settings;
     private readonly TimeSpan timeout;
     private ProbeDeadline deadline = null!;
     private DockerTlsTestResult result = null!;
     private ConnectionDiagnosis diagnosis = null!;
+    private ConnectionFailure serverVerdict;
 
     /// <summary>A probe of <paramref name="settings"/> that gives up after <paramref name="timeout"/>.</summary>
     public TlsProbe(ConnectionSettings settings, TimeSpan timeout)
@@ -43,6 +47,13 @@ public sealed class TlsProbe
         deadline = new ProbeDeadline(timeout);
         result = new DockerTlsTestResult { DockerHost = settings.Host.Uri, CertPath = settings.CertPath, Source = settings.Source };
         diagnosis = new ConnectionDiagnosis(result, settings);
+        if (settings.Tls == TlsMode.None)
+        {
+            AskPlain();
+            result.ElapsedMilliseconds = (long)deadline.Elapsed.TotalMilliseconds;
+            return result;
+        }
+
         var files = ReadClientFiles(out var clientCertificate);
         if (files != null && clientCertificate != null)
         {
@@ -100,6 +111,7 @@ public sealed class TlsProbe
         }
 
         var now = DateTime.UtcNow;
+        result.ClientCertificate = files.Summary();
         if (files.Certificate.NotAfter.ToUniversalTime() < now || files.Certificate.NotBefore.ToUniversalTime() > now)
         {
             clientCertificate.Dispose();
@@ -133,7 +145,7 @@ public sealed class TlsProbe
 
         using var network = new NetworkStream(socket, ownsSocket: false);
         using var tls = new SslStream(network, false, (_, certificate, _, _) => ValidateServer(certificate, files), (_, _, _, _, _) => clientCertificate);
-        ConnectionFailure serverVerdict = ConnectionFailure.None;
+        serverVerdict = ConnectionFailure.None;
         var serverSeen = false;
         bool ValidateServer(X509Certificate? presented, ClientCertificateFiles client)
         {
@@ -149,9 +161,10 @@ public sealed class TlsProbe
             serverVerdict = ServerCertificateCheck.Check(certificate, summary, client.Authorities, settings.Host.Host, now);
             summary.Path = settings.Host.Uri;
             summary.ChainCAPath = client.CAPath;
-            summary.ChainValid = serverVerdict is not (ConnectionFailure.UnknownAuthority or ConnectionFailure.ServerCertificateExpired or ConnectionFailure.NotYetValid);
             result.ServerCertificate = summary;
-            return serverVerdict == ConnectionFailure.None;
+
+            // DOCKER_TLS without DOCKER_TLS_VERIFY: the CLI takes any certificate; the verdict is told, not enforced.
+            return serverVerdict == ConnectionFailure.None || settings.Tls == TlsMode.Tls;
         }
 
         try
@@ -165,14 +178,14 @@ public sealed class TlsProbe
             {
                 diagnosis.Timeout("TLS handshake", timeout);
             }
-            else if (serverSeen && serverVerdict != ConnectionFailure.None)
+            else if (serverSeen && serverVerdict != ConnectionFailure.None && settings.Tls != TlsMode.Tls)
             {
                 var authorities = files.Authorities.Select(a => CertificateReader.Summarize(a, files.CAPath, DateTime.UtcNow)).ToList();
                 diagnosis.ServerCertificateRejected(serverVerdict, result.ServerCertificate!, authorities, DateTime.UtcNow);
             }
             else if (serverSeen)
             {
-                diagnosis.ClientCertificateRejected(files.Summary(), CASubjects(files), Innermost(e));
+                diagnosis.ClientCertificateRejected(files.Summary(), CASubjects(files));
             }
             else
             {
@@ -203,7 +216,7 @@ public sealed class TlsProbe
             }
             else
             {
-                diagnosis.ClientCertificateRejected(files.Summary(), CASubjects(files), Innermost(e));
+                diagnosis.ClientCertificateRejected(files.Summary(), CASubjects(files));
             }
 
             return;
@@ -239,6 +252,10 @@ public sealed class TlsProbe
             }
 
             diagnosis.Succeeded(engine, api);
+            if (settings.Tls == TlsMode.Tls)
+            {
+                diagnosis.ServerNotVerified(serverVerdict);
+            }
         }
         catch (Exception e) when (e is IOException || e is InvalidDataException || e is JsonParseException || e is ObjectDisposedException)
         {
@@ -311,49 +328,6 @@ public sealed class TlsProbe
 
         diagnosis.ConnectionRefused(string.Join("; ", refusals));
         return null;
-    }
-
-    private void ProbePlainHttp(IPAddress[] addresses, string handshakeError)
-    {
-        // A handshake that fails before any certificate arrives: ask in plain HTTP on a fresh connection whether this is
-        // an unencrypted daemon (the seed's port 2375).
-        string? answer = null;
-        foreach (var address in addresses)
-        {
-            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                if (!socket.ConnectAsync(address, settings.Host.Port).Wait(Remaining))
-                {
-                    break;
-                }
-
-                using var guard = deadline.Guard(socket);
-                SetTimeouts(socket);
-                using var stream = new NetworkStream(socket, ownsSocket: false);
-                var request = Encoding.ASCII.GetBytes("GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n");
-                stream.Write(request, 0, request.Length);
-                var response = HttpExchange.Read(stream);
-                response.Headers.TryGetValue("Api-Version", out answer);
-                diagnosis.ServerNotTls(true, answer, handshakeError);
-                return;
-            }
-            catch (Exception e) when (e is AggregateException || e is IOException || e is SocketException || e is InvalidDataException || e is ObjectDisposedException)
-            {
-                if (IsTimeout(e))
-                {
-                    break;
-                }
-            }
-        }
-
-        if (Expired)
-        {
-            diagnosis.Timeout("TLS handshake", timeout);
-            return;
-        }
-
-        diagnosis.ServerNotTls(false, null, handshakeError);
     }
 
     private void SetTimeouts(Socket socket)

@@ -69,9 +69,8 @@ internal static class NativeMethods
         if (result != 0) throw Failure(call, path, Marshal.GetLastWin32Error());
     }
 
-    private static DockerTlsException Failure(string call, string path, int errno) =>
-        new("FileSystemError", ErrorKind.PermissionDenied,
-            $"{call} failed on '{path}' (errno {errno}). Check that you may write there (root is needed for /etc/docker).", path);
+    // PermissionDenied, ReadOnlyFileSystem, DiskFull or FileSystemError, in the system's words, not an errno.
+    private static DockerTlsException Failure(string call, string path, int errno) => FileSystemErrors.FromCode(errno, path);
 
     // Windows: a protected DACL (no inheritance) that grants the owner, SYSTEM and Administrators only.
     // Folder form is inheritable so that files created inside are born with it.
@@ -136,7 +135,12 @@ internal static class NativeMethods
     /// </summary>
     public static void ReplaceWindows(string from, string to)
     {
-        if (!MoveFileExW(from, to, MoveFileReplaceExisting | MoveFileWriteThrough)) throw WindowsFailure("MoveFileEx", to);
+        // Antivirus and the indexer may hold the new file for a moment: retried briefly (TransientRetry).
+        var code = TransientRetry.Run(
+            () => MoveFileExW(from, to, MoveFileReplaceExisting | MoveFileWriteThrough) ? 0 : Marshal.GetLastWin32Error(),
+            TransientRetry.IsTransientWindows,
+            delay => System.Threading.Thread.Sleep(delay));
+        if (code != 0) throw FileSystemErrors.FromCode(code, to);
     }
 
     private static IntPtr Descriptor(string sddl)
@@ -146,10 +150,5 @@ internal static class NativeMethods
         return descriptor;
     }
 
-    private static DockerTlsException WindowsFailure(string call, string path)
-    {
-        var error = new Win32Exception(Marshal.GetLastWin32Error());
-        return new DockerTlsException("FileSystemError", ErrorKind.PermissionDenied,
-            $"{call} failed on '{path}' ({error.Message}). Check that you may write there (an Administrator is needed for %ProgramData%\\docker).", path, error);
-    }
+    private static DockerTlsException WindowsFailure(string call, string path) => FileSystemErrors.FromCode(Marshal.GetLastWin32Error(), path);
 }

@@ -16,6 +16,7 @@ namespace DockerTls.Core.Pki;
 public sealed class CertificateAuthority : IDisposable
 {
     private readonly ISignatureFactory _signer;
+    private readonly KeyPair _key;
 
     /// <summary>The CA just made by <c>Create</c>, ready to issue before its files are written.</summary>
     internal static CertificateAuthority FromIssued(IssuedCertificate ca) =>
@@ -24,6 +25,7 @@ public sealed class CertificateAuthority : IDisposable
     private CertificateAuthority(X509Certificate certificate, KeyPair key, byte[] bundlePem, string? path)
     {
         Certificate = certificate;
+        _key = key;
         _signer = CertificateProfile.SignatureFactory(key);
         BundlePem = bundlePem;
         CertificatePath = path;
@@ -34,8 +36,17 @@ public sealed class CertificateAuthority : IDisposable
     /// <summary>What to copy as ca.pem next to issued certificates: the whole CA file, every CA it trusts.</summary>
     public byte[] BundlePem { get; }
 
+    /// <summary>
+    /// What strict verifiers have to say about the CA certificate itself (<see cref="CertificateAssessment"/>): a CA
+    /// without keyUsage, as the Docker docs' openssl recipe makes it, issues leaves that Python 3.13 refuses.
+    /// </summary>
+    public IReadOnlyList<CertificateFinding> Findings => CertificateAssessment.Assess(Certificate, null, null, DateTime.UtcNow).Findings;
+
     /// <summary>The ca.pem this CA was loaded from.</summary>
     public string? CertificatePath { get; }
+
+    /// <summary>The inventory beside the ca.pem this CA was loaded from (<see cref="CertificateInventory"/>), or null.</summary>
+    public string? InventoryPath => CertificatePath == null ? null : CertificateInventory.PathFor(CertificatePath);
 
     public void Dispose() => (_signer as IDisposable)?.Dispose();
 
@@ -86,7 +97,8 @@ public sealed class CertificateAuthority : IDisposable
 
     /// <summary>
     /// Loads a CA from a folder holding ca.pem and ca-key.pem, or from the path of its ca.pem (the key beside it).
-    /// Refuses a certificate that is not a CA, a key that is not its pair, and a wrong passphrase.
+    /// Refuses a certificate that is not a CA, a CA whose keyUsage lacks keyCertSign (<c>CACannotSign</c>), a key that
+    /// is not its pair, and a wrong passphrase.
     /// </summary>
     public static CertificateAuthority Load(string path, char[]? passphrase = null)
     {
@@ -105,6 +117,9 @@ public sealed class CertificateAuthority : IDisposable
         var certificate = authorities.FirstOrDefault(key.Matches)
             ?? throw new DockerTlsException("CAKeyMismatch", ErrorKind.InvalidData,
                 $"'{keyPath}' is not the private key of the CA in '{certPath}'. Keep each ca.pem with its own ca-key.pem.", keyPath);
+        if (certificate.GetKeyUsage() is { } usage && (usage.Length <= 5 || !usage[5]))
+            throw new DockerTlsException("CACannotSign", ErrorKind.InvalidData,
+                $"The CA in '{certPath}' has a keyUsage without keyCertSign, so what it issues is refused by the docker CLI, dockerd and openssl (\"x509: ... parent certificate cannot sign this kind of certificate\"); nothing was issued. Renew the CA with Update-DockerCertificate (same key and name, strict profile), or make a new one with New-DockerCA.", certPath);
         if (!certificate.IsValid(DateTime.UtcNow))
             throw new DockerTlsException("CAExpired", ErrorKind.InvalidData,
                 FormattableString.Invariant($"The CA in '{certPath}' is valid only from {certificate.NotBefore:u} to {certificate.NotAfter:u}. Make a new CA with New-DockerCA."), certPath);
@@ -180,7 +195,55 @@ public sealed class CertificateAuthority : IDisposable
         return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.PrivateKey), pair, warning);
     }
 
-    internal static void CheckValidity(int validityDays)
+    /// <summary>Whether <paramref name="certificate"/> is this CA's own certificate (or an earlier one): a CA with this CA's key.</summary>
+    internal bool IsOwnCertificate(X509Certificate certificate) => CertificateReader.IsCertificateAuthority(certificate) && _key.Matches(certificate);
+
+    /// <summary>Whether this CA issued <paramref name="certificate"/>: its name as the issuer, and its key's signature.</summary>
+    internal bool Signed(X509Certificate certificate) =>
+        Certificate.SubjectDN.Equivalent(certificate.IssuerDN) && CertificateSignature.IsSignedBy(certificate, Certificate);
+
+    /// <summary>
+    /// A leaf issued again from <paramref name="old"/>: the same subject, subjectAltName and extended key usage, a new
+    /// serial, the key <paramref name="pair"/>, the strict profile, valid from <paramref name="now"/> for <paramref name="validityDays"/>.
+    /// </summary>
+    internal IssuedCertificate Reissue(X509Certificate old, KeyPair pair, int validityDays, DateTime now)
+    {
+        CheckValidity(validityDays);
+        var notAfter = now.AddDays(validityDays);
+        string? warning = null;
+        if (notAfter > Certificate.NotAfter)
+        {
+            notAfter = Certificate.NotAfter;
+            warning = FormattableString.Invariant($"The CA expires on {Certificate.NotAfter:yyyy-MM-dd}, so the renewed '{old.SubjectDN}' is valid only until then. Renew the CA first.");
+        }
+        var generator = CertificateProfile.NewGenerator(old.SubjectDN, Certificate.SubjectDN, pair.PublicKey, now, notAfter);
+        var eku = old.GetExtensionValue(X509Extensions.ExtendedKeyUsage);
+        var purposes = eku == null ? new Org.BouncyCastle.Asn1.DerObjectIdentifier[] { KeyPurposeID.id_kp_serverAuth } : ExtendedKeyUsage.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(eku.GetOctets())).GetAllUsages().ToArray();
+        CertificateProfile.AddLeafExtensions(generator, Certificate, pair, purposes);
+        var san = old.GetExtensionValue(X509Extensions.SubjectAlternativeName);
+        if (san != null) generator.AddExtension(X509Extensions.SubjectAlternativeName, false, Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(san.GetOctets()));
+        var certificate = generator.Generate(_signer);
+        return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), PemFormat.WritePrivateKey(pair.PrivateKey), pair, warning);
+    }
+
+    /// <summary>
+    /// This CA's certificate made again: the same key, the same name and subjectKeyIdentifier (so that every leaf's
+    /// AKI still finds it), a new serial, the strict profile, valid from <paramref name="now"/> for <paramref name="validityDays"/>.
+    /// The key is not written again (<see cref="IssuedCertificate.KeyPem"/> is empty).
+    /// </summary>
+    internal IssuedCertificate RenewSelf(int validityDays, DateTime now)
+    {
+        CheckValidity(validityDays);
+        var ski = Certificate.GetExtensionValue(X509Extensions.SubjectKeyIdentifier);
+        var keyId = ski == null ? null : SubjectKeyIdentifier.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(ski.GetOctets()));
+        var generator = CertificateProfile.NewGenerator(Certificate.SubjectDN, Certificate.SubjectDN, _key.PublicKey, now, now.AddDays(validityDays), keyId);
+        CertificateProfile.AddCAExtensions(generator);
+        var certificate = generator.Generate(_signer);
+        return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), Array.Empty<byte>(), _key, null);
+    }
+
+    /// <summary><c>InvalidValidity</c> unless 1 to 36500 days.</summary>
+    public static void CheckValidity(int validityDays)
     {
         if (validityDays <= 0 || validityDays > 36500)
             throw new DockerTlsException("InvalidValidity", ErrorKind.InvalidArgument,

@@ -59,12 +59,12 @@ public sealed class CertificateBatch
     }
 
     /// <summary>Starts writing a claimed item's files in the background.</summary>
-    public void Enqueue(string folder, IssuedCertificate issued, byte[] caBundle) => _writes.Enqueue(() =>
+    public void Enqueue(string folder, IssuedCertificate issued, byte[] caBundle, string? inventory = null) => _writes.Enqueue(() =>
     {
         var files = new List<(string, string)>();
         try
         {
-            var certificate = CertificateFiles.Write(folder, _kind, issued, caBundle, _overwrite, (path, mode) => files.Add((path, mode)));
+            var certificate = CertificateFiles.Write(folder, _kind, issued, caBundle, _overwrite, (path, mode) => files.Add((path, mode)), inventory);
             return new BatchResult(certificate, files, null);
         }
         catch (DockerTlsException e)

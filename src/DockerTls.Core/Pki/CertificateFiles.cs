@@ -61,14 +61,19 @@ public static class CertificateFiles
         probe.CheckTargets();
     }
 
-    /// <summary>Writes the files and returns the summary of the certificate as written.</summary>
-    public static DockerCertificate Write(string folder, CertificateKind kind, IssuedCertificate issued, byte[]? caBundle, bool overwrite, Action<string, string>? onWritten = null)
+    /// <summary>
+    /// Writes the files and returns the summary of the certificate as written. With <paramref name="inventory"/>, its
+    /// record is added to that CA inventory in the same transaction.
+    /// </summary>
+    public static DockerCertificate Write(string folder, CertificateKind kind, IssuedCertificate issued, byte[]? caBundle, bool overwrite,
+        Action<string, string>? onWritten = null, string? inventory = null)
     {
         var transaction = new FileTransaction(overwrite);
         if (onWritten != null) transaction.FileWritten += onWritten;
         Plan(transaction, folder, kind, issued, caBundle);
-        transaction.Commit();
-        return Describe(folder, kind, issued);
+        var summary = Describe(folder, kind, issued);
+        CertificateInventory.Commit(transaction, inventory, new[] { summary }, DateTime.UtcNow);
+        return summary;
     }
 
     internal static DockerCertificate Describe(string folder, CertificateKind kind, IssuedCertificate issued)

@@ -22,7 +22,8 @@ internal static class CertificateProfile
     public static readonly TimeSpan Backdate = TimeSpan.FromMinutes(5);
     private static readonly SecureRandom Random = new();
 
-    public static X509V3CertificateGenerator NewGenerator(X509Name subject, X509Name issuer, SubjectPublicKeyInfo publicKey, DateTime now, DateTime notAfter)
+    public static X509V3CertificateGenerator NewGenerator(X509Name subject, X509Name issuer, SubjectPublicKeyInfo publicKey, DateTime now, DateTime notAfter,
+        SubjectKeyIdentifier? keyId = null)
     {
         var generator = new X509V3CertificateGenerator();
         generator.SetSerialNumber(RandomSerial());
@@ -31,7 +32,7 @@ internal static class CertificateProfile
         generator.SetNotBefore(Truncate(now - Backdate));
         generator.SetNotAfter(Truncate(notAfter));
         generator.SetSubjectPublicKeyInfo(publicKey);
-        generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(publicKey));
+        generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, keyId ?? X509ExtensionUtilities.CreateSubjectKeyIdentifier(publicKey));
         return generator;
     }
 
@@ -41,13 +42,28 @@ internal static class CertificateProfile
         generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign | KeyUsage.DigitalSignature));
     }
 
-    public static void AddLeafExtensions(X509V3CertificateGenerator generator, X509Certificate issuer, KeyPair key, KeyPurposeID purpose)
+    public static void AddLeafExtensions(X509V3CertificateGenerator generator, X509Certificate issuer, KeyPair key, params DerObjectIdentifier[] purposes)
     {
-        generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(issuer));
+        generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, AuthorityKeyIdentifierFor(issuer));
         generator.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
         var usage = key.IsRsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
         generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
-        generator.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+        generator.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(purposes));
+    }
+
+    /// <summary>
+    /// The key identifier of the issuer only: with its name and serial too (BouncyCastle's default), a CA renewed with
+    /// the same key and name but a new serial no longer matches its leaves, and OpenSSL, Python and Node refuse them
+    /// ("unable to get local issuer certificate"). The issuer's own subjectKeyIdentifier is used where it has one, so
+    /// that a CA made elsewhere (another hash of the key) is still found.
+    /// </summary>
+    public static AuthorityKeyIdentifier AuthorityKeyIdentifierFor(X509Certificate issuer)
+    {
+        var ski = issuer.GetExtensionValue(X509Extensions.SubjectKeyIdentifier);
+        var keyId = ski != null
+            ? SubjectKeyIdentifier.GetInstance(Asn1Object.FromByteArray(ski.GetOctets())).GetKeyIdentifier()
+            : X509ExtensionUtilities.CreateSubjectKeyIdentifier(issuer.CertificateStructure.SubjectPublicKeyInfo).GetKeyIdentifier();
+        return new AuthorityKeyIdentifier(keyId);
     }
 
     public static void AddSubjectAltNames(X509V3CertificateGenerator generator, IEnumerable<string> dnsNames, IEnumerable<string> ipAddresses)

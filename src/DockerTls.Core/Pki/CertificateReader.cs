@@ -28,24 +28,31 @@ public static class CertificateReader
     };
 
     /// <summary>
-    /// Reads the first certificate of <paramref name="certPath"/>. With <paramref name="keyPath"/>, tells whether
-    /// the key belongs to it and is encrypted; with <paramref name="caPath"/>, whether one of its CAs signed it.
+    /// Reads the first certificate of <paramref name="certPath"/> (those after it are taken as intermediates) and
+    /// assesses it with <see cref="CertificateAssessment"/> for <paramref name="purpose"/> (by default the one of its
+    /// kind). With <paramref name="keyPath"/>, tells whether the key belongs to it and is encrypted; with
+    /// <paramref name="caPath"/>, whether its chain to a CA there holds as a strict verifier decides.
     /// </summary>
-    public static DockerCertificate Read(string certPath, string? keyPath = null, string? caPath = null)
+    public static DockerCertificate Read(string certPath, string? keyPath = null, string? caPath = null, KeyPurposeID? purpose = null) =>
+        Read(certPath, keyPath, caPath, purpose, DateTime.UtcNow);
+
+    /// <summary><see cref="Read(string, string?, string?, KeyPurposeID?)"/> at <paramref name="nowUtc"/>.</summary>
+    public static DockerCertificate Read(string certPath, string? keyPath, string? caPath, KeyPurposeID? purpose, DateTime nowUtc)
     {
-        var certificate = PemFormat.ReadCertificates(certPath)[0];
-        var summary = Summarize(certificate, certPath, DateTime.UtcNow);
+        var certificates = PemFormat.ReadCertificates(certPath);
+        var certificate = certificates[0];
+        var summary = Summarize(certificate, certPath, nowUtc);
         if (keyPath != null && File.Exists(keyPath))
         {
             summary.KeyPath = Path.GetFullPath(keyPath);
             summary.KeyEncrypted = PemFormat.IsEncryptedKey(keyPath);
             if (summary.KeyEncrypted == false) summary.KeyMatches = KeyMatches(certificate, keyPath);
         }
-        if (caPath != null)
-        {
-            summary.ChainCAPath = Path.GetFullPath(caPath);
-            summary.ChainValid = IsSignedByAny(certificate, PemFormat.ReadCertificates(caPath), DateTime.UtcNow);
-        }
+        var authorities = caPath is null ? null : PemFormat.ReadCertificates(caPath);
+        var verdict = CertificateAssessment.Assess(certificate, authorities, purpose ?? PurposeOf(summary.Kind), nowUtc, certificates.Skip(1).ToList());
+        if (caPath != null) summary.ChainCAPath = Path.GetFullPath(caPath);
+        summary.ChainValid = verdict.ChainValid;
+        summary.Findings = verdict.Findings.ToArray();
         return summary;
     }
 
@@ -76,6 +83,12 @@ public static class CertificateReader
         return result;
     }
 
+    /// <summary>
+    /// Whole days left, counting a day begun as a day: a new 365-day certificate shows 365, not 364 (its notAfter is
+    /// 365 days from a moment that has just passed); one that expires within the day shows 1; an expired one a negative count.
+    /// </summary>
+    public static int DaysLeft(TimeSpan left) => left >= TimeSpan.Zero ? (int)Math.Ceiling(left.TotalDays) : (int)Math.Floor(left.TotalDays);
+
     /// <summary>Reads a certificate with the key Docker's naming puts beside it and the ca.pem of its folder.</summary>
     public static DockerCertificate ReadWithNeighbours(string certPath, string? caPath = null)
     {
@@ -103,12 +116,9 @@ public static class CertificateReader
     /// </summary>
     public static bool KeyMatches(X509Certificate certificate, string keyPath) => PemFormat.ReadKeyPair(keyPath, null).Matches(certificate);
 
-    /// <summary>True when one of <paramref name="authorities"/> issued and signed the certificate and both are valid at <paramref name="now"/>.</summary>
-    public static bool IsSignedByAny(X509Certificate certificate, IEnumerable<X509Certificate> authorities, DateTime now) =>
-        authorities.Any(ca => ca.SubjectDN.Equivalent(certificate.IssuerDN) && VerifiesWith(certificate, ca)
-            && ca.IsValid(now) && certificate.IsValid(now) && IsCertificateAuthority(ca));
-
-    private static bool VerifiesWith(X509Certificate certificate, X509Certificate ca) => CertificateSignature.IsSignedBy(certificate, ca);
+    /// <summary>The extended key usage a certificate of <paramref name="kind"/> is used for: serverAuth, clientAuth, or none.</summary>
+    public static KeyPurposeID? PurposeOf(CertificateKind kind) =>
+        kind == CertificateKind.Server ? KeyPurposeID.id_kp_serverAuth : kind == CertificateKind.Client ? KeyPurposeID.id_kp_clientAuth : null;
 
     internal static bool IsCertificateAuthority(X509Certificate certificate) => certificate.GetBasicConstraints() >= 0;
 
@@ -133,7 +143,7 @@ public static class CertificateReader
             IPAddresses = ips,
             NotBefore = certificate.NotBefore.ToUniversalTime(),
             NotAfter = certificate.NotAfter.ToUniversalTime(),
-            DaysRemaining = (int)Math.Floor((certificate.NotAfter.ToUniversalTime() - now).TotalDays),
+            DaysRemaining = DaysLeft(certificate.NotAfter.ToUniversalTime() - now),
             KeyAlgorithm = DescribeKey(certificate.CertificateStructure.SubjectPublicKeyInfo),
             SerialNumber = certificate.SerialNumber.ToString(16).ToUpperInvariant(),
             Thumbprint = Hex(sha1.ComputeHash(der), ""),

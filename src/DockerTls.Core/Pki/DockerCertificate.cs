@@ -80,11 +80,21 @@ public sealed class DockerCertificate
     /// <summary>Whether the key file is encrypted (Docker refuses encrypted server and client keys); null without a key.</summary>
     public bool? KeyEncrypted { get; set; }
 
-    /// <summary>Whether a CA in the given ca.pem signed it and both are within validity; null when no CA was given.</summary>
+    /// <summary>
+    /// What a strict verifier (openssl <c>verify -x509_strict</c>, Python 3.13's ssl) decides of its chain to the given ca.pem:
+    /// signed by a CA there, every link within validity, CAs that may sign (CA:TRUE, critical; keyUsage with keyCertSign),
+    /// the extended key usage of its kind, no SHA-1 and no weak key. Null when no CA was given. <see cref="Findings"/> say why.
+    /// </summary>
     public bool? ChainValid { get; set; }
 
     /// <summary>The ca.pem <see cref="ChainValid"/> was checked against.</summary>
     public string? ChainCAPath { get; set; }
+
+    /// <summary>Whether the CA's inventory marks it revoked; null when it was not read from an inventory.</summary>
+    public bool? Revoked { get; set; }
+
+    /// <summary>What strict verifiers have to say about it and its chain, each with an id, a severity and its fix; empty when all is well.</summary>
+    public CertificateFinding[] Findings { get; set; } = Array.Empty<CertificateFinding>();
 
     public override string ToString() => $"{Kind} {Subject} ({Path})";
 }

@@ -6,7 +6,6 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Threading;
-using DockerTls.Core.Client;
 using DockerTls.Core.IO;
 
 namespace DockerTls.Core.Pki;
@@ -22,7 +21,8 @@ public sealed class TlsKitRequest
     public int ValidityDays { get; set; } = 365;
     public int CAValidityDays { get; set; } = 3650;
     public char[]? Passphrase { get; set; }
-    public string CACommonName { get; set; } = "Docker CA";
+    /// <summary>The CA's common name; null for "Docker CA &lt;host&gt; &lt;date&gt;", which tells one kit's CA from another's.</summary>
+    public string? CACommonName { get; set; }
     public string ClientCommonName { get; set; } = "client";
 }
 
@@ -84,6 +84,23 @@ public static class TlsKit
     }
 
     /// <summary>
+    /// The addresses of a kit's server certificate: a kit for this host, named <c>localhost</c> and <c>127.0.0.1</c>, names
+    /// <c>::1</c> too, where <c>localhost</c> often resolves first, so that a client dialing <c>[::1]</c> is not refused.
+    /// </summary>
+    public static IReadOnlyList<string> WithIPv6Loopback(IReadOnlyList<string> dnsNames, IReadOnlyList<string> ipAddresses)
+    {
+        if (!dnsNames.Contains("localhost") || !ipAddresses.Contains("127.0.0.1") || ipAddresses.Contains("::1")) return ipAddresses;
+        return ipAddresses.Concat(new[] { "::1" }).ToList();
+    }
+
+    /// <summary>"Docker CA &lt;host&gt; &lt;yyyy-MM-dd&gt;": the host the kit is for (its first name other than localhost) and the day it was made.</summary>
+    public static string CACommonNameFor(IReadOnlyList<string> dnsNames, IReadOnlyList<string> ipAddresses, DateTime utcNow)
+    {
+        var host = dnsNames.FirstOrDefault(n => n != "localhost") ?? ipAddresses.FirstOrDefault(a => a != "127.0.0.1" && a != "::1") ?? dnsNames.FirstOrDefault() ?? ipAddresses.FirstOrDefault() ?? "localhost";
+        return $"Docker CA {host} {utcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>
     /// Adds the kit's nine files to a transaction. Before anything is generated, call it with the certificates null to
     /// find conflicts early: the same files, with the same modes, as the transaction that writes them.
     /// </summary>
@@ -101,10 +118,10 @@ public static class TlsKit
     /// Cancelling <paramref name="cancel"/> (Ctrl+C) while keys are being made throws <see cref="OperationCanceledException"/>
     /// at once, with nothing written.
     /// </summary>
-    public static TlsKitResult Create(TlsKitRequest request, bool overwrite, Action<string, string>? onWritten = null, CancellationToken cancel = default)
+    public static TlsKitResult Create(TlsKitRequest request, bool overwrite, Action<string, string>? onWritten = null, CancellationToken cancel = default, Action<CertificateKind, int>? onSigned = null)
     {
         var dns = SubjectAltNames.NormalizeDnsNames(request.DnsNames);
-        var ips = SubjectAltNames.NormalizeIPAddresses(request.IPAddresses);
+        var ips = WithIPv6Loopback(dns, SubjectAltNames.NormalizeIPAddresses(request.IPAddresses));
         var probe = new FileTransaction(overwrite);
         Plan(probe, request.OutputPath, null, null, null);
         probe.CheckTargets();
@@ -116,46 +133,29 @@ public static class TlsKit
         using var stop = cancel.Register(keys.Dispose);
         string Folder(string name) => Path.Combine(request.OutputPath, name);
 
-        var caIssued = CertificateAuthority.Create(request.CACommonName, request.CAValidityDays, encryption, keys.Next);
+        var caIssued = CertificateAuthority.Create(request.CACommonName ?? CACommonNameFor(dns, ips, DateTime.UtcNow), request.CAValidityDays, encryption, keys.Next);
+        onSigned?.Invoke(CertificateKind.CA, 1);
         var caSummary = CertificateFiles.Describe(Folder(CAFolder), CertificateKind.CA, caIssued);
         using var ca = CertificateAuthority.FromIssued(caIssued);
         var server = ca.IssueServer(null, dns, ips, request.ValidityDays, keys.Next);
+        onSigned?.Invoke(CertificateKind.Server, 2);
         var serverSummary = CertificateFiles.Describe(Folder(ServerFolder), CertificateKind.Server, server);
         var client = ca.IssueClient(request.ClientCommonName, request.ValidityDays, keys.Next);
+        onSigned?.Invoke(CertificateKind.Client, 3);
 
         var transaction = new FileTransaction(overwrite);
         if (onWritten != null) transaction.FileWritten += onWritten;
         Plan(transaction, request.OutputPath, caIssued, server, client);
-        transaction.Commit();
+        var clientSummary = CertificateFiles.Describe(Folder(ClientFolder), CertificateKind.Client, client);
+        CertificateInventory.Commit(transaction, CertificateInventory.InFolder(Folder(CAFolder)), new[] { caSummary, serverSummary, clientSummary }, DateTime.UtcNow);
 
         return new TlsKitResult
         {
             CA = caSummary,
             Server = serverSummary,
-            Client = CertificateFiles.Describe(Folder(ClientFolder), CertificateKind.Client, client),
+            Client = clientSummary,
             Warnings = new[] { server.Warning, client.Warning }.Where(w => w != null).Select(w => w!).ToList(),
         };
-    }
-
-    /// <summary>What to do with the kit, for the console after it is written.</summary>
-    public static string NextSteps(string root, TlsKitResult kit)
-    {
-        var server = Path.Combine(root, ServerFolder);
-        var client = Path.Combine(root, ClientFolder);
-        var host = kit.Server.DnsNames.FirstOrDefault() ?? kit.Server.IPAddresses.FirstOrDefault() ?? "localhost";
-        return string.Join(Environment.NewLine, new[]
-        {
-            $"TLS kit written to {root}",
-            $"  {CAFolder}/      ca.pem, ca-key.pem                   keep ca-key.pem off the hosts: it signs every certificate",
-            $"  {ServerFolder}/  server-cert.pem, server-key.pem, ca.pem  for the Docker host",
-            $"  {ClientFolder}/  cert.pem, key.pem, ca.pem             for each client (a DOCKER_CERT_PATH folder)",
-            $"The server certificate is valid for: {string.Join(", ", kit.Server.DnsNames.Concat(kit.Server.IPAddresses))}",
-            "Next:",
-            $"  on the Docker host:  Set-DockerDaemonConfig -CertPath {ShellScript.QuotePowerShell(server)}   (then restart the daemon)",
-            $"  on each client:      Install-DockerClientCert -Path {ShellScript.QuotePowerShell(client)}",
-            $"                       Set-DockerClientEnv -DockerHost {host}:2376",
-            "  check:               Test-DockerTlsConnection",
-        });
     }
 
     private static bool IsValidDnsName(string name)

@@ -22,6 +22,12 @@ public sealed class GetDockerDaemonConfigCommand : DockerTlsCmdlet
         var platform = DaemonPlatforms.Current;
         var path = Path is null ? DaemonPaths.DefaultConfigPath(platform, DaemonPaths.CurrentProgramData()) : ResolvePath(Path);
         var systemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : platform == DaemonPlatform.Linux ? "/" : null;
-        WriteObject(DaemonConfigReport.Build(path, systemdRoot, platform, DateTime.UtcNow));
+        var report = DaemonConfigReport.Build(path, systemdRoot, platform, DateTime.UtcNow);
+        foreach (var problem in report.Problems)
+        {
+            if (problem.Id == "ServerCertificateExpiring") WriteWarning(problem.Message);
+        }
+
+        WriteObject(report);
     }
 }

@@ -57,6 +57,7 @@ public sealed class InstallDockerClientCertCommand : DockerTlsCmdlet
         try
         {
             var certificate = ClientCertificateCheck.Check(source);
+            WriteFindingWarnings(certificate);
             WriteVerbose($"'{System.IO.Path.Combine(source, "cert.pem")}' ({certificate.Subject}) chains to ca.pem, has clientAuth and matches key.pem.");
             if (!ShouldProcess(destination, $"Install ca.pem, cert.pem and key.pem from '{source}'"))
             {

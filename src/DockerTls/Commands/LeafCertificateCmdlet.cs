@@ -81,7 +81,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
             if (_issued == 0 || spec.Algorithm == KeyAlgorithm.RSA) Progress($"Generating the {spec} key for {commonName}");
             var issued = issue(ca);
             if (issued.Warning != null) WriteWarning(issued.Warning);
-            _batch.Enqueue(folder, issued, ca.BundlePem);
+            _batch.Enqueue(folder, issued, ca.BundlePem, ca.InventoryPath);
             ReportWritten(waitForAll: !MyInvocation.ExpectingInput);
         }
         catch (DockerTlsException e)
@@ -98,12 +98,13 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
     private void Report(DockerTlsException e)
     {
         if (MyInvocation.ExpectingInput && e.ErrorId is not ("CANotFound" or "NotACertificateAuthority"
-            or "CAKeyNotFound" or "CAPassphraseRequired" or "CAPassphraseWrong" or "CAKeyMismatch" or "CAExpired" or "CAKeyInvalid"))
+            or "CAKeyNotFound" or "CAPassphraseRequired" or "CAPassphraseWrong" or "CAKeyMismatch" or "CAExpired" or "CACannotSign" or "CAKeyInvalid"))
         {
             WriteDockerTlsError(e);
         }
         else
         {
+            EndProgress();
             ThrowTerminating(e);
         }
     }
@@ -144,6 +145,8 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
         {
             ca = CertificateAuthority.Load(path, _passphrase);
             _authorities[path] = ca;
+            // Docker accepts what such a CA issues, strict verifiers do not: say so once per CA, with the finding's id.
+            foreach (var finding in ca.Findings.Where(f => f.Severity == FindingSeverity.Warning)) WriteWarning($"{finding.Id}: {finding.Message}");
         }
         return ca;
     }
@@ -167,11 +170,16 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
     protected override void EndProcessing()
     {
         if (_batch != null) ReportWritten(waitForAll: true);
-        if (_progressShown)
-        {
-            WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, $"Issued {_issued}") { RecordType = ProgressRecordType.Completed });
-        }
+        EndProgress();
         Release();
+    }
+
+    // The bar goes away at the end, and before a terminating error too: a record left Processing stays on the screen.
+    private void EndProgress()
+    {
+        if (!_progressShown) return;
+        _progressShown = false;
+        WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, $"Issued {_issued}") { RecordType = ProgressRecordType.Completed });
     }
 
     protected override void StopProcessing()

@@ -40,6 +40,7 @@ public sealed class NewDockerContextCommand : DockerTlsCmdlet
             var store = new DockerContextStore(DockerConfigFolder.Current());
             var certFolder = CertPath is null ? store.ConfigFolder : ResolvePath(CertPath);
             var certificate = ClientCertificateCheck.Check(certFolder);
+            WriteFindingWarnings(certificate);
             WriteVerbose($"'{certificate.Path}' ({certificate.Subject}) chains to ca.pem, has clientAuth and matches key.pem.");
             if (!Force)
             {

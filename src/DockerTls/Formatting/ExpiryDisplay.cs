@@ -36,20 +36,25 @@ public static class ExpiryDisplay
         return colour is null || reset is null ? text + Marker : colour + text + reset;
     }
 
-    private static string? Colour(object? psStyle, object? hostUI, string name)
+    private static string? Colour(object? psStyle, object? hostUI, string name) =>
+        UsesColour(psStyle, hostUI) ? Property(Property(psStyle, "Foreground"), name) as string : null;
+
+    /// <summary>
+    /// Whether to colour: <c>$PSStyle.OutputRendering</c> Ansi always, Host when the host supports virtual terminal
+    /// sequences and output is not redirected, PlainText (or no <c>$PSStyle</c>) never.
+    /// </summary>
+    internal static bool UsesColour(object? psStyle, object? hostUI)
     {
-        if (psStyle is null) return null;
-        var rendering = Property(psStyle, "OutputRendering")?.ToString();
-        var useColour = rendering switch
+        if (psStyle is null) return false;
+        return Property(psStyle, "OutputRendering")?.ToString() switch
         {
             "Ansi" => true,
             "Host" => Property(hostUI, "SupportsVirtualTerminal") is true && !Console.IsOutputRedirected,
             _ => false,
         };
-        return useColour ? Property(Property(psStyle, "Foreground"), name) as string : null;
     }
 
-    private static object? Property(object? target, string name)
+    internal static object? Property(object? target, string name)
     {
         if (target is null) return null;
         var value = PSObject.AsPSObject(target).Properties[name]?.Value;

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using DockerTls.Core.Daemon;
+using DockerTls.Core.Pki;
 using Xunit;
 
 namespace DockerTls.Core.Tests.Daemon;
@@ -49,6 +50,7 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
         var (ca2, cert2, key2) = Files(folder);
         var problem = Assert.Single(ServerCertificateCheck.Assess(ca2, cert2, key2, DateTime.UtcNow).Problems);
         Assert.Equal("ServerCertificateInvalid", problem.Id);
+        Assert.Equal(CertificateFindingIds.IssuerNotFound, problem.FindingId);
         Assert.Contains("signed by unknown authority", problem.Message);
     }
 
@@ -73,6 +75,7 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
         var (ca, cert, key) = Files(folder);
         var problem = Assert.Single(ServerCertificateCheck.Assess(ca, cert, key, DateTime.UtcNow).Problems);
         Assert.Equal("ServerCertificateInvalid", problem.Id);
+        Assert.Equal(CertificateFindingIds.ExtendedKeyUsageMismatch, problem.FindingId);
         Assert.Contains("serverAuth", problem.Message);
     }
 
@@ -81,9 +84,13 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
     {
         var (ca, cert, key) = Files(kits.ServerA);
         var expired = ServerCertificateCheck.Assess(ca, cert, key, DateTime.UtcNow.AddDays(400)).Problems;
-        Assert.Contains(expired, p => p.Id == "ServerCertificateInvalid" && p.Message.Contains("expired"));
+        Assert.Equal(CertificateFindingIds.CertificateExpired, expired[0].FindingId);
+        Assert.Equal("ServerCertificateInvalid", expired[0].Id);
+        Assert.DoesNotContain(expired, p => p.FindingId == CertificateFindingIds.IssuerNotFound);
         var soon = ServerCertificateCheck.Assess(ca, cert, key, DateTime.UtcNow.AddDays(350)).Problems;
-        Assert.Equal("ServerCertificateExpiring", Assert.Single(soon).Id);
+        var expiring = Assert.Single(soon);
+        Assert.Equal("ServerCertificateExpiring", expiring.Id);
+        Assert.Equal(CertificateFindingIds.CertificateExpiring, expiring.FindingId);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using DockerTls.Core.Client;
+using DockerTls.Core.Daemon;
 using DockerTls.Core.Diagnostics;
 using Xunit;
 
@@ -118,6 +119,45 @@ public sealed class ConnectionSettingsTests : IDisposable
         var settings = Resolve(context: "prod");
         Assert.Equal("tcp://prod:2376", settings.Host.Uri);
         Assert.Null(settings.OverriddenContext);
+    }
+
+    [Theory]
+    [InlineData(null, null, TlsMode.None)]
+    [InlineData("", "", TlsMode.None)]
+    [InlineData("1", null, TlsMode.TlsVerify)]
+    [InlineData("0", null, TlsMode.TlsVerify)]
+    [InlineData(null, "1", TlsMode.Tls)]
+    [InlineData("1", "1", TlsMode.TlsVerify)]
+    public void DockerHostUsesTlsAsTheCliDoesFromDockerTlsVerifyAndDockerTls(string? tlsVerify, string? tls, TlsMode expected)
+    {
+        environment["DOCKER_HOST"] = "tcp://docker1:2376";
+        if (tlsVerify != null)
+        {
+            environment["DOCKER_TLS_VERIFY"] = tlsVerify;
+        }
+
+        if (tls != null)
+        {
+            environment["DOCKER_TLS"] = tls;
+        }
+
+        Assert.Equal(expected, Resolve().Tls);
+        Assert.Equal(TlsMode.TlsVerify, Resolve(host: "tcp://docker1:2376").Tls);
+        Assert.Equal(TlsMode.TlsVerify, Resolve().WithTlsVerify().Tls);
+    }
+
+    [Fact]
+    public void AContextWithoutTlsFilesSpeaksPlainHttpAndOneThatSkipsVerificationDoesNotCheck()
+    {
+        AddContext(DefaultConfig, "plain", "tcp://plain:2376", current: false);
+        Assert.Equal(TlsMode.None, Resolve(context: "plain").Tls);
+        var store = new DockerContextStore(DefaultConfig);
+        Directory.CreateDirectory(Path.Combine(store.TlsFolder("plain"), "docker"));
+        File.WriteAllText(Path.Combine(store.TlsFolder("plain"), "docker", "ca.pem"), "x");
+        Assert.Equal(TlsMode.TlsVerify, Resolve(context: "plain").Tls);
+        var meta = Path.Combine(store.MetadataFolder("plain"), "meta.json");
+        File.WriteAllText(meta, File.ReadAllText(meta).Replace("\"SkipTLSVerify\":false", "\"SkipTLSVerify\":true"));
+        Assert.Equal(TlsMode.Tls, Resolve(context: "plain").Tls);
     }
 
     [Fact]

@@ -1,0 +1,75 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+
+namespace DockerTls.Core.IO;
+
+/// <summary>
+/// Holds a file beside another one exclusively (an advisory lock: flock on Unix, a share mode on Windows) so that
+/// two commands, in this process or another, that read, change and rewrite the same file one after the other do not
+/// lose each other's change. Threads of this process queue on a monitor first, so that they do not poll.
+/// </summary>
+public sealed class InventoryLock : IDisposable
+{
+    private static readonly Dictionary<string, object> Gates = new(StringComparer.Ordinal);
+    private readonly object _gate;
+    private readonly FileStream _stream;
+
+    private InventoryLock(object gate, FileStream stream)
+    {
+        _gate = gate;
+        _stream = stream;
+    }
+
+    /// <summary>The lock file beside <paramref name="path"/>: its name with <c>.lock</c> appended.</summary>
+    public static string LockPathFor(string path) => Path.GetFullPath(path) + ".lock";
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the lock of <paramref name="path"/>; <c>InventoryLocked</c> when another holds it longer.</summary>
+    public static InventoryLock Acquire(string path, TimeSpan timeout)
+    {
+        var lockPath = LockPathFor(path);
+        object gate;
+        lock (Gates)
+        {
+            if (!Gates.TryGetValue(lockPath, out gate!)) Gates[lockPath] = gate = new object();
+        }
+        var waited = Stopwatch.StartNew();
+        if (!Monitor.TryEnter(gate, timeout)) throw Locked(lockPath);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    return new InventoryLock(gate, stream);
+                }
+                catch (IOException) when (File.Exists(lockPath) && waited.Elapsed < timeout)
+                {
+                    Thread.Sleep(10); // another process holds it
+                }
+                catch (IOException e) when (File.Exists(lockPath))
+                {
+                    throw Locked(lockPath, e);
+                }
+            }
+        }
+        catch
+        {
+            Monitor.Exit(gate);
+            throw;
+        }
+    }
+
+    private static DockerTlsException Locked(string lockPath, Exception? inner = null) =>
+        new("InventoryLocked", ErrorKind.ResourceUnavailable,
+            $"Another command holds '{lockPath}' (it is writing the CA's inventory). Nothing was written. Run this again when it is done.", lockPath, inner);
+
+    public void Dispose()
+    {
+        _stream.Dispose();
+        Monitor.Exit(_gate);
+    }
+}

@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using DockerTls.Core.IO;
+using Org.BouncyCastle.X509;
+
+namespace DockerTls.Core.Pki;
+
+/// <summary>A certificate found on disk and what renewing it would do: whether it is due, and why.</summary>
+public sealed class RenewalPlan
+{
+    internal RenewalPlan(string path, string keyPath, X509Certificate certificate, bool isAuthority, bool due, string reason, DockerCertificate current)
+    {
+        CertificatePath = path;
+        KeyPath = keyPath;
+        Certificate = certificate;
+        IsAuthority = isAuthority;
+        Due = due;
+        Reason = reason;
+        Current = current;
+    }
+
+    public string CertificatePath { get; }
+    public string KeyPath { get; }
+    internal X509Certificate Certificate { get; }
+
+    /// <summary>The CA's own certificate: renewed with the same key and name.</summary>
+    public bool IsAuthority { get; }
+
+    /// <summary>Past two thirds of its lifetime (or -Force).</summary>
+    public bool Due { get; }
+
+    /// <summary>Why it is or is not due, for -WhatIf and -Verbose.</summary>
+    public string Reason { get; }
+
+    /// <summary>The certificate as it is now.</summary>
+    public DockerCertificate Current { get; }
+}
+
+/// <summary>
+/// Renews certificates a CA issued, in place: the same subject, names, extended key usage and key algorithm, a new
+/// serial and (unless the key is kept) a new key, the original lifetime; the replaced files kept as
+/// <c>&lt;file&gt;.&lt;yyyyMMddHHmmss&gt;.bak</c> beside them, all written in one transaction with the CA's inventory
+/// record. A certificate is due past two thirds of its lifetime. The CA's own certificate renews with its own key and
+/// name, so every leaf it issued stays valid. The clock is injectable so that tests can put a certificate in its last third.
+/// </summary>
+public sealed class CertificateRenewal
+{
+    private readonly Func<DateTimeOffset> _clock;
+
+    public CertificateRenewal(CertificateAuthority authority, Func<DateTimeOffset>? clock = null)
+    {
+        Authority = authority;
+        _clock = clock ?? (() => DateTimeOffset.UtcNow);
+    }
+
+    public CertificateAuthority Authority { get; }
+
+    private DateTime Now => _clock().UtcDateTime;
+
+    /// <summary>
+    /// Reads the certificate at <paramref name="path"/> and decides whether it is due. <c>CertificateNotFound</c>,
+    /// <c>NotIssuedByCA</c> (another CA signed it), <c>CertificateRevoked</c> (the inventory says so: never renewed).
+    /// </summary>
+    public RenewalPlan Assess(string path, bool force)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new DockerTlsException("CertificateNotFound", ErrorKind.ObjectNotFound, $"'{full}' does not exist. Give the certificate file to renew.", full);
+        var certificate = PemFormat.ReadCertificates(full)[0];
+        var now = Now;
+        var isAuthority = Authority.IsOwnCertificate(certificate);
+        if (!isAuthority && !Authority.Signed(certificate))
+            throw new DockerTlsException("NotIssuedByCA", ErrorKind.InvalidArgument,
+                $"'{full}' ({certificate.SubjectDN}, issued by {certificate.IssuerDN}) was not signed by the CA in '{Authority.CertificatePath}'. Renew it with the CA that issued it (-CAPath).", full);
+        var serial = certificate.SerialNumber.ToString(16).ToUpperInvariant();
+        if (Authority.InventoryPath is { } inventory && CertificateInventory.Find(inventory, serial) is { Revoked: true })
+            throw new DockerTlsException("CertificateRevoked", ErrorKind.InvalidOperation,
+                $"'{full}' (serial {serial}) is revoked in '{inventory}'; a revoked certificate is never renewed. Issue a new one if its holder should have access again.", full);
+        var (due, reason) = Decide(certificate, now, force);
+        var current = CertificateReader.Summarize(certificate, full, now);
+        return new RenewalPlan(full, CertificateReader.KeyPathFor(full), certificate, isAuthority, due, reason, current);
+    }
+
+    /// <summary>Due past two thirds of the lifetime, or when forced; the reason says which, with the days left.</summary>
+    public static (bool Due, string Reason) Decide(X509Certificate certificate, DateTime now, bool force)
+    {
+        var notBefore = certificate.NotBefore.ToUniversalTime();
+        var notAfter = certificate.NotAfter.ToUniversalTime();
+        var dueOn = notBefore + TimeSpan.FromTicks((notAfter - notBefore).Ticks / 3 * 2);
+        var left = (int)Math.Floor((notAfter - now).TotalDays);
+        var lifetime = (int)Math.Round((notAfter - notBefore).TotalDays);
+        if (now >= notAfter) return (true, FormattableString.Invariant($"expired on {notAfter:yyyy-MM-dd}"));
+        if (now >= dueOn) return (true, FormattableString.Invariant($"due: {left} of {lifetime} days left, past two thirds of its lifetime since {dueOn:yyyy-MM-dd}"));
+        if (force) return (true, FormattableString.Invariant($"-Force: not due until {dueOn:yyyy-MM-dd} ({left} of {lifetime} days left)"));
+        return (false, FormattableString.Invariant($"not due until {dueOn:yyyy-MM-dd} ({left} of {lifetime} days left); -Force renews it now"));
+    }
+
+    /// <summary>The key spec a renewal makes: that of the old key, raised to what strict verifiers accept (RSA 2048, P-256).</summary>
+    public static KeySpec KeySpecOf(RenewalPlan plan)
+    {
+        var described = CertificateReader.DescribeKey(plan.Certificate.CertificateStructure.SubjectPublicKeyInfo);
+        if (described.StartsWith("RSA ", StringComparison.Ordinal) && int.TryParse(described.Substring(4), out var bits))
+            return new KeySpec(KeyAlgorithm.RSA, bits <= 2048 ? 2048 : bits <= 3072 ? 3072 : 4096);
+        return new KeySpec(KeyAlgorithm.ECDSA, curve: described == "ECDSA P-256" ? EcCurve.P256 : EcCurve.P384);
+    }
+
+    /// <summary>
+    /// Renews a planned certificate and writes it in place, with backups of the files it replaces and its inventory
+    /// record, all or none. <paramref name="keys"/> makes the new key; with <paramref name="keepKey"/> the key file
+    /// beside the certificate is used again (<c>KeyNotFound</c>, <c>KeyMismatch</c>, <c>KeyEncrypted</c>). Without
+    /// <paramref name="validityDays"/> the new certificate lives as long as the old one did.
+    /// </summary>
+    public DockerCertificate Renew(RenewalPlan plan, KeySource keys, bool keepKey, int? validityDays, Action<string, string>? onWritten, Action<string>? onWarning = null)
+    {
+        var now = Now;
+        var days = validityDays ?? Math.Max(1, (int)Math.Round((plan.Certificate.NotAfter - plan.Certificate.NotBefore).TotalDays));
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
+        if (onWritten != null) transaction.FileWritten += onWritten;
+        IssuedCertificate issued;
+        if (plan.IsAuthority)
+        {
+            issued = Authority.RenewSelf(days, now);
+            var others = PemFormat.ReadCertificates(plan.CertificatePath).Where(c => !Authority.IsOwnCertificate(c));
+            var bundle = issued.CertificatePem.Concat(others.SelectMany(PemFormat.WriteCertificate)).ToArray();
+            Replace(transaction, plan.CertificatePath, bundle, key: false, now);
+        }
+        else
+        {
+            var pair = keepKey ? KeptKey(plan) : keys.Next();
+            issued = Authority.Reissue(plan.Certificate, pair, days, now);
+            if (issued.Warning != null) onWarning?.Invoke(issued.Warning);
+            Replace(transaction, plan.CertificatePath, issued.CertificatePem, key: false, now);
+            if (!keepKey) Replace(transaction, plan.KeyPath, issued.KeyPem, key: true, now);
+            var caCopy = Path.Combine(Path.GetDirectoryName(plan.CertificatePath)!, CertificateFiles.CACertificate);
+            if (File.Exists(caCopy) && !string.Equals(caCopy, Authority.CertificatePath, StringComparison.Ordinal))
+                Replace(transaction, caCopy, Authority.BundlePem, key: false, now);
+        }
+        var summary = CertificateReader.Summarize(issued.Certificate, plan.CertificatePath, now);
+        summary.KeyPath = plan.KeyPath;
+        summary.KeyMatches = true;
+        CertificateInventory.Commit(transaction, Authority.InventoryPath, new[] { summary }, now);
+        return summary;
+    }
+
+    /// <summary>Plans <paramref name="content"/> at <paramref name="path"/>, and the file there now as its backup when it differs.</summary>
+    private static void Replace(FileTransaction transaction, string path, byte[] content, bool key, DateTime now)
+    {
+        if (File.Exists(path))
+        {
+            var before = File.ReadAllBytes(path);
+            if (before.SequenceEqual(content)) return;
+            var backup = Daemon.DaemonConfigPlan.BackupName(path, now);
+            if (key || PemFormat.IsEncryptedPem(before) || IsPrivateFile(path)) transaction.AddKey(backup, before);
+            else transaction.AddCertificate(backup, before);
+        }
+        if (key) transaction.AddKey(path, content);
+        else transaction.AddCertificate(path, content);
+    }
+
+    private static bool IsPrivateFile(string path) => FileModes.GetUnixMode(path) is { } mode && FileModes.IsPrivate(mode);
+
+    private static KeyPair KeptKey(RenewalPlan plan)
+    {
+        if (!File.Exists(plan.KeyPath))
+            throw new DockerTlsException("KeyNotFound", ErrorKind.ObjectNotFound,
+                $"-KeepKey needs the key of '{plan.CertificatePath}' at '{plan.KeyPath}', which does not exist. Renew without -KeepKey to make a new key.", plan.KeyPath);
+        if (PemFormat.IsEncryptedKey(plan.KeyPath))
+            throw new DockerTlsException("KeyEncrypted", ErrorKind.InvalidData,
+                $"'{plan.KeyPath}' is encrypted; Docker cannot use it. Renew without -KeepKey to make a new key.", plan.KeyPath);
+        var pair = PemFormat.ReadKeyPair(plan.KeyPath, null);
+        if (!pair.Matches(plan.Certificate))
+            throw new DockerTlsException("KeyMismatch", ErrorKind.InvalidData,
+                $"'{plan.KeyPath}' is not the key of '{plan.CertificatePath}'. Renew without -KeepKey to make a new key.", plan.KeyPath);
+        return pair;
+    }
+}

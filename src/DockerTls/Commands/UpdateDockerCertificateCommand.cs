@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using DockerTls.Core;
+using DockerTls.Core.Pki;
+
+namespace DockerTls.Commands;
+
+[Cmdlet(VerbsData.Update, "DockerCertificate", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
+[OutputType(typeof(DockerCertificate))]
+public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposable
+{
+    private readonly Dictionary<string, KeySource> _keys = new(StringComparer.Ordinal);
+    private readonly object _keysGate = new();
+    private bool _stopped;
+    private char[]? _passphrase;
+    private string _caPath = "";
+    private CertificateRenewal? _renewal;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = "Certificate", ValueFromPipeline = true)]
+    public DockerCertificate[]? Certificate { get; set; }
+
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string CAPath { get; set; } = "";
+
+    [Parameter]
+    public SecureString? CAPassphrase { get; set; }
+
+    [Parameter]
+    public SwitchParameter KeepKey { get; set; }
+
+    [Parameter]
+    public int ValidityDays { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _passphrase = ToChars(CAPassphrase);
+        _caPath = ResolvePath(CAPath);
+        try
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(ValidityDays))) CertificateAuthority.CheckValidity(ValidityDays);
+            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase));
+        }
+        catch (DockerTlsException e)
+        {
+            ThrowTerminating(e);
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var file in Files())
+        {
+            try
+            {
+                Renew(file);
+            }
+            catch (DockerTlsException e)
+            {
+                WriteDockerTlsError(e);
+            }
+            catch (OperationCanceledException) when (_stopped)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+    }
+
+    private void Renew(string file)
+    {
+        var authority = _renewal!.Authority;
+        var plan = _renewal.Assess(file, Force);
+        if (plan.IsAuthority && !string.Equals(plan.CertificatePath, authority.CertificatePath, StringComparison.Ordinal))
+        {
+            WriteVerbose($"{plan.CertificatePath}: a copy of the CA certificate; renewing the CA ('{authority.CertificatePath}') and the leaf beside it refreshes it.");
+            return;
+        }
+        var kind = plan.IsAuthority ? "CA" : plan.Current.Kind.ToString().ToLowerInvariant();
+        var what = $"{kind} certificate '{plan.Current.CommonName}'";
+        if (!plan.Due)
+        {
+            WriteVerbose($"{plan.CertificatePath}: the {what} is {plan.Reason}.");
+            return;
+        }
+        var spec = CertificateRenewal.KeySpecOf(plan);
+        var key = plan.IsAuthority ? "the same key" : KeepKey ? "the same key" : $"a new {spec} key";
+        if (!ShouldProcess(plan.CertificatePath, $"Renew the {what} ({plan.Reason}) with a new serial and {key}")) return;
+        WriteVerbose($"{plan.CertificatePath}: renewing the {what}: {plan.Reason}.");
+        int? days = MyInvocation.BoundParameters.ContainsKey(nameof(ValidityDays)) ? ValidityDays : null;
+        var renewed = _renewal.Renew(plan, KeysFor(spec), KeepKey, days, VerboseFileWritten, WriteWarning);
+        WriteObject(renewed);
+        if (plan.IsAuthority)
+        {
+            // Leaves renewed after it in this command get the renewed ca.pem as their bundle.
+            authority.Dispose();
+            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase));
+        }
+    }
+
+    /// <summary>The certificate files of this item: paths (wildcards on -Path), files of a folder, or the objects' paths.</summary>
+    private IEnumerable<string> Files()
+    {
+        IEnumerable<string> items;
+        if (ParameterSetName == "Certificate") items = Certificate!.Select(c => c.Path);
+        else if (ParameterSetName == "LiteralPath") items = LiteralPath!.Select(ResolvePath);
+        else items = Path!.SelectMany(Resolve);
+        foreach (var item in items)
+        {
+            if (!Directory.Exists(item)) { yield return item; continue; }
+            foreach (var file in Directory.GetFiles(item, "*.pem").OrderBy(f => f, StringComparer.Ordinal))
+                if (File.ReadAllText(file).Contains("-----BEGIN CERTIFICATE-----")) yield return file;
+        }
+    }
+
+    private IEnumerable<string> Resolve(string path)
+    {
+        try
+        {
+            return SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _);
+        }
+        catch (ItemNotFoundException)
+        {
+            WriteDockerTlsError(new DockerTlsException("CertificateNotFound", ErrorKind.ObjectNotFound,
+                $"'{path}' does not exist. Give the certificate files to renew.", path));
+            return Array.Empty<string>();
+        }
+    }
+
+    /// <summary>One key source per key spec: a pipeline of RSA renewals makes its keys on every core.</summary>
+    private KeySource KeysFor(KeySpec spec)
+    {
+        lock (_keysGate)
+        {
+            var name = spec.ToString();
+            if (!_keys.TryGetValue(name, out var keys)) _keys[name] = keys = new KeySource(spec, pipeline: MyInvocation.ExpectingInput);
+            if (_stopped) keys.Dispose();
+            return keys;
+        }
+    }
+
+    protected override void EndProcessing() => Release();
+
+    protected override void StopProcessing()
+    {
+        lock (_keysGate) _stopped = true;
+        EndKeys();
+    }
+
+    public void Dispose() => Release();
+
+    private void EndKeys()
+    {
+        lock (_keysGate)
+        {
+            foreach (var keys in _keys.Values) keys.Dispose();
+        }
+    }
+
+    private void Release()
+    {
+        EndKeys();
+        _renewal?.Authority.Dispose();
+        Wipe(_passphrase);
+    }
+}
