@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.IO;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Security;
@@ -26,6 +29,47 @@ public abstract class DockerTlsCmdlet : PSCmdlet
                 "NotAFileSystemPath", ErrorCategory.InvalidArgument, path));
         }
         return resolved;
+    }
+
+    /// <summary>
+    /// The existing files and folders a -Path (wildcards, through the provider) or a -LiteralPath (as written:
+    /// <c>[</c> and <c>]</c> are characters) names. One that names nothing gets the non-terminating error
+    /// <paramref name="notFoundId"/> and yields nothing; a non-FileSystem path ends the command with <c>NotAFileSystemPath</c>.
+    /// </summary>
+    protected IReadOnlyList<string> ResolveExisting(string path, bool literal, string notFoundId, string whatToGive)
+    {
+        var found = new List<string>();
+        if (literal)
+        {
+            var item = ResolvePath(path);
+            if (File.Exists(item) || Directory.Exists(item)) found.Add(item);
+        }
+        else
+        {
+            Collection<string> resolved;
+            ProviderInfo provider;
+            try
+            {
+                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+            }
+            catch (ItemNotFoundException)
+            {
+                resolved = new Collection<string>();
+                provider = SessionState.Path.CurrentFileSystemLocation.Provider;
+                ResolvePath(path); // a path of another provider that does not exist is refused as such
+            }
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider)) ResolvePath(path);
+            found.AddRange(resolved);
+        }
+        if (found.Count == 0)
+        {
+            var hint = !literal && WildcardPattern.ContainsWildcardCharacters(path)
+                ? " As -Path it is a wildcard pattern ([ and ] enclose a set of characters): use -LiteralPath for a name that holds them."
+                : "";
+            WriteError(new ErrorRecord(new ItemNotFoundException($"'{path}' does not exist. {whatToGive}{hint}"),
+                notFoundId, ErrorCategory.ObjectNotFound, path));
+        }
+        return found;
     }
 
     /// <summary>The current file-system location, the default output folder.</summary>

@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Text;
 using DockerTls.Core.IO;
@@ -39,7 +40,7 @@ public sealed class DockerConfigFile
         JsonNode node;
         try
         {
-            node = JsonText.Parse(text.TrimStart('\uFEFF'));
+            node = JsonText.Parse(text.TrimStart('\uFEFF'), JsonDuplicateKeys.LastWins); // as the docker CLI (Go) reads it
         }
         catch (JsonParseException e)
         {
@@ -63,12 +64,24 @@ public sealed class DockerConfigFile
         return config;
     }
 
-    /// <summary>The <c>currentContext</c> value, or null when unset, empty, or the file cannot be read.</summary>
+    /// <summary>
+    /// Whether a key of config.json is read as <c>currentContext</c>: Go's encoding/json matches a struct field's name
+    /// case-insensitively (https://pkg.go.dev/encoding/json#Unmarshal), so <c>CurrentContext</c> is one too.
+    /// </summary>
+    private static bool IsCurrentContextKey(string key) => string.Equals(key, CurrentContextKey, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The <c>currentContext</c> value (the last key that Go reads as it), or null when unset, empty, or the file cannot be read.</summary>
     public string? TryGetCurrentContext()
     {
         try
         {
-            return Read()[CurrentContextKey] is JsonString { Value.Length: > 0 } value ? value.Value : null;
+            JsonNode? current = null;
+            foreach (var member in Read().Members)
+            {
+                if (IsCurrentContextKey(member.Key)) current = member.Value; // Go: the last match wins
+            }
+
+            return current is JsonString { Value.Length: > 0 } value ? value.Value : null;
         }
         catch (DockerTlsException)
         {
@@ -87,8 +100,16 @@ public sealed class DockerConfigFile
     public void PlanSetCurrentContext(FileTransaction transaction, string contextName)
     {
         LinkedFile.Resolve(System.IO.Path.GetFullPath(Path)); // a dangling or hostile link is refused before it is read
-        var config = Read();
-        config[CurrentContextKey] = new JsonString(contextName);
+        // Every spelling the CLI would read as currentContext becomes one key, where the first stood.
+        var config = new JsonObject();
+        var placed = false;
+        foreach (var member in Read().Members)
+        {
+            if (!IsCurrentContextKey(member.Key)) config[member.Key] = member.Value;
+            else if (!placed) (config[CurrentContextKey], placed) = (new JsonString(contextName), true);
+        }
+
+        if (!placed) config[CurrentContextKey] = new JsonString(contextName);
         transaction.AddRewrite(Path, new UTF8Encoding(false).GetBytes(JsonText.Write(config) + "\n"), FileModes.PrivateFile);
     }
 }

@@ -43,7 +43,7 @@ public static class DockerContextRefresh
             throw new DockerTlsException("ContextNotFound", ErrorKind.ObjectNotFound,
                 $"There is no Docker context named '{name}' in '{store.ConfigFolder}'. Make it with New-DockerContext (docker context ls lists those there are).", name);
         JsonObject? meta;
-        try { meta = JsonText.Parse(File.ReadAllText(metaPath, Encoding.UTF8)) as JsonObject; }
+        try { meta = JsonText.Parse(File.ReadAllText(metaPath, Encoding.UTF8), JsonDuplicateKeys.LastWins) as JsonObject; }
         catch (JsonParseException) { meta = null; }
         var endpoint = (meta?["Endpoints"] as JsonObject)?["docker"] as JsonObject;
         if (endpoint?["Host"] is not JsonString { Value.Length: > 0 } host)

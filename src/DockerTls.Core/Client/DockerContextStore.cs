@@ -101,7 +101,7 @@ public sealed class DockerContextStore
             try
             {
                 if (SafeFile.TryReadAllText(file, SafeFile.ContextMeta) is { } text
-                    && JsonText.Parse(text) is JsonObject meta && meta["Name"] is JsonString { Value.Length: > 0 } name)
+                    && JsonText.Parse(text, JsonDuplicateKeys.LastWins) is JsonObject meta && meta["Name"] is JsonString { Value.Length: > 0 } name)
                 {
                     names.Add(name.Value);
                 }

@@ -106,7 +106,7 @@ public sealed class DaemonConfigFile
         JsonNode node;
         try
         {
-            node = JsonText.Parse(text);
+            node = JsonText.Parse(text, JsonDuplicateKeys.LastWins); // dockerd (Go's encoding/json) takes the last of a duplicate key
         }
         catch (JsonParseException e)
         {

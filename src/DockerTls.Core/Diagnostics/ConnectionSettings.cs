@@ -167,7 +167,7 @@ public sealed class ConnectionSettings
         {
             var text = SafeFile.TryReadAllText(Path.Combine(store.MetadataFolder(name), "meta.json"), SafeFile.ContextMeta);
             if (text is null) return null;
-            var meta = JsonText.Parse(text);
+            var meta = JsonText.Parse(text, JsonDuplicateKeys.LastWins);
             if (meta is not JsonObject root || root["Endpoints"] is not JsonObject endpoints || endpoints["docker"] is not JsonObject docker)
             {
                 return null;

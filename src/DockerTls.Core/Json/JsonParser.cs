@@ -10,11 +10,13 @@ internal sealed class JsonParser
     private const int MaxDepth = 256;
 
     private readonly string text;
+    private readonly JsonDuplicateKeys duplicates;
     private int pos;
 
-    internal JsonParser(string text)
+    internal JsonParser(string text, JsonDuplicateKeys duplicates = JsonDuplicateKeys.Refuse)
     {
         this.text = text;
+        this.duplicates = duplicates;
     }
 
     /// <summary>The end index of an RFC 8259 number starting at <paramref name="start"/>, or -1.</summary>
@@ -249,7 +251,7 @@ internal sealed class JsonParser
 
             var keyAt = pos;
             var key = ParseString();
-            if (obj.ContainsKey(key))
+            if (duplicates == JsonDuplicateKeys.Refuse && obj.ContainsKey(key))
             {
                 throw ErrorAt(keyAt, $"duplicate key \"{key}\"");
             }

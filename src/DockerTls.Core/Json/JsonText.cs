@@ -6,18 +6,18 @@ namespace DockerTls.Core.Json;
 public static class JsonText
 {
     /// <summary>
-    /// Parses strict RFC 8259 JSON: no byte-order mark, comments, trailing commas, single quotes, duplicate keys
-    /// or anything after the value.
+    /// Parses strict RFC 8259 JSON: no byte-order mark, comments, trailing commas, single quotes or anything after
+    /// the value; duplicate keys are refused, or with <see cref="JsonDuplicateKeys.LastWins"/> the last one wins.
     /// </summary>
     /// <exception cref="JsonParseException">The text is not strict JSON; the exception names line and column.</exception>
-    public static JsonNode Parse(string text)
+    public static JsonNode Parse(string text, JsonDuplicateKeys duplicates = JsonDuplicateKeys.Refuse)
     {
         if (text is null)
         {
             throw new ArgumentNullException(nameof(text));
         }
 
-        return new JsonParser(text).ParseDocument();
+        return new JsonParser(text, duplicates).ParseDocument();
     }
 
     /// <summary>

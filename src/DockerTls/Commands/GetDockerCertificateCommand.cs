@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.IO;
 using System.Management.Automation;
 using DockerTls.Core;
@@ -11,11 +10,17 @@ namespace DockerTls.Commands;
 public sealed class GetDockerCertificateCommand : DockerTlsCmdlet
 {
     [Parameter(Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
 
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
+
     [Parameter(ParameterSetName = "Path")]
+    [Parameter(ParameterSetName = "LiteralPath")]
     [ValidateNotNullOrEmpty]
     public string? CAPath { get; set; }
 
@@ -31,19 +36,11 @@ public sealed class GetDockerCertificateCommand : DockerTlsCmdlet
             return;
         }
         var caPath = CAPath is null ? null : ResolvePath(CAPath);
-        foreach (var path in Path ?? new[] { CurrentDirectory })
+        var literal = ParameterSetName == "LiteralPath";
+        foreach (var path in (literal ? LiteralPath : Path) ?? new[] { CurrentDirectory })
         {
-            Collection<string> resolved;
-            try
-            {
-                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _);
-            }
-            catch (ItemNotFoundException)
-            {
-                WriteDockerTlsError(new DockerTlsException("CertificateNotFound", ErrorKind.ObjectNotFound,
-                    $"'{path}' does not exist. Give a certificate file or a folder holding them.", path));
-                continue;
-            }
+            var resolved = ResolveExisting(path, literal || Path is null, "CertificateNotFound",
+                "Give a certificate file or a folder holding them.");
             foreach (var item in resolved)
             {
                 try

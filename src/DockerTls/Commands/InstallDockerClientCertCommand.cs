@@ -6,14 +6,19 @@ using DockerTls.Core.Pki;
 
 namespace DockerTls.Commands;
 
-[Cmdlet(VerbsLifecycle.Install, "DockerClientCert", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Install, "DockerClientCert", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
 [OutputType(typeof(DockerCertificate))]
 public sealed class InstallDockerClientCertCommand : DockerTlsCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath")]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
+
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = "";
 
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
@@ -22,9 +27,26 @@ public sealed class InstallDockerClientCertCommand : DockerTlsCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    private bool _pathOnCommandLine;
+
+    protected override void BeginProcessing() => _pathOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Path));
+
     protected override void ProcessRecord()
     {
-        var source = ResolvePath(Path);
+        // A Path property of a pipeline object (the cert.pem New-DockerClientCert returns) names a file, not a pattern.
+        var literal = ParameterSetName == "LiteralPath" || !_pathOnCommandLine;
+        var given = ParameterSetName == "LiteralPath" ? LiteralPath : Path;
+        var matches = ResolveExisting(given, literal, "ClientCertificateNotFound",
+            "Give the folder that holds ca.pem, cert.pem and key.pem (what New-DockerClientCert wrote), or its cert.pem.");
+        if (matches.Count == 0) return;
+        if (matches.Count > 1)
+        {
+            WriteError(new ErrorRecord(new System.ArgumentException(
+                $"'{given}' matches {matches.Count} locations ({string.Join(", ", matches)}); one client certificate is installed at a time. "
+                + "Give one folder, or -LiteralPath when the name holds [ or ]."), "ClientCertificatePathAmbiguous", ErrorCategory.InvalidArgument, given));
+            return;
+        }
+        var source = matches[0];
         if (File.Exists(source))
         {
             // A certificate piped from New-DockerClientCert names its cert.pem: its folder holds the set.

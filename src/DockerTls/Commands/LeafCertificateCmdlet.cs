@@ -33,6 +33,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
     public string CAPath { get; set; } = "";
 
     [Parameter(Mandatory = true, ParameterSetName = "CA", ValueFromPipeline = true)]
+    [ValidateCertificateAuthority]
     public DockerCertificate? CA { get; set; }
 
     [Parameter]

@@ -127,6 +127,24 @@ public class JsonTextTests
         Assert.Throws<System.FormatException>(() => new JsonNumber("01"));
     }
 
+    [Fact]
+    public void LastDuplicateWinsAtThePlaceOfTheFirstAsGoReadsIt()
+    {
+        var text = "{\"currentContext\": \"a\", \"auths\": {\"x\": 1, \"x\": 2}, \"currentContext\": \"b\", \"psFormat\": \"t\"}";
+        var root = (JsonObject)JsonText.Parse(text, JsonDuplicateKeys.LastWins);
+        Assert.Equal(new[] { "currentContext", "auths", "psFormat" }, root.Keys.ToArray());
+        Assert.Equal("b", ((JsonString)root["currentContext"]!).Value);
+        Assert.Equal("2", ((JsonNumber)((JsonObject)root["auths"]!)["x"]!).Raw);
+        Assert.Equal("{\"currentContext\":\"b\",\"auths\":{\"x\":2},\"psFormat\":\"t\"}", JsonText.Write(root, indented: false));
+    }
+
+    [Fact]
+    public void DuplicatesAreStillRefusedByDefault()
+    {
+        var e = Assert.Throws<JsonParseException>(() => JsonText.Parse("{\"a\": 1, \"a\": 2}"));
+        Assert.Contains("duplicate key", e.Message);
+    }
+
     [Theory]
     [InlineData("\uFEFF{}", 1, 1, "byte-order mark")]
     [InlineData("{\n  \"a\": 1, // why\n}", 2, 11, "comments are not allowed")]
