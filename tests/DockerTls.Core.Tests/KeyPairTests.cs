@@ -146,23 +146,6 @@ public class KeyPairTests
         Assert.Throws<OperationCanceledException>(() => source.Next());
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void EndingAKeySourceFromAnotherThreadWakesTheTakeThatWaits(bool pipeline)
-    {
-        var source = new KeySource(new KeySpec(KeyAlgorithm.RSA, 4096), pipeline);
-        var take = Task.Run(() => source.Next());
-        Thread.Sleep(50); // an RSA 4096 key takes far longer
-
-        var stop = System.Diagnostics.Stopwatch.StartNew();
-        source.Dispose();
-
-        var error = Assert.Throws<AggregateException>(() => take.Wait(TimeSpan.FromSeconds(10)));
-        Assert.IsType<OperationCanceledException>(error.InnerException);
-        Assert.True(stop.Elapsed < TimeSpan.FromSeconds(0.5), $"the take woke after {stop.Elapsed}");
-    }
-
     [Fact]
     public void AnEcdsaKeySourceMakesEachKeyWhenAsked()
     {
