@@ -27,6 +27,7 @@
         'Clear-DockerClientEnv'
         'New-DockerContext'
         'Update-DockerContext'
+        'Remove-DockerContext'
         'Test-DockerTlsConnection'
     )
     FunctionsToExport    = @()

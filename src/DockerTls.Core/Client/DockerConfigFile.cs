@@ -112,4 +112,21 @@ public sealed class DockerConfigFile
         if (!placed) config[CurrentContextKey] = new JsonString(contextName);
         transaction.AddRewrite(Path, new UTF8Encoding(false).GetBytes(JsonText.Write(config) + "\n"), FileModes.PrivateFile);
     }
+
+    /// <summary>
+    /// Plans the file without <c>currentContext</c> (every spelling the CLI reads as it), keeping its other keys, owner,
+    /// group and mode: what <c>docker context rm -f</c> of the current context leaves, so that the CLI falls back to
+    /// <c>DOCKER_HOST</c> or the default context.
+    /// </summary>
+    public void PlanClearCurrentContext(FileTransaction transaction)
+    {
+        LinkedFile.Resolve(System.IO.Path.GetFullPath(Path));
+        var config = new JsonObject();
+        foreach (var member in Read().Members)
+        {
+            if (!IsCurrentContextKey(member.Key)) config[member.Key] = member.Value;
+        }
+
+        transaction.AddRewrite(Path, new UTF8Encoding(false).GetBytes(JsonText.Write(config) + "\n"), FileModes.PrivateFile);
+    }
 }
