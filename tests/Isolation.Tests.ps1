@@ -141,7 +141,7 @@ Remove-Module DockerTls
         }
 
         It 'keeps the format file''s views and tab completion' {
-            $run.Result.Table | Should -Match 'DaysRemaining'
+            $run.Result.Table | Should -Match '(?m)^Kind\s+File\s+Days\s+Checks\s+Names' # the DockerCertificate table view
             $run.Result.Shells | Should -Contain 'bash'
         }
     }

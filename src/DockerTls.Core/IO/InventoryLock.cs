@@ -56,9 +56,9 @@ public sealed class InventoryLock : IDisposable
                     stream.Dispose(); // its holder removed it before letting go: lock the file the name leads to now
                     if (waited.Elapsed >= timeout) throw Locked(lockPath);
                 }
-                catch (IOException) when (File.Exists(lockPath) && waited.Elapsed < timeout)
+                catch (IOException) when (waited.Elapsed < timeout && Directory.Exists(Path.GetDirectoryName(lockPath)))
                 {
-                    Thread.Sleep(10); // another process holds it
+                    Thread.Sleep(10); // another process holds it, or has just removed it as it let go
                 }
                 catch (IOException e) when (File.Exists(lockPath))
                 {
