@@ -19,7 +19,9 @@ public class KeySourceWakeTests
     public void EndingAKeySourceFromAnotherThreadWakesTheTakeThatWaits(bool pipeline)
     {
         var source = new KeySource(new KeySpec(KeyAlgorithm.RSA, 4096), pipeline);
-        var take = Task.Run(() => source.Next());
+        // A thread of its own: a take queued on a busy thread pool may start only after the pool grows, half a second
+        // later, which timed the pool instead of the wake-up (it failed so when this test ran alone).
+        var take = Task.Factory.StartNew(() => source.Next(), TaskCreationOptions.LongRunning);
         Thread.Sleep(50); // an RSA 4096 key takes far longer
 
         var stop = System.Diagnostics.Stopwatch.StartNew();

@@ -13,12 +13,14 @@ namespace DockerTls.Core.Tests;
 /// socket, a folder, a link to nothing, a file over the cap. Each read runs on a task bounded to a few seconds, so that a
 /// reader that blocks fails the test instead of hanging the run.
 /// </summary>
+[Collection(nameof(TimingCollection))]
 public class SafeFileTests
 {
     private static DockerTlsException Refused(string path, FileCap cap)
     {
         var watch = Stopwatch.StartNew();
-        var read = Task.Run(() => SafeFile.TryReadAllBytes(path, cap));
+        // A thread of its own (LongRunning): on the pool, other tests' blocking waits could delay the start by seconds.
+        var read = Task.Factory.StartNew(() => SafeFile.TryReadAllBytes(path, cap), TaskCreationOptions.LongRunning);
         Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(1))).Wait();
         Assert.True(read.IsCompleted, $"reading '{path}' did not end within a second");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"reading '{path}' took {watch.Elapsed}");
