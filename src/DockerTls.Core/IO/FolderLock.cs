@@ -29,9 +29,15 @@ internal sealed class FolderLock : IDisposable
     private FolderLock(string path, FileStream stream) { _path = path; _stream = stream; }
 
     /// <summary>Takes the lock of an existing folder, waiting up to <paramref name="wait"/> for another holder.</summary>
-    public static FolderLock Acquire(string folder, TimeSpan wait)
+    public static FolderLock Acquire(string folder, TimeSpan wait) =>
+        AcquireFile(Path.Combine(folder, FileName), wait, () => FileSystemErrors.Busy(folder, wait));
+
+    /// <summary>
+    /// Takes the lock of the lock file <paramref name="path"/> (made 0600 if missing, removed on release as above), waiting
+    /// up to <paramref name="wait"/>; <paramref name="busy"/> is the error when another holds it longer.
+    /// </summary>
+    public static FolderLock AcquireFile(string path, TimeSpan wait, Func<DockerTlsException> busy)
     {
-        var path = Path.Combine(folder, FileName);
         var clock = Stopwatch.StartNew();
         var random = new Random(Guid.NewGuid().GetHashCode());
         while (true)
@@ -43,7 +49,7 @@ internal sealed class FolderLock : IDisposable
                 stream.Dispose();
             }
 
-            if (clock.Elapsed > wait) throw FileSystemErrors.Busy(folder, wait);
+            if (clock.Elapsed > wait) throw busy();
             Thread.Sleep(random.Next(2, 20));
         }
     }
