@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text;
 using DockerTls.Core.IO;
@@ -10,14 +9,18 @@ namespace DockerTls.Core.Daemon;
 /// <summary>A systemd file for Docker: where it goes, its text, and the commands that apply it, in order.</summary>
 public sealed class SystemdUnitFile
 {
-    private SystemdUnitFile(SystemdUnitKind kind, string path, string text, IReadOnlyList<string> commands, bool exists, IReadOnlyList<string>? warnings = null)
+    private readonly IDaemonHost host;
+    private readonly byte[]? existing;
+
+    private SystemdUnitFile(IDaemonHost host, SystemdUnitKind kind, string path, string text, IReadOnlyList<string> commands, byte[]? existing, IReadOnlyList<string>? warnings = null)
     {
+        this.host = host;
+        this.existing = existing;
         Warnings = warnings ?? Array.Empty<string>();
         Kind = kind;
         Path = path;
         Text = text;
         Commands = commands;
-        Exists = exists;
     }
 
     /// <summary>Drop-in or socket.</summary>
@@ -36,53 +39,53 @@ public sealed class SystemdUnitFile
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Whether the file existed before.</summary>
-    public bool Exists { get; }
+    public bool Exists => existing is not null;
 
     /// <summary>
-    /// Works out the file under <paramref name="systemdRoot"/>. The drop-in keeps dockerd and every flag but -H from the
+    /// Works out the file under <paramref name="systemdRoot"/> of <paramref name="host"/>. The drop-in keeps dockerd and every flag but -H from the
     /// docker.service found there (and the other lines of an existing docker.conf); the socket listens on <paramref name="port"/>.
     /// </summary>
-    public static SystemdUnitFile Create(SystemdUnitKind kind, string systemdRoot, int port)
+    public static SystemdUnitFile Create(IDaemonHost host, SystemdUnitKind kind, string systemdRoot, int port)
     {
+        var units = SystemdUnits.Load(host, systemdRoot);
         if (kind == SystemdUnitKind.Socket)
         {
-            var socketPath = SystemdUnits.FullPath(systemdRoot, SystemdUnits.SocketRelativePath);
+            var socketPath = units.FullPath(SystemdUnits.SocketRelativePath);
             var warnings = new List<string>
             {
                 "With the socket unit, daemon.json must have no \"hosts\" (dockerd gets -H fd:// instead), but still the TLS keys: run Set-DockerDaemonConfig -NoHosts.",
             };
-            var service = SystemdUnits.Load(systemdRoot);
-            if (!service.HostFlags.Any(f => f.Flag.IndexOf("fd://", StringComparison.Ordinal) >= 0))
+            if (!units.HostFlags.Any(f => f.Flag.IndexOf("fd://", StringComparison.Ordinal) >= 0))
             {
                 warnings.Add("docker.service does not run dockerd with -H fd://, so dockerd will not take the socket from systemd. Add -H fd:// to its ExecStart= (the packaged unit has it).");
             }
 
-            return new SystemdUnitFile(kind, socketPath, SystemdUnits.SocketUnitText(port), SystemdUnits.SocketCommands(), File.Exists(socketPath), warnings);
+            return new SystemdUnitFile(host, kind, socketPath, SystemdUnits.SocketUnitText(port), SystemdUnits.SocketCommands(), ReadExisting(host, socketPath), warnings);
         }
 
-        var units = SystemdUnits.Load(systemdRoot);
-        var path = SystemdUnits.FullPath(systemdRoot, SystemdUnits.DropInRelativePath);
-        var existing = SafeFile.TryReadAllText(path, SafeFile.SystemdUnit);
-        return new SystemdUnitFile(kind, path, units.DropInText(existing), SystemdUnits.DropInCommands(), existing is not null);
+        var path = units.FullPath(SystemdUnits.DropInRelativePath);
+        var existing = ReadExisting(host, path);
+        var text = units.DropInText(existing is null ? null : Utf8Text.Decode(path, existing));
+        return new SystemdUnitFile(host, kind, path, text, SystemdUnits.DropInCommands(), existing);
     }
 
-    /// <summary>Writes the file (0644, atomically).</summary>
+    /// <summary>Writes the file (0644, atomically; an existing unit keeps its owner and mode) unless another writer changed it since.</summary>
     /// <exception cref="DockerTlsException"><c>SystemdUnitExists</c> when it exists and <paramref name="force"/> is off.</exception>
     public IReadOnlyList<string> Write(bool force, Action<string, string>? onWritten = null)
     {
-        if (Exists && !force && SafeFile.TryReadAllText(Path, SafeFile.SystemdUnit) is { } existing && !string.Equals(existing, Text, StringComparison.Ordinal))
+        var bytes = new UTF8Encoding(false).GetBytes(Text);
+        if (existing is not null && !force && !existing.SequenceEqual(bytes))
         {
             throw new DockerTlsException(DaemonErrorIds.SystemdUnitExists, ErrorKind.ResourceExists,
                 $"'{Path}' exists already. Nothing was written. Use -Force to replace it (a drop-in keeps its other lines).", Path);
         }
 
-        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
-        if (onWritten is not null)
-        {
-            transaction.FileWritten += onWritten;
-        }
-
-        transaction.AddRewrite(Path, new UTF8Encoding(false).GetBytes(Text), FileModes.PublicFile); // an existing unit keeps owner and mode
-        return transaction.Commit();
+        var changes = new HostFileChanges();
+        changes.Add(new HostFileChange(Path, bytes, HostFileKind.Rewrite, FileModes.PublicFile));
+        changes.Expect(Path, existing);
+        return host.Commit(changes, onWritten);
     }
+
+    // What the file holds now; a socket unit that is a FIFO or a folder is refused here as any read would.
+    private static byte[]? ReadExisting(IDaemonHost host, string path) => host.TryReadFile(path, SafeFile.SystemdUnit);
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text;
 using DockerTls.Core.IO;
@@ -36,10 +35,14 @@ public sealed class SystemdUnits
         "lib/systemd/system",
     };
 
-    private SystemdUnits(string root)
+    private SystemdUnits(IDaemonHost host, string root)
     {
+        Host = host;
         Root = root;
     }
+
+    /// <summary>The host whose units these are.</summary>
+    public IDaemonHost Host { get; }
 
     /// <summary>The root folder (<c>/</c> on a real host).</summary>
     public string Root { get; }
@@ -68,9 +71,10 @@ public sealed class SystemdUnits
     /// <paramref name="plannedFiles"/> (root-relative path to text) stand in for files about to be written, so the
     /// outcome of a change can be checked before it is made.
     /// </summary>
-    public static SystemdUnits Load(string root, IReadOnlyDictionary<string, string>? plannedFiles = null)
+    public static SystemdUnits Load(IDaemonHost host, string root, IReadOnlyDictionary<string, string>? plannedFiles = null)
     {
-        var units = new SystemdUnits(root);
+        var units = new SystemdUnits(host, root);
+        string FullPath(string rootFolder, string relative) => HostPath.Join(host.Platform, rootFolder, relative);
         var planned = (plannedFiles ?? new Dictionary<string, string>())
             .ToDictionary(p => Normalize(p.Key), p => p.Value, StringComparer.Ordinal);
 
@@ -82,15 +86,13 @@ public sealed class SystemdUnits
             }
 
             var full = FullPath(root, relative);
-            return SafeFile.TryReadAllText(full, SafeFile.SystemdUnit);
+            return host.TryReadFile(full, SafeFile.SystemdUnit) is { } bytes ? Utf8Text.Decode(full, bytes) : null;
         }
 
         IEnumerable<string> List(string relativeFolder)
         {
             var full = FullPath(root, relativeFolder);
-            var names = Directory.Exists(full)
-                ? Directory.GetFiles(full, "*.conf").Select(Path.GetFileName).Select(n => n!)
-                : Enumerable.Empty<string>();
+            var names = host.ListFiles(full, ".conf");
             var prefix = Normalize(relativeFolder) + "/";
             return names.Concat(planned.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) < 0 && k.EndsWith(".conf", StringComparison.Ordinal))
                 .Select(k => k.Substring(prefix.Length))).Distinct(StringComparer.Ordinal);
@@ -357,9 +359,8 @@ public sealed class SystemdUnits
         "systemctl start docker",
     };
 
-    /// <summary>A root-relative path under <paramref name="root"/> with the platform's separator.</summary>
-    public static string FullPath(string root, string relative) =>
-        Path.Combine(root, relative.TrimStart('/').Replace('/', Path.DirectorySeparatorChar));
+    /// <summary>A root-relative path under <see cref="Root"/> with the host's separator.</summary>
+    public string FullPath(string relative) => HostPath.Join(Host.Platform, Root, relative);
 
     /// <summary>KEY=VALUE lines of an environment file (comments, <c>export</c> and quotes handled), with their lines.</summary>
     public static IEnumerable<(string Name, string Value, int Line)> ParseEnvironmentFile(string text)

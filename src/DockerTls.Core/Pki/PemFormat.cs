@@ -46,10 +46,14 @@ public static class PemFormat
     }
 
     /// <summary>Every certificate in a PEM file (a ca.pem may hold several CAs during a rollover).</summary>
-    public static IReadOnlyList<X509Certificate> ReadCertificates(string path)
-    {
-        var text = ReadText(path) ?? throw NotFound(path);
+    public static IReadOnlyList<X509Certificate> ReadCertificates(string path) =>
+        ParseCertificates(path, ReadText(path) ?? throw NotFound(path));
 
+    /// <summary>Every certificate in <paramref name="pem"/>, the bytes of the file <paramref name="path"/> read already (a host's file).</summary>
+    public static IReadOnlyList<X509Certificate> ReadCertificates(string path, byte[] pem) => ParseCertificates(path, Encoding.UTF8.GetString(pem));
+
+    private static IReadOnlyList<X509Certificate> ParseCertificates(string path, string text)
+    {
         var result = new List<X509Certificate>();
         try
         {
@@ -98,11 +102,17 @@ public static class PemFormat
     /// The same key as its encoded halves, without BouncyCastle's key objects where the file allows (see
     /// <see cref="KeyPair"/>): how a CA's key is loaded to sign.
     /// </summary>
-    internal static KeyPair ReadKeyPair(string path, char[]? passphrase, string idPrefix = "")
-    {
-        var text = ReadText(path)
+    internal static KeyPair ReadKeyPair(string path, char[]? passphrase, string idPrefix = "") =>
+        ParseKeyPair(path, ReadText(path)
             ?? throw new DockerTlsException(idPrefix + "KeyNotFound", ErrorKind.ObjectNotFound,
-                $"The private key '{path}' does not exist. It must sit beside its certificate with Docker's name (ca-key.pem, server-key.pem, key.pem).", path);
+                $"The private key '{path}' does not exist. It must sit beside its certificate with Docker's name (ca-key.pem, server-key.pem, key.pem).", path),
+            passphrase, idPrefix);
+
+    /// <summary><see cref="ReadKeyPair(string, char[], string)"/> of the bytes of <paramref name="path"/> read already (a host's file).</summary>
+    internal static KeyPair ReadKeyPair(string path, byte[] pem, char[]? passphrase) => ParseKeyPair(path, Encoding.UTF8.GetString(pem), passphrase, string.Empty);
+
+    private static KeyPair ParseKeyPair(string path, string text, char[]? passphrase, string idPrefix)
+    {
         var encrypted = IsEncryptedPem(text);
         if (encrypted && (passphrase is null || passphrase.Length == 0))
             throw new DockerTlsException(idPrefix + "PassphraseRequired", ErrorKind.SecurityError,
@@ -164,7 +174,7 @@ public static class PemFormat
         return Pkcs8Encryption.TryDecrypt(EncryptedPrivateKeyInfo.GetInstance(pem.Content), passphrase);
     }
 
-    private static DockerTlsException NotFound(string path) =>
+    internal static DockerTlsException NotFound(string path) =>
         new("CertificateNotFound", ErrorKind.ObjectNotFound, $"The certificate '{path}' does not exist.", path);
 
     private static DockerTlsException Invalid(string path, Exception? inner) =>
