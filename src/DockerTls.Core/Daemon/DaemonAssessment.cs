@@ -121,7 +121,7 @@ public sealed class DaemonAssessment
         {
             var flag = withFlags.HostFlags[0];
             findings.Add(new DaemonConfigProblem(DaemonErrorIds.DaemonHostsConflict,
-                $"{flag}, so with \"hosts\" in daemon.json dockerd refuses to start ('the following directives are specified both as a flag and in the configuration file: hosts'). Run Set-DockerDaemonConfig -ConfigureSystemd to write the drop-in '{withFlags.FullPath(SystemdUnits.DropInRelativePath)}' that resets ExecStart= without -H and keeps every other flag, or Set-DockerDaemonConfig -NoHosts to keep the flag and leave \"hosts\" out of daemon.json.",
+                $"{flag}, so with \"hosts\" in daemon.json dockerd refuses to start ('the following directives are specified both as a flag and in the configuration file: hosts'). Run Set-DockerDaemonConfig -ConfigureSystemd to write the drop-in '{withFlags.FullPath(SystemdUnitFile.DropInRelativePath)}' that resets ExecStart= without -H and keeps every other flag, or Set-DockerDaemonConfig -NoHosts to keep the flag and leave \"hosts\" out of daemon.json.",
                 target: flag.File));
         }
 

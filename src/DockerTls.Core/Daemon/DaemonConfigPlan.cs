@@ -210,12 +210,12 @@ public sealed class DaemonConfigPlan
             return;
         }
 
-        var path = units.FullPath(SystemdUnits.DropInRelativePath);
+        var path = units.FullPath(SystemdUnitFile.DropInRelativePath);
         DropInPath = path;
         oldDropIn = Host.TryReadFile(path, SafeFile.SystemdUnit);
         seen[path] = oldDropIn;
-        DropInText = units.DropInText(oldDropIn is null ? null : Utf8Text.Decode(path, oldDropIn));
-        var after = SystemdUnits.Load(Host, units.Root, new Dictionary<string, string> { [SystemdUnits.DropInRelativePath] = DropInText });
+        DropInText = SystemdUnitFile.DropInText(units, oldDropIn is null ? null : Utf8Text.Decode(path, oldDropIn));
+        var after = SystemdUnits.Load(Host, units.Root, new Dictionary<string, string> { [SystemdUnitFile.DropInRelativePath] = DropInText });
         Stop(DaemonAssessment.FlagsTheDropInCannotReset(after, path), path);
 
         changes.Add($"write the systemd drop-in '{path}': ExecStart={after.DockerdCommand?.WithoutHostFlags()}");

@@ -43,7 +43,7 @@ public class SystemdUnitsTests
     {
         using var root = new TempFolder();
         root.Write("lib/systemd/system/docker.service", DebianUnit);
-        var text = SystemdUnits.Load(LocalDaemonHost.Current, root.Path).DropInText();
+        var text = SystemdUnitFile.DropInText(SystemdUnits.Load(LocalDaemonHost.Current, root.Path));
         Assert.EndsWith("[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd --containerd=/run/containerd/containerd.sock $DOCKER_OPTS\n", text);
         Assert.DoesNotContain("-H", text.Split('\n').Where(l => !l.StartsWith("#")));
     }
@@ -53,14 +53,14 @@ public class SystemdUnitsTests
     {
         using var root = new TempFolder();
         root.Write("lib/systemd/system/docker.service", DebianUnit);
-        var text = SystemdUnits.Load(LocalDaemonHost.Current, root.Path).DropInText();
-        var planned = SystemdUnits.Load(LocalDaemonHost.Current, root.Path, new Dictionary<string, string> { [SystemdUnits.DropInRelativePath] = text });
+        var text = SystemdUnitFile.DropInText(SystemdUnits.Load(LocalDaemonHost.Current, root.Path));
+        var planned = SystemdUnits.Load(LocalDaemonHost.Current, root.Path, new Dictionary<string, string> { [SystemdUnitFile.DropInRelativePath] = text });
         Assert.Empty(planned.HostFlags);
         Assert.Equal("/usr/sbin/dockerd --containerd=/run/containerd/containerd.sock $DOCKER_OPTS", Assert.Single(planned.ExecStart).Value);
-        root.Write(SystemdUnits.DropInRelativePath, text);
+        root.Write(SystemdUnitFile.DropInRelativePath, text);
         var written = SystemdUnits.Load(LocalDaemonHost.Current, root.Path);
         Assert.Empty(written.HostFlags);
-        Assert.Equal(new[] { root.Combine(SystemdUnits.DropInRelativePath) }, written.DropIns);
+        Assert.Equal(new[] { root.Combine(SystemdUnitFile.DropInRelativePath) }, written.DropIns);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public class SystemdUnitsTests
         Assert.Equal("-H tcp://0.0.0.0:2375", fromDefaults.Flag);
 
         // The drop-in keeps $DOCKER_OPTS, so that conflict stays and is still reported.
-        var planned = SystemdUnits.Load(LocalDaemonHost.Current, root.Path, new Dictionary<string, string> { [SystemdUnits.DropInRelativePath] = units.DropInText() });
+        var planned = SystemdUnits.Load(LocalDaemonHost.Current, root.Path, new Dictionary<string, string> { [SystemdUnitFile.DropInRelativePath] = SystemdUnitFile.DropInText(units) });
         Assert.Equal(defaults, Assert.Single(planned.HostFlags).File);
     }
 
@@ -149,7 +149,7 @@ public class SystemdUnitsTests
         var units = SystemdUnits.Load(LocalDaemonHost.Current, root.Path);
         Assert.False(units.HasDockerService);
         Assert.Empty(units.HostFlags);
-        Assert.EndsWith("ExecStart=\nExecStart=/usr/bin/dockerd\n", units.DropInText());
+        Assert.EndsWith("ExecStart=\nExecStart=/usr/bin/dockerd\n", SystemdUnitFile.DropInText(units));
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public class SystemdUnitsTests
         using var root = new TempFolder();
         root.Write("lib/systemd/system/docker.service", DebianUnit);
         var existing = "[Unit]\nAfter=network-online.target\n\n[Service]\nEnvironment=HTTP_PROXY=http://proxy:3128\nExecStart=\nExecStart=/usr/sbin/dockerd -H fd:// \\\n  --debug\nLimitNOFILE=1024\n";
-        var text = SystemdUnits.Load(LocalDaemonHost.Current, root.Path).DropInText(existing);
+        var text = SystemdUnitFile.DropInText(SystemdUnits.Load(LocalDaemonHost.Current, root.Path), existing);
         Assert.Equal(
             "[Unit]\nAfter=network-online.target\n\n[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd --containerd=/run/containerd/containerd.sock $DOCKER_OPTS\nEnvironment=HTTP_PROXY=http://proxy:3128\nLimitNOFILE=1024\n",
             text);
@@ -167,16 +167,16 @@ public class SystemdUnitsTests
     [Fact]
     public void SocketUnitIsCoreOsStyle()
     {
-        var text = SystemdUnits.SocketUnitText(2376);
+        var text = SystemdUnitFile.SocketUnitText(2376);
         Assert.Contains("[Socket]\nListenStream=2376\nBindIPv6Only=both\nService=docker.service\n", text);
         Assert.EndsWith("[Install]\nWantedBy=sockets.target\n", text);
-        Assert.Throws<System.ArgumentOutOfRangeException>(() => SystemdUnits.SocketUnitText(0));
+        Assert.Throws<System.ArgumentOutOfRangeException>(() => SystemdUnitFile.SocketUnitText(0));
     }
 
     [Fact]
     public void SocketCommandsStartTheSocketBeforeDocker()
     {
-        var commands = SystemdUnits.SocketCommands().ToList();
+        var commands = SystemdUnitFile.SocketCommands().ToList();
         Assert.Equal("systemctl daemon-reload", commands[0]);
         Assert.True(commands.IndexOf("systemctl start docker-tcp.socket") < commands.IndexOf("systemctl start docker"));
         Assert.True(commands.IndexOf("systemctl stop docker") < commands.IndexOf("systemctl start docker-tcp.socket"));
