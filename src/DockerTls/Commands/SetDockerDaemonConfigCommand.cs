@@ -66,26 +66,7 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
     protected override void ProcessRecord()
     {
         var host = LocalDaemonHost.Current;
-        var request = new DaemonConfigRequest
-        {
-            Path = Path is null ? DaemonDefaults.ConfigPath(host) : ResolvePath(Path),
-            PathGiven = Path is not null,
-            CertPath = CertPath is null ? null : ResolvePath(CertPath),
-            CertDestination = CertDestination is null ? DaemonDefaults.CertDestination(host) : ResolvePath(CertDestination),
-            TlsCACert = TlsCACert is null ? null : ResolvePath(TlsCACert),
-            TlsCert = TlsCert is null ? null : ResolvePath(TlsCert),
-            TlsKey = TlsKey is null ? null : ResolvePath(TlsKey),
-            DockerHost = DockerHost ?? Array.Empty<string>(),
-            NoLocalSocket = NoLocalSocket,
-            NoHosts = NoHosts,
-            AllowInsecure = AllowInsecure,
-            SystemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : DaemonDefaults.SystemdRootOf(host),
-            WindowsService = DaemonDefaults.Service(host),
-            ConfigureSystemd = ConfigureSystemd,
-            NoBackup = NoBackup,
-            Now = DateTime.Now,
-        };
-
+        var request = Request(host);
         DaemonConfigPlan plan;
         try
         {
@@ -128,4 +109,24 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
             WriteObject(DaemonConfigReport.Build(host, plan.Path, request.SystemdRoot, DateTime.UtcNow, request.WindowsService));
         }
     }
+
+    private DaemonConfigRequest Request(IDaemonHost host) => new()
+    {
+        Path = Path is null ? DaemonDefaults.ConfigPath(host) : ResolvePath(Path),
+        PathGiven = Path is not null,
+        CertPath = CertPath is null ? null : ResolvePath(CertPath),
+        CertDestination = CertDestination is null ? DaemonDefaults.CertDestination(host) : ResolvePath(CertDestination),
+        TlsCACert = TlsCACert is null ? null : ResolvePath(TlsCACert),
+        TlsCert = TlsCert is null ? null : ResolvePath(TlsCert),
+        TlsKey = TlsKey is null ? null : ResolvePath(TlsKey),
+        DockerHost = DockerHost ?? Array.Empty<string>(),
+        NoLocalSocket = NoLocalSocket,
+        NoHosts = NoHosts,
+        AllowInsecure = AllowInsecure,
+        SystemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : DaemonDefaults.SystemdRootOf(host),
+        WindowsService = DaemonDefaults.Service(host),
+        ConfigureSystemd = ConfigureSystemd,
+        NoBackup = NoBackup,
+        Now = DateTime.Now,
+    };
 }
