@@ -121,6 +121,7 @@ public sealed class CertificateAuthority : IDisposable
                 $"'{keyPath}' is not the private key of the CA in '{certPath}'. Keep each ca.pem with its own ca-key.pem.", keyPath);
         var refusal = IssueRefusal(certificate, certPath);
         if (refusal != null && !forRenewal) throw refusal();
+        if (!forRenewal && !certificate.IsValid(DateTime.UtcNow)) throw Expired(certificate, certPath, DateTime.UtcNow);
         var retiring = CARolloverLayout.RetiringCertificatePath(Path.GetDirectoryName(Path.GetFullPath(certPath))!);
         return new CertificateAuthority(certificate, key, SafeFile.ReadAllBytes(certPath, SafeFile.Pem), Path.GetFullPath(certPath))
         {
@@ -129,17 +130,14 @@ public sealed class CertificateAuthority : IDisposable
         };
     }
 
-    // Why this CA may not issue a leaf now (CACannotSign, CAExpired), or null.
-    private static Func<DockerTlsException>? IssueRefusal(X509Certificate certificate, string certPath)
-    {
-        if (!CertificateProfile.CanSignCertificates(certificate))
-            return () => new DockerTlsException("CACannotSign", ErrorKind.InvalidData,
-                $"The CA in '{certPath}' has a keyUsage without keyCertSign, so what it issues is refused by the docker CLI, dockerd and openssl (\"x509: ... parent certificate cannot sign this kind of certificate\"); nothing was issued. Renew the CA first with Update-DockerCertificate '{certPath}' -CAPath (same key and name, strict profile), or make a new one with New-DockerCA.", certPath);
-        if (!certificate.IsValid(DateTime.UtcNow))
-            return () => new DockerTlsException("CAExpired", ErrorKind.InvalidData,
-                FormattableString.Invariant($"The CA in '{certPath}' is valid only from {certificate.NotBefore:u} to {certificate.NotAfter:u}. Renew it first with Update-DockerCertificate '{certPath}' -CAPath (same key and name), or make a new CA with New-DockerCA."), certPath);
-        return null;
-    }
+    // Why this CA may never issue a leaf as it is (CACannotSign), or null.
+    private static Func<DockerTlsException>? IssueRefusal(X509Certificate certificate, string certPath) =>
+        CertificateProfile.CanSignCertificates(certificate) ? null : () => new DockerTlsException("CACannotSign", ErrorKind.InvalidData,
+            $"The CA in '{certPath}' has a keyUsage without keyCertSign, so what it issues is refused by the docker CLI, dockerd and openssl (\"x509: ... parent certificate cannot sign this kind of certificate\"); nothing was issued. Renew the CA first with Update-DockerCertificate '{certPath}' -CAPath (same key and name, strict profile), or make a new one with New-DockerCA.", certPath);
+
+    private static DockerTlsException Expired(X509Certificate certificate, string? certPath, DateTime now) =>
+        new("CAExpired", ErrorKind.InvalidData,
+            FormattableString.Invariant($"The CA in '{certPath}' is valid only from {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u}, not at {now:u}. Renew it first with Update-DockerCertificate '{certPath}' -CAPath (same key and name), or make a new CA with New-DockerCA."), certPath);
 
     private Func<DockerTlsException>? _refusal;
 
@@ -153,10 +151,12 @@ public sealed class CertificateAuthority : IDisposable
     internal bool RetiringSigned(X509Certificate certificate) =>
         Retiring.Any(ca => ca.SubjectDN.Equivalent(certificate.IssuerDN) && CertificateSignature.IsSignedBy(certificate, ca));
 
-    /// <summary><c>CACannotSign</c> or <c>CAExpired</c> for a CA loaded for its own renewal only.</summary>
-    internal void CheckCanIssue()
+    /// <summary><c>CACannotSign</c>, or <c>CAExpired</c> when the CA is not valid at <paramref name="now"/>: a CA loaded for its own renewal may be either.</summary>
+    internal void CheckCanIssue(DateTime now)
     {
         if (_refusal != null) throw _refusal();
+        if (now < Certificate.NotBefore.ToUniversalTime() - CertificateProfile.Backdate || now >= Certificate.NotAfter.ToUniversalTime())
+            throw Expired(Certificate, CertificatePath, now);
     }
 
     /// <summary>
@@ -211,7 +211,7 @@ public sealed class CertificateAuthority : IDisposable
     private IssuedCertificate Issue(string commonName, Func<KeyPair> newKey, int validityDays, KeyPurposeID purpose, Action<X509V3CertificateGenerator> addNames)
     {
         CheckValidity(validityDays);
-        CheckCanIssue();
+        CheckCanIssue(DateTime.UtcNow);
         var subject = CertificateProfile.Name(commonName);
         var now = DateTime.UtcNow;
         var notAfter = now.AddDays(validityDays);
@@ -243,10 +243,7 @@ public sealed class CertificateAuthority : IDisposable
     internal IssuedCertificate Reissue(X509Certificate old, KeyPair pair, int validityDays, DateTime now)
     {
         CheckValidity(validityDays);
-        CheckCanIssue();
-        if (now >= Certificate.NotAfter.ToUniversalTime())
-            throw new DockerTlsException("CAExpired", ErrorKind.InvalidData,
-                FormattableString.Invariant($"The CA in '{CertificatePath}' expired on {Certificate.NotAfter.ToUniversalTime():u}, so it cannot renew '{old.SubjectDN}'. Renew the CA first: Update-DockerCertificate '{CertificatePath}' -CAPath (same key and name)."), CertificatePath);
+        CheckCanIssue(now);
         var notAfter = now.AddDays(validityDays);
         string? warning = null;
         if (notAfter > Certificate.NotAfter)

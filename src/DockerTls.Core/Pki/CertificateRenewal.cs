@@ -84,7 +84,9 @@ public sealed class CertificateRenewal
                 $"'{full}' (serial {serial}) is revoked in '{inventory}'; a revoked certificate is never renewed. Issue a new one if its holder should have access again.", full);
         var (due, reason) = retiring
             ? (true, $"signed by the CA that the rollover retires ('{certificate.IssuerDN}'): re-issued from the new CA")
-            : Decide(certificate, now, force);
+            : isAuthority && !CertificateProfile.IsStrictAuthority(certificate) && now < certificate.NotAfter.ToUniversalTime()
+                ? (true, "a CA whose extensions strict verifiers refuse (no keyUsage with keyCertSign, or basicConstraints not critical): repaired with the same key, name and serial")
+                : Decide(certificate, now, force);
         var current = CertificateReader.Summarize(certificate, full, now);
         return new RenewalPlan(full, CertificateReader.KeyPathFor(full), certificate, isAuthority, due, reason, current);
     }
