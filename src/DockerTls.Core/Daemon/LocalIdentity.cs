@@ -7,9 +7,28 @@ using System.Net.Sockets;
 
 namespace DockerTls.Core.Daemon;
 
-/// <summary>The names and addresses by which clients may reach this host, for checking a server certificate's SANs.</summary>
+/// <summary>The names and addresses by which clients may reach a Docker host, for checking a server certificate's SANs.</summary>
 public static class LocalIdentity
 {
+    /// <summary>
+    /// <see cref="NamesFor(IEnumerable{string})"/> on this machine; on a remote host, the name it was reached by and each
+    /// specific address in <paramref name="hosts"/> (its interfaces are not known here, so a wildcard adds none).
+    /// </summary>
+    public static IReadOnlyList<string> NamesFor(IDaemonHost host, IEnumerable<string> hosts)
+    {
+        if (host is LocalDaemonHost) return NamesFor(hosts);
+        var names = new List<string> { host.Name };
+        foreach (var text in hosts)
+        {
+            if (DockerHostAddress.TryParse(text, out var address, out _) && address!.IsTcp && address.Host is { } name && name != "0.0.0.0" && name != "::")
+            {
+                names.Add(name);
+            }
+        }
+
+        return names.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+    }
+
     /// <summary>
     /// This host's name, its fully qualified name when known, and the addresses that TCP hosts listen on: each
     /// specific address in <paramref name="hosts"/>, or every non-loopback unicast address for a wildcard (0.0.0.0, ::).
