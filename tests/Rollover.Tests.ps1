@@ -211,6 +211,18 @@ Describe 'A CA rollover with overlap' {
                 Should -Throw -ErrorId 'NotIssuedByCA,DockerTls.Commands.UpdateDockerCertificateCommand'
         }
 
+        It 'with -Force retires the old CA although a leaf of it is left, and the warning names that leaf' {
+            $forced = Join-Path $work 'forced'
+            New-DockerCA -CommonName 'Forced CA' -OutputPath (Join-Path $forced 'ca') -KeyAlgorithm ECDSA | Out-Null
+            New-DockerServerCert -CAPath (Join-Path $forced 'ca') -DnsName left -OutputPath (Join-Path $forced 'left') -KeyAlgorithm ECDSA | Out-Null
+            Start-DockerCARollover -CAPath (Join-Path $forced 'ca') | Out-Null
+            $status = Complete-DockerCARollover -CAPath (Join-Path $forced 'ca') -Force -Confirm:$false -WarningVariable forcedWarnings 3>$null
+            $status.Stage | Should -Be 'Completed'
+            $status.OldLeaves.CommonName | Should -Be 'left'
+            ($forcedWarnings -join "`n") | Should -Match ([regex]::Escape((Join-Path $forced 'left/server-cert.pem')))
+            (Test-Strict (Join-Path $forced 'ca/ca.pem') (Join-Path $forced 'left/server-cert.pem') sslserver).ExitCode | Should -Not -Be 0
+        }
+
         It 'says CARolloverNotStarted for a CA that never began one' {
             $other = Join-Path $work 'other-ca'
             New-DockerCA -CommonName 'Other CA' -OutputPath $other -KeyAlgorithm ECDSA | Out-Null
