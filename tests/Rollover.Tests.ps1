@@ -56,6 +56,16 @@ Describe 'A CA rollover with overlap' {
         $wrongError = $null
         try { Start-DockerCARollover -CAPath $ca -CAPassphrase $wrong } catch { $wrongError = $_ }
         $afterWrong = Get-Snapshot $fleet
+        # One listed copy that cannot be replaced (immutable): the rename phase fails at it, after others moved.
+        & chattr +i (Join-Path $fleet 'alice/ca.pem') 2>$null
+        $canFreeze = $LASTEXITCODE -eq 0
+        $frozenError = $null
+        if ($canFreeze) {
+            try { Start-DockerCARollover -CAPath $ca -CAPassphrase $pass } catch { $frozenError = $_ }
+            & chattr -i (Join-Path $fleet 'alice/ca.pem')
+        }
+        $afterFrozen = Get-Snapshot $fleet
+        $frozenLeftRetiring = Test-Path (Join-Path $ca 'retiring')
         $started = Start-DockerCARollover -CAPath $ca -CAPassphrase $pass -WarningVariable startWarnings 3>$null
     }
 
@@ -69,6 +79,13 @@ Describe 'A CA rollover with overlap' {
             $afterWhatIf | Should -Be $beforeStart
             $wrongError.FullyQualifiedErrorId | Should -Be 'CAPassphraseWrong,DockerTls.Commands.StartDockerCARolloverCommand'
             $afterWrong | Should -Be $beforeStart
+        }
+
+        It 'writes all or none: one copy it cannot replace (chattr +i) fails the stage, and every file is as it was' {
+            if (-not $canFreeze) { Set-ItResult -Skipped -Because 'this file system or container does not allow chattr +i'; return }
+            $frozenError.Exception.Message | Should -BeLike "*$(Join-Path $fleet 'alice/ca.pem')*"
+            $afterFrozen | Should -Be $beforeStart
+            $frozenLeftRetiring | Should -BeFalse
         }
 
         It 'keeps the old CA byte for byte in retiring/ (folder 0700, key 0400) and makes the new CA the one in the CA folder' {
