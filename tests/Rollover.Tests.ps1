@@ -117,6 +117,11 @@ Describe 'A CA rollover with overlap' {
             ($startWarnings -join "`n") | Should -Match ([regex]::Escape((Join-Path $fleet 'laptop/ca.pem')))
             @($started.OldLeaves.CommonName | Sort-Object) | Should -Be @('alice', 'laptop', 'localhost', 'localhost')
             $started.NextStep | Should -Match 'Update-DockerCertificate'
+            $shown = $started | Out-String -Width 120
+            $shown | Should -Match '(?m)^Stage\s+: Started'
+            $shown | Should -Match "(?m)^Missing\s+: $([regex]::Escape((Join-Path $fleet 'laptop/ca.pem')))"
+            $shown | Should -Match "(?m)^OldLeaves\s+: .*\(.*$([regex]::Escape($fleet))/"
+            $shown | Should -Match '(?m)^Revoked\s+: mallory \('
         }
 
         It 'resumes: run again, it writes only the copy that came back, and nothing when none lacks the bundle' {
