@@ -61,6 +61,9 @@ public sealed class SetDockerClientEnvCommand : DockerTlsCmdlet
                 target = $"the profile '{ClientEnvironmentScope.ProfilePath(this)}' and this session";
             }
 
+            var alreadySet = environment.IsSetIn(Environment.GetEnvironmentVariable)
+                && (!user || (!PlatformInfo.IsWindows && ProfileFile.HoldsBlock(ClientEnvironmentScope.ProfilePath(this), ProfileBlock.Lines(environment))));
+            if (WhatIfNothingToChange(alreadySet, $"{target} holds {settings} already.")) return;
             if (!ShouldProcess(target, "Set " + settings))
             {
                 return;
