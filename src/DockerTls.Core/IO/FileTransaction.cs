@@ -232,6 +232,7 @@ public sealed class FileTransaction
         {
             made = !Directory.Exists(path);
             if (FileModes.IsPrivate(mode)) NativeMethods.CreatePrivateDirectoryWindows(path);
+            else if (DockerDataFolderAcl.ForNewFolder(path, Environment.GetEnvironmentVariable("ProgramData")) is { } sddl) NativeMethods.CreateDirectoryWindows(path, sddl);
             else Directory.CreateDirectory(path);
         }
         else

@@ -105,6 +105,13 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
             WriteWarning(warning);
         }
 
+        var dataFolder = DockerDataFolderAcl.FolderFor(programData);
+        if (platform == DaemonPlatform.Windows && DockerDataFolderAcl.Read(dataFolder) is { } acl && DockerDataFolderAcl.Weaknesses(acl) is { Count: > 0 } weak)
+        {
+            WriteWarning($"'{dataFolder}' is less protected than dockerd makes it (Administrators and SYSTEM only): {string.Join("; ", weak)}. As an administrator, run: "
+                + $"$a = Get-Acl '{dataFolder}'; $a.SetSecurityDescriptorSddlForm('{DockerDataFolderAcl.Sddl}'); Set-Acl '{dataFolder}' $a");
+        }
+
         // Changes lists only what differs, except the drop-in, which is listed whenever it is written.
         var unchanged = plan.ConfigUnchanged && plan.Changes.Count == (plan.DropInText is null ? 0 : 1)
             && (plan.DropInText is null || SafeFile.HoldsExactly(plan.DropInPath!, new System.Text.UTF8Encoding(false).GetBytes(plan.DropInText)));
