@@ -187,8 +187,11 @@ public class SizeTests
         return line;
     }
 
-    /// <summary>The text with comments, strings and character literals blanked (newlines kept), so braces in them do not count.</summary>
-    internal static string Blank(string text)
+    /// <summary>
+    /// The text with comments blanked (newlines kept), and with <paramref name="strings"/> its string and character
+    /// literals too, so that braces in them do not count.
+    /// </summary>
+    internal static string Blank(string text, bool strings = true)
     {
         var sb = new StringBuilder(text.Length);
         var i = 0;
@@ -201,7 +204,8 @@ public class SizeTests
                 continue;
             }
 
-            for (; i < end; i++) sb.Append(text[i] == '\n' ? '\n' : ' ');
+            var comment = text[i] == '/';
+            for (; i < end; i++) sb.Append(!comment && !strings ? text[i] : text[i] == '\n' ? '\n' : ' ');
         }
 
         return sb.ToString();
