@@ -113,7 +113,7 @@ public class ErrorIdTests
         foreach (var (relative, text) in sources)
         {
             foreach (var id in IdsOf(text, constants)) used.TryAdd(id, relative);
-            foreach (var id in IdsPassedToIdParameters(text, sources)) used.TryAdd(id, relative);
+            foreach (var (id, caller) in IdsPassedToIdParameters(text, sources)) used.TryAdd(id, caller);
         }
 
         return used;
@@ -135,13 +135,13 @@ public class ErrorIdTests
     }
 
     // A literal handed to a method's parameter named like an id (string notFoundId, string errorId): the id is made there.
-    private static IEnumerable<string> IdsPassedToIdParameters(string text, IReadOnlyList<(string Relative, string Text)> sources)
+    private static IEnumerable<(string Id, string Caller)> IdsPassedToIdParameters(string text, IReadOnlyList<(string Relative, string Text)> sources)
     {
         foreach (Match declaration in Regex.Matches(text, @"\b(?<name>[A-Z]\w*)\s*\((?<parameters>[^()]*\bstring\??\s+\w*(?:Id|errorId)\b[^()]*)\)"))
         {
             var parameters = declaration.Groups["parameters"].Value.Split(',');
             var positions = parameters.Select((p, i) => (p, i)).Where(x => Regex.IsMatch(x.p, @"\bstring\??\s+\w*(?:Id|errorId)\b")).Select(x => x.i).ToList();
-            foreach (var (_, other) in sources)
+            foreach (var (caller, other) in sources)
             {
                 foreach (Match call in Regex.Matches(other, @"\b" + declaration.Groups["name"].Value + @"\("))
                 {
@@ -149,7 +149,7 @@ public class ErrorIdTests
                     foreach (var at in positions.Where(at => at < arguments.Count))
                     {
                         var literal = Literal.Match(arguments[at].Trim());
-                        if (literal.Success) yield return literal.Groups["id"].Value;
+                        if (literal.Success) yield return (literal.Groups["id"].Value, caller);
                     }
                 }
             }
