@@ -80,16 +80,22 @@ Describe 'A bad CA under a pipeline of rows' {
         $script:rows = 'r1.example.com', 'r2.example.com', 'r3.example.com' | ForEach-Object { [pscustomobject] @{ DnsName = $_; CommonName = $_ } }
         $script:locked = Join-Path $TestDrive 'locked-ca'
         New-DockerCA -OutputPath $locked -KeyAlgorithm ECDSA -Passphrase (ConvertTo-SecureString 'right' -AsPlainText -Force) | Out-Null
+
+        # The rows through New-DockerServerCert: the terminating error (or null) and the errors written.
+        function Invoke-Rows([hashtable] $Parameters) {
+            $caught = $null
+            try { $rows | New-DockerServerCert @Parameters -KeyAlgorithm ECDSA -ErrorVariable rowErrors -ErrorAction SilentlyContinue | Out-Null }
+            catch { $caught = $_ }
+            [pscustomobject] @{ Terminating = $caught; Errors = @($rowErrors) }
+        }
     }
 
     It 'ends the command once on a wrong CA passphrase (CAPassphraseWrong), writing no row' {
         $out = Join-Path $TestDrive 'rows-wrong-passphrase'
         $wrong = ConvertTo-SecureString 'nope' -AsPlainText -Force
-        $caught = $null
-        try { $rows | New-DockerServerCert -CAPath $locked -CAPassphrase $wrong -OutputPath $out -KeyAlgorithm ECDSA -ErrorVariable rowErrors -ErrorAction SilentlyContinue }
-        catch { $caught = $_ }
-        $caught.FullyQualifiedErrorId | Should -Be 'CAPassphraseWrong,DockerTls.Commands.NewDockerServerCertCommand'
-        $rowErrors.Count | Should -Be 1
+        $run = Invoke-Rows @{ CAPath = $locked; CAPassphrase = $wrong; OutputPath = $out }
+        $run.Terminating.FullyQualifiedErrorId | Should -Be 'CAPassphraseWrong,DockerTls.Commands.NewDockerServerCertCommand'
+        $run.Errors.Count | Should -Be 1
         Test-Path $out | Should -BeFalse
     }
 
@@ -98,11 +104,9 @@ Describe 'A bad CA under a pipeline of rows' {
         New-Item -ItemType Directory $broken | Out-Null
         Set-Content -Path (Join-Path $broken 'ca.pem') -Value "-----BEGIN CERTIFICATE-----`nnot base64`n-----END CERTIFICATE-----"
         $out = Join-Path $TestDrive 'rows-broken-ca'
-        $caught = $null
-        try { $rows | New-DockerServerCert -CAPath $broken -OutputPath $out -KeyAlgorithm ECDSA -ErrorVariable rowErrors -ErrorAction SilentlyContinue }
-        catch { $caught = $_ }
-        $caught.FullyQualifiedErrorId | Should -Be 'CertificateInvalid,DockerTls.Commands.NewDockerServerCertCommand'
-        $rowErrors.Count | Should -Be 1
+        $run = Invoke-Rows @{ CAPath = $broken; OutputPath = $out }
+        $run.Terminating.FullyQualifiedErrorId | Should -Be 'CertificateInvalid,DockerTls.Commands.NewDockerServerCertCommand'
+        $run.Errors.Count | Should -Be 1
         Test-Path $out | Should -BeFalse
     }
 
