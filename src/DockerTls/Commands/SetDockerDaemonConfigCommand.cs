@@ -65,14 +65,13 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
 
     protected override void ProcessRecord()
     {
-        var platform = DaemonPlatforms.Current;
-        var programData = DaemonPaths.CurrentProgramData();
+        var host = LocalDaemonHost.Current;
         var request = new DaemonConfigRequest
         {
-            Path = Path is null ? DaemonPaths.DefaultConfigPath(platform, programData) : ResolvePath(Path),
+            Path = Path is null ? DaemonDefaults.ConfigPath(host) : ResolvePath(Path),
             PathGiven = Path is not null,
             CertPath = CertPath is null ? null : ResolvePath(CertPath),
-            CertDestination = CertDestination is null ? DaemonPaths.DefaultCertDestination(platform, programData) : ResolvePath(CertDestination),
+            CertDestination = CertDestination is null ? DaemonDefaults.CertDestination(host) : ResolvePath(CertDestination),
             TlsCACert = TlsCACert is null ? null : ResolvePath(TlsCACert),
             TlsCert = TlsCert is null ? null : ResolvePath(TlsCert),
             TlsKey = TlsKey is null ? null : ResolvePath(TlsKey),
@@ -80,18 +79,17 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
             NoLocalSocket = NoLocalSocket,
             NoHosts = NoHosts,
             AllowInsecure = AllowInsecure,
-            SystemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : platform == DaemonPlatform.Linux ? "/" : null,
-            WindowsService = platform == DaemonPlatform.Windows ? WindowsServiceCommandLine.ReadCurrent() : null,
+            SystemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : DaemonDefaults.SystemdRootOf(host),
+            WindowsService = DaemonDefaults.Service(host),
             ConfigureSystemd = ConfigureSystemd,
             NoBackup = NoBackup,
-            Platform = platform,
             Now = DateTime.Now,
         };
 
         DaemonConfigPlan plan;
         try
         {
-            plan = DaemonConfigPlan.Create(request);
+            plan = DaemonConfigPlan.Create(host, request);
         }
         catch (DockerTlsException e)
         {
@@ -127,7 +125,7 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
         WriteHostText($"TLS settings are read only when the daemon starts. Restart it to apply them: {plan.RestartCommand}");
         if (PassThru)
         {
-            WriteObject(DaemonConfigReport.Build(plan.Path, request.SystemdRoot, platform, DateTime.UtcNow, request.WindowsService));
+            WriteObject(DaemonConfigReport.Build(host, plan.Path, request.SystemdRoot, DateTime.UtcNow, request.WindowsService));
         }
     }
 }
