@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using DockerTls.Core;
 using DockerTls.Core.Daemon;
+using DockerTls.Core.IO;
 
 namespace DockerTls.Commands;
 
@@ -83,6 +84,17 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
             WriteWarning(warning);
         }
 
+        var dataFolder = DockerDataFolderAcl.FolderFor(DaemonPaths.CurrentProgramData());
+        if (host.Platform == DaemonPlatform.Windows && DockerDataFolderAcl.Read(dataFolder) is { } acl && DockerDataFolderAcl.Weaknesses(acl) is { Count: > 0 } weak)
+        {
+            WriteWarning($"'{dataFolder}' is less protected than dockerd makes it (Administrators and SYSTEM only): {string.Join("; ", weak)}. As an administrator, run: "
+                + $"$a = Get-Acl '{dataFolder}'; $a.SetSecurityDescriptorSddlForm('{DockerDataFolderAcl.Sddl}'); Set-Acl '{dataFolder}' $a");
+        }
+
+        // Changes lists only what differs, except the drop-in, which is listed whenever it is written.
+        var unchanged = plan.ConfigUnchanged && plan.Changes.Count == (plan.DropInText is null ? 0 : 1)
+            && (plan.DropInText is null || host.TryReadFile(plan.DropInPath!, SafeFile.SystemdUnit) is { } dropIn && dropIn.SequenceEqual(new System.Text.UTF8Encoding(false).GetBytes(plan.DropInText)));
+        if (WhatIfNothingToChange(unchanged, $"'{plan.Path}' and the files it names hold this configuration already.")) return;
         var description = $"Configure mutual TLS in '{plan.Path}':" + Environment.NewLine + string.Join(Environment.NewLine, plan.Changes.Select(c => "  " + c));
         if (!ShouldProcess(description, $"Configure mutual TLS in '{plan.Path}'?", "Set-DockerDaemonConfig"))
         {
