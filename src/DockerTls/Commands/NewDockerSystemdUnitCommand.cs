@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using DockerTls.Core;
 using DockerTls.Core.Daemon;
+using DockerTls.Core.IO;
 
 namespace DockerTls.Commands;
 
@@ -18,7 +19,7 @@ public sealed class NewDockerSystemdUnitCommand : DockerTlsCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string SystemdRoot { get; set; } = "/";
+    public string SystemdRoot { get; set; } = DaemonDefaults.SystemdRoot;
 
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -27,12 +28,14 @@ public sealed class NewDockerSystemdUnitCommand : DockerTlsCmdlet
     {
         try
         {
-            var unit = SystemdUnitFile.Create(Kind, ResolvePath(SystemdRoot), Port);
+            var unit = SystemdUnitFile.Create(LocalDaemonHost.Current, Kind, ResolvePath(SystemdRoot), Port);
             foreach (var warning in unit.Warnings)
             {
                 WriteWarning(warning);
             }
 
+            var same = SafeFile.HoldsExactly(unit.Path, new System.Text.UTF8Encoding(false).GetBytes(unit.Text));
+            if (WhatIfNothingToChange(same, $"'{unit.Path}' holds this unit already.")) return;
             if (!ShouldProcess($"Write '{unit.Path}':" + Environment.NewLine + unit.Text, $"Write '{unit.Path}'?", "New-DockerSystemdUnit"))
             {
                 return;
