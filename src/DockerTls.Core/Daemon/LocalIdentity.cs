@@ -7,23 +7,21 @@ using System.Net.Sockets;
 
 namespace DockerTls.Core.Daemon;
 
-/// <summary>The names and addresses by which clients may reach a Docker host, for checking a server certificate's SANs.</summary>
+/// <summary>The names and addresses by which clients may reach this host, for checking a server certificate's SANs.</summary>
 public static class LocalIdentity
 {
     /// <summary>
-    /// <see cref="NamesFor(IEnumerable{string})"/> on this machine; on a remote host, the name it was reached by and each
-    /// specific address in <paramref name="hosts"/> (its interfaces are not known here, so a wildcard adds none).
+    /// The names clients use for the daemon on <paramref name="host"/>: this machine's (<see cref="NamesFor"/>), or
+    /// for a remote host the name it was reached by and the addresses of its TCP hosts (a wildcard adds nothing:
+    /// the remote's interfaces are not known here).
     /// </summary>
-    public static IReadOnlyList<string> NamesFor(IDaemonHost host, IEnumerable<string> hosts)
+    public static IReadOnlyList<string> NamesOf(IDaemonHost host, IEnumerable<string> hosts)
     {
         if (host is LocalDaemonHost) return NamesFor(hosts);
         var names = new List<string> { host.Name };
         foreach (var text in hosts)
         {
-            if (DockerHostAddress.TryParse(text, out var address, out _) && address!.IsTcp && address.Host is { } name && name != "0.0.0.0" && name != "::")
-            {
-                names.Add(name);
-            }
+            if (DockerHostAddress.TryParse(text, out var address, out _) && address!.IsTcp && address.Host is { } name && name != "0.0.0.0" && name != "::") names.Add(name);
         }
 
         return names.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();

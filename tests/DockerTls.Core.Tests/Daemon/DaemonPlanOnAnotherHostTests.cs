@@ -55,7 +55,7 @@ public class DaemonPlanOnAnotherHostTests : IClassFixture<TlsKitFixture>
         using var temp = new TempFolder();
         var plan = DaemonConfigPlan.Create(new RenamedHost("docker1.example"), Request(temp, kits.ServerA));
         Assert.Contains(plan.Warnings, w => w.StartsWith("The server certificate does not list docker1.example (it lists ", StringComparison.Ordinal));
-        Assert.Equal(new[] { "docker1.example", "10.0.0.5" }, LocalIdentity.NamesFor(new RenamedHost("docker1.example"), new[] { "unix:///var/run/docker.sock", "tcp://0.0.0.0:2376", "tcp://10.0.0.5:2376" }));
+        Assert.Equal(new[] { "docker1.example", "10.0.0.5" }, LocalIdentity.NamesOf(new RenamedHost("docker1.example"), new[] { "unix:///var/run/docker.sock", "tcp://0.0.0.0:2376", "tcp://10.0.0.5:2376" }));
     }
 
     private static DaemonConfigRequest Request(TempFolder temp, string? certPath) => new()
