@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using DockerTls.Core;
 using DockerTls.Core.Daemon;
+using DockerTls.Core.IO;
 
 namespace DockerTls.Commands;
 
@@ -33,6 +34,8 @@ public sealed class NewDockerSystemdUnitCommand : DockerTlsCmdlet
                 WriteWarning(warning);
             }
 
+            var same = SafeFile.HoldsExactly(unit.Path, new System.Text.UTF8Encoding(false).GetBytes(unit.Text));
+            if (WhatIfNothingToChange(same, $"'{unit.Path}' holds this unit already.")) return;
             if (!ShouldProcess($"Write '{unit.Path}':" + Environment.NewLine + unit.Text, $"Write '{unit.Path}'?", "New-DockerSystemdUnit"))
             {
                 return;
