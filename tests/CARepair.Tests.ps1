@@ -24,14 +24,14 @@ BeforeAll {
     }
 
     # The recipe of https://docs.docker.com/engine/security/protect-access/, in Folder, with real openssl commands:
-    # the CA key AES-256 encrypted, the CA from `req -new -x509` (openssl's v3_ca: no keyUsage), the leaves signed with
+    # the CA key RSA 4096, AES-256 encrypted, the CA from `req -new -x509` (openssl's v3_ca: no keyUsage), the leaves signed with
     # an extfile. CAKeyUsage replaces the CA's extensions (e.g. a keyUsage without keyCertSign). A third leaf names
     # the CA by issuer and serial in its AKI (authorityKeyIdentifier=keyid,issuer:always), as older guides do.
     function New-RecipeKit([string] $Folder, [string] $CAKeyUsage) {
         New-Item -ItemType Directory -Force $Folder | Out-Null
         Push-Location $Folder
         try {
-            Invoke-Checked genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -aes256 -pass pass:recipe -out ca-key.pem
+            Invoke-Checked genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -aes256 -pass pass:recipe -out ca-key.pem
             $caArgs = @('req', '-new', '-x509', '-days', '365', '-key', 'ca-key.pem', '-passin', 'pass:recipe', '-sha256', '-subj', '/CN=recipe CA', '-out', 'ca.pem')
             if ($CAKeyUsage) { $caArgs += '-addext', $CAKeyUsage }
             Invoke-Checked @caArgs

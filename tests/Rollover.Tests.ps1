@@ -163,9 +163,11 @@ Describe 'A CA rollover with overlap' {
 
     Context 'Update-DockerCertificate during the rollover' {
         BeforeAll {
+            # One host first: the command then says which certificates of the retiring CA are left.
+            $partial = @(Update-DockerCertificate (Join-Path $fleet 'host1/server-cert.pem') -CAPath $ca -CAPassphrase $pass -WarningVariable partialWarnings 3>$null)
             $reissued = @(Get-DockerCertificate -IssuedBy $ca | Where-Object { -not $_.Revoked } |
                 Update-DockerCertificate -CAPath $ca -CAPassphrase $pass -Verbose 4>&1)
-            $renewed = @($reissued | Where-Object { $_ -is [DockerTls.Core.Pki.DockerCertificate] })
+            $renewed = @($partial) + @($reissued | Where-Object { $_ -is [DockerTls.Core.Pki.DockerCertificate] })
             $messages = ($reissued | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
         }
 
@@ -173,6 +175,9 @@ Describe 'A CA rollover with overlap' {
             @($renewed.CommonName | Sort-Object) | Should -Be @('alice', 'laptop', 'localhost', 'localhost')
             $renewed.Issuer | Sort-Object -Unique | Should -Be $started.NewCA.Subject
             $messages | Should -Match 'retires'
+            ($partialWarnings -join "`n") | Should -Match "3 certificate\(s\) in the inventory are still signed by the CA it retires: .*$([regex]::Escape((Join-Path $fleet 'alice/cert.pem')))"
+            ($partialWarnings -join "`n") | Should -Not -Match 'mallory'
+            $messages | Should -Match 'no unrevoked certificate of the retiring CA is left in the inventory: Complete-DockerCARollover'
             $messages | Should -Match 'carol.*not due|not due.*carol|cert\.pem: the client certificate ''carol'' is not due'
         }
 

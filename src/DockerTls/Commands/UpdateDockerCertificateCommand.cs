@@ -139,7 +139,21 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
     /// <summary>One key source per key spec: a pipeline of RSA renewals makes its keys on every core.</summary>
     private KeySource KeysFor(KeySpec spec) => _keys.For(spec, () => new KeySource(spec, pipeline: MyInvocation.ExpectingInput));
 
-    protected override void EndProcessing() => Release();
+    protected override void EndProcessing()
+    {
+        if (_renewal is { Authority: { Retiring.Count: > 0, InventoryPath: { } inventory } authority })
+        {
+            // A rollover under way: what is left of this stage, as Start-DockerCARollover says it.
+            var left = CARollover.LeavesNotFrom(authority.Certificate, CertificateInventory.Read(inventory), DateTime.UtcNow).ToList();
+            var folder = System.IO.Path.GetDirectoryName(authority.CertificatePath);
+            if (left.Count > 0)
+                WriteWarning($"A CA rollover is under way: {left.Count} certificate(s) in the inventory are still signed by the CA it retires: "
+                    + string.Join(", ", left.Select(c => $"'{c.Path}'")) + $". Re-issue them before Complete-DockerCARollover -CAPath '{folder}'.");
+            else
+                WriteVerbose($"A CA rollover is under way and no unrevoked certificate of the retiring CA is left in the inventory: Complete-DockerCARollover -CAPath '{folder}' is next.");
+        }
+        Release();
+    }
 
     protected override void StopProcessing() => _keys.Stop();
 
