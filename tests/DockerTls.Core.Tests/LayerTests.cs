@@ -23,6 +23,7 @@ public class LayerTests
         ["Daemon"] = new[] { "IO", "Json", "Pki" },
         ["Client"] = new[] { "IO", "Json", "Pki" },
         ["Diagnostics"] = new[] { "IO", "Json", "Pki", "Client", "Daemon" },
+        ["Remote"] = new[] { "IO", "Daemon" },
     };
 
     private static readonly Regex Reference = new(@"\bDockerTls\.Core\.(?<folder>[A-Z][A-Za-z]*)\b", RegexOptions.Compiled);
