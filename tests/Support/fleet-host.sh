@@ -1,0 +1,20 @@
+#!/bin/sh
+# One test Docker host of tests/Fleet.Tests.ps1, run as `unshare -m -- sh fleet-host.sh ROOT`: in a mount namespace
+# of its own it gets its own /etc/docker, /etc/systemd, /usr/lib/systemd/system, /etc/default and /run (tmpfs), the
+# stand-ins for systemctl and journalctl on /usr/local/sbin (first on sshd's PATH), and, where ROOT/passwd exists,
+# its own /etc/passwd (a login without root). It starts the host's dockerd with the stand-in, then becomes the
+# host's sshd, so that every ssh session on it sees this namespace's files.
+set -eu
+root=$1
+for folder in /etc/docker /etc/systemd /usr/lib/systemd/system /etc/default /run; do
+    mkdir -p "$folder"
+    mount -t tmpfs -o mode=0755 tmpfs "$folder"
+done
+mkdir -p /run/sshd
+chmod 0755 /run/sshd
+mount --bind "$root/sbin" /usr/local/sbin
+if [ -f "$root/passwd" ]; then mount --bind "$root/passwd" /etc/passwd; fi
+cp "$root/daemon.json" /etc/docker/daemon.json
+if [ -f "$root/docker.service" ]; then cp "$root/docker.service" /usr/lib/systemd/system/docker.service; fi
+/usr/local/sbin/systemctl start docker
+exec /usr/sbin/sshd -D -f "$root/sshd_config" -E "$root/sshd.log"
