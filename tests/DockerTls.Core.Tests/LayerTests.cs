@@ -24,6 +24,7 @@ public class LayerTests
         ["Client"] = new[] { "IO", "Json", "Pki" },
         ["Diagnostics"] = new[] { "IO", "Json", "Pki", "Client", "Daemon" },
         ["Remote"] = new[] { "IO", "Daemon" },
+        ["Fleet"] = new[] { "IO", "Json", "Pki", "Client", "Daemon", "Diagnostics", "Remote" },
     };
 
     private static readonly Regex Reference = new(@"\bDockerTls\.Core\.(?<folder>[A-Z][A-Za-z]*)\b", RegexOptions.Compiled);
