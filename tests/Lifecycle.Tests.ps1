@@ -339,7 +339,7 @@ Describe 'Revoke-DockerClientCert' {
         $revoked = Revoke-DockerClientCert -LiteralPath (Join-Path $erin 'cert.pem') -CAPath $ca -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
         $revoked.CommonName | Should -Be 'erin'
         $revoked.Revoked | Should -BeTrue
-        ($warnings -join ' ') | Should -Match 'dockerd cannot check revocation.*make a new CA, re-issue every other certificate'
+        ($warnings -join ' ') | Should -Match 'dockerd cannot check revocation.*a rollover, which re-issues every other certificate.*Start-DockerCARollover'
         (Get-Content $inventory | ConvertFrom-Json | Where-Object commonName -EQ erin).revoked | Should -BeTrue
         (Get-DockerCertificate -IssuedBy $ca | Where-Object CommonName -EQ frank).Revoked | Should -BeFalse
     }

@@ -42,6 +42,14 @@ internal static class CertificateProfile
         generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign | KeyUsage.DigitalSignature));
     }
 
+    /// <summary>Whether a CA's keyUsage allows it to sign certificates (no keyUsage at all does, under RFC 5280 and Go).</summary>
+    public static bool CanSignCertificates(X509Certificate ca) => ca.GetKeyUsage() is not { } usage || (usage.Length > 5 && usage[5]);
+
+    /// <summary>Whether a CA carries what <see cref="AddCAExtensions"/> gives: basicConstraints critical, keyUsage with keyCertSign.</summary>
+    public static bool IsStrictAuthority(X509Certificate ca) =>
+        ca.GetKeyUsage() is { } usage && usage.Length > 5 && usage[5]
+        && ca.GetCriticalExtensionOids()?.Contains(X509Extensions.BasicConstraints.Id) == true;
+
     public static void AddLeafExtensions(X509V3CertificateGenerator generator, X509Certificate issuer, KeyPair key, params DerObjectIdentifier[] purposes)
     {
         generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, AuthorityKeyIdentifierFor(issuer));

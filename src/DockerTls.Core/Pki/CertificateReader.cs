@@ -146,6 +146,7 @@ public static class CertificateReader
             SerialNumber = certificate.SerialNumber.ToString(16).ToUpperInvariant(),
             Thumbprint = Hex(Digest.Sha1(der), ""),
             Sha256Fingerprint = Hex(Digest.Sha256(der), ":"),
+            AuthorityKeyId = KeyIdentifiers.AuthorityOf(certificate),
             IsCA = isCA,
             ServerAuth = serverAuth,
             ClientAuth = clientAuth,

@@ -55,7 +55,7 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
         try
         {
             if (MyInvocation.BoundParameters.ContainsKey(nameof(ValidityDays))) CertificateAuthority.CheckValidity(ValidityDays);
-            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase));
+            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase, forRenewal: true));
         }
         catch (DockerTlsException e)
         {
@@ -109,7 +109,7 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
         {
             // Leaves renewed after it in this command get the renewed ca.pem as their bundle.
             authority.Dispose();
-            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase));
+            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase, forRenewal: true));
         }
     }
 
