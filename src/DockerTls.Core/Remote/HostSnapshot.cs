@@ -37,11 +37,14 @@ internal sealed class HostEntry
 
     /// <summary>The names of the regular files in a listed folder; null when it was not listed.</summary>
     public List<string>? Names { get; set; }
+
+    /// <summary>The names of everything else in a listed folder (true: a folder; false: a link, a FIFO...); null when it was not listed.</summary>
+    public Dictionary<string, bool>? OtherNames { get; set; }
 }
 
 /// <summary>
 /// Reads many host paths in one ssh run: a sh script asks for each file (its bytes, as base64, up to a cap) and for
-/// each folder (the names of its regular files, and their bytes where asked), and writes records that
+/// each folder (the names of its regular files, and their bytes where asked, and the names of all else in it), and writes records that
 /// <see cref="Parse"/> reads back. Names and bytes travel as base64, so no name or content (newlines, quotes, terminal
 /// controls) can break the records.
 /// </summary>
@@ -70,9 +73,14 @@ lst() {
 if [ ! -d ""$2"" ]; then put ""$1"" ""$2""; return; fi
 echo ""D $1""
 for f in ""$2""/* ""$2""/.[!.]* ""$2""/..?*; do
-  [ -f ""$f"" ] || continue
-  echo ""E $1""; printf '%s' ""${f##*/}"" | base64; echo .
-  if [ ""$3"" = 1 ]; then put ""$1"" ""$f""; fi
+  if [ -f ""$f"" ]; then
+    echo ""E $1""; printf '%s' ""${f##*/}"" | base64; echo .
+    if [ ""$3"" = 1 ]; then put ""$1"" ""$f""; fi
+  elif [ -d ""$f"" ]; then
+    echo ""X $1 d""; printf '%s' ""${f##*/}"" | base64; echo .
+  elif [ -e ""$f"" ] || [ -L ""$f"" ]; then
+    echo ""X $1 o""; printf '%s' ""${f##*/}"" | base64; echo .
+  fi
 done
 }
 ".Replace("\r\n", "\n"));
@@ -105,12 +113,15 @@ done
             switch (fields[0][0])
             {
                 case 'E':
+                case 'X':
                     var name = Encoding.UTF8.GetString(Base64(lines, ref n, out _) ?? Array.Empty<byte>());
-                    entryPath = Join(path, name);
-                    if (into.TryGetValue(path, out var folder)) folder.Names?.Add(name);
+                    entryPath = fields[0][0] == 'E' ? Join(path, name) : null;
+                    if (!into.TryGetValue(path, out var folder)) continue;
+                    if (fields[0][0] == 'E') folder.Names?.Add(name);
+                    else if (folder.OtherNames is not null) folder.OtherNames[name] = fields.Length > 2 && fields[2] == "d";
                     continue;
                 case 'D':
-                    into[path] = new HostEntry(HostEntryKind.Folder) { Names = listing ? new List<string>() : null };
+                    into[path] = new HostEntry(HostEntryKind.Folder) { Names = listing ? new List<string>() : null, OtherNames = listing ? new Dictionary<string, bool>(StringComparer.Ordinal) : null };
                     continue;
             }
 

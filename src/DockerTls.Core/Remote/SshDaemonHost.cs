@@ -38,11 +38,14 @@ public sealed class SshDaemonHost : IDaemonHost
         "/etc/docker/" + DaemonPaths.ServerKeyFileName,
         "/" + SystemdUnits.DefaultsRelativePath,
         "/" + SystemdUnits.SocketRelativePath,
+        "/root/.docker/desktop", // Docker Desktop's evidence on a Linux host
     }.Concat(SystemdUnits.UnitFolders.Select(f => "/" + f + "/docker.service")).ToArray();
 
-    /// <summary>The folders the daemon side lists: the drop-in folders of docker.service, with their files' bytes.</summary>
+    /// <summary>The folders the daemon side lists: the drop-in folders of docker.service with their files' bytes, and /etc/docker.</summary>
     public static IReadOnlyList<(string Folder, bool Contents)> DaemonFolders { get; } =
-        SystemdUnits.UnitFolders.Select(f => ("/" + f + "/docker.service.d", true)).ToArray();
+        SystemdUnits.UnitFolders.Select(f => ("/" + f + "/docker.service.d", true))
+            .Concat(new[] { ("/etc/docker", false) }) // names only: the backups' free names are found without more runs
+            .ToArray();
 
     /// <summary>Where and how the host is reached.</summary>
     public SshTarget Target { get; }
@@ -173,6 +176,15 @@ public sealed class SshDaemonHost : IDaemonHost
     {
         if (!snapshotTaken) TakeSnapshot(path, listing);
         if (entries.TryGetValue(path, out var entry) && (!listing || entry.Names is not null || entry.Kind != HostEntryKind.Folder)) return entry;
+        // A name absent from its listed folder is known to be missing (the backup names probed one by one cost nothing).
+        var slash = path.LastIndexOf('/');
+        if (!listing && slash > 0 && entries.TryGetValue(path.Substring(0, slash), out var folder) && folder.Names is not null && folder.OtherNames is not null)
+        {
+            var name = path.Substring(slash + 1);
+            if (folder.OtherNames.TryGetValue(name, out var isFolder) && isFolder) return new HostEntry(HostEntryKind.Folder);
+            if (!folder.Names.Contains(name, StringComparer.Ordinal) && !folder.OtherNames.ContainsKey(name)) return new HostEntry(HostEntryKind.Missing);
+        }
+
         return Fetch(path, listing, SnapshotCap);
     }
 

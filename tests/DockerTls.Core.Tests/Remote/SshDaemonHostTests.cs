@@ -57,6 +57,8 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
         Assert.True(host.IsDirectory(P("docker.service.d")));
         Assert.Equal(new[] { Hostile + ".conf", "a.conf" }.OrderBy(n => n, StringComparer.Ordinal), host.ListFiles(P("docker.service.d"), ".conf"));
         Assert.Equal(binary, host.TryReadFile(P("docker.service.d/" + Hostile + ".conf"), SafeFile.SystemdUnit));
+        Assert.False(host.Exists(P("docker.service.d/b.conf.bak"))); // absent from a listed folder: known without a run
+        Assert.True(host.Exists(P("docker.service.d/sub.conf")));
         Assert.Equal(1, host.Connections);
         Assert.Equal(logins + 1, sshd.AcceptedLogins);
         Assert.False(File.Exists(Path.Combine("/", "PWNED")) || File.Exists(P("PWNED")));
