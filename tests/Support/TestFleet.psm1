@@ -46,7 +46,7 @@ function Start-TestFleetHost {
     .DESCRIPTION
     -ClientKey authorizes that key for every login. -ExtraUser adds a login without root (and no sudo: this
     machine has none) to the host's own /etc/passwd. -SystemdUnit puts a copy of that docker.service in the host's
-    /usr/lib/systemd/system (for the -H conflict). Returns Name, Address, SshPort, TlsPort (free, for the test's
+    /usr/lib/systemd/system (for the -H conflict). -NoDockerd starts no dockerd (bench/fleet.sh). Returns Name, Address, SshPort, TlsPort (free, for the test's
     -DockerHost), Root, Pid (sshd's), HostKeyLine (the known_hosts line) and Socket (dockerd's, in the namespace).
     #>
     param(
@@ -55,6 +55,8 @@ function Start-TestFleetHost {
         [Parameter(Mandatory)] $ClientKey,
         [string] $ExtraUser,
         [string] $SystemdUnit,
+        # No dockerd: a host for bench/fleet.sh, configured without restart.
+        [switch] $NoDockerd,
         [int] $TimeoutSec = 60
     )
     $root = New-TestDockerdRoot
@@ -68,6 +70,7 @@ function Start-TestFleetHost {
     $settings = New-TestDockerdSettings -Root $root
     $settings['hosts'] = @('unix:///var/run/docker.sock')
     Write-TestDockerdConfig -Settings $settings -Path (Join-Path $root 'daemon.json') | Out-Null
+    if ($NoDockerd) { New-Item -ItemType File -Path (Join-Path $root 'no-dockerd') | Out-Null }
     if ($SystemdUnit) { Copy-Item -LiteralPath $SystemdUnit -Destination (Join-Path $root 'docker.service') }
     if ($ExtraUser) {
         $passwd = (Get-Content -Raw /etc/passwd).TrimEnd("`n") + "`n${ExtraUser}:x:1500:1500:DockerTls fleet test:/tmp:/bin/sh`n"

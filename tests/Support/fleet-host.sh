@@ -16,5 +16,5 @@ mount --bind "$root/sbin" /usr/local/sbin
 if [ -f "$root/passwd" ]; then mount --bind "$root/passwd" /etc/passwd; fi
 cp "$root/daemon.json" /etc/docker/daemon.json
 if [ -f "$root/docker.service" ]; then cp "$root/docker.service" /usr/lib/systemd/system/docker.service; fi
-/usr/local/sbin/systemctl start docker
+if [ ! -f "$root/no-dockerd" ]; then /usr/local/sbin/systemctl start docker; fi
 exec /usr/sbin/sshd -D -f "$root/sshd_config" -E "$root/sshd.log"
