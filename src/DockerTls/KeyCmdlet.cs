@@ -43,15 +43,31 @@ public abstract class KeyCmdlet : DockerTlsCmdlet
         {
             lock (_keysGate)
             {
-                _keys ??= new KeySource(KeySpec, pipeline: MyInvocation.ExpectingInput);
+                _keys ??= NewKeySource();
                 if (_keysEnded) _keys.Dispose();
                 return _keys;
             }
         }
     }
 
-    /// <summary>Cancelled by Ctrl+C: a key wait that ends with <see cref="OperationCanceledException"/> then means the pipeline stops.</summary>
-    protected CancellationToken StopRequested => _stopping.Token;
+    /// <summary>The source <see cref="Keys"/> makes when first asked: one key per ask, or for a pipeline keys made ahead on every core.</summary>
+    protected virtual KeySource NewKeySource() => new(KeySpec, pipeline: MyInvocation.ExpectingInput);
+
+    /// <summary>
+    /// Runs <paramref name="work"/>, which takes its keys from <see cref="Keys"/>: when Ctrl+C has ended them, the key wait
+    /// that ends with <see cref="OperationCanceledException"/> stops the pipeline, as PowerShell expects of a stopped command.
+    /// </summary>
+    protected void StopsOnCtrlC(Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
 
     /// <summary>Ctrl+C, from PowerShell's other thread: ends the keys at once instead of after the key in the making.</summary>
     protected override void StopProcessing()

@@ -115,7 +115,7 @@ public sealed class CertificateAuthority : IDisposable
                 $"'{certPath}' is not a CA certificate (its basicConstraints do not say CA:TRUE). Use the ca.pem that New-DockerCA made.", certPath);
 
         var keyPath = CertificateReader.KeyPathFor(certPath);
-        var key = PemFormat.ReadKeyPair(keyPath, passphrase, idPrefix: "CA");
+        var key = PemFormat.ReadKeyPair(keyPath, passphrase, KeyFileErrorIds.CAKey);
         var certificate = authorities.FirstOrDefault(key.Matches)
             ?? throw new DockerTlsException("CAKeyMismatch", ErrorKind.InvalidData,
                 $"'{keyPath}' is not the private key of the CA in '{certPath}'. Keep each ca.pem with its own ca-key.pem.", keyPath);

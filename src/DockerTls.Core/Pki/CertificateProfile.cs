@@ -111,7 +111,7 @@ internal static class CertificateProfile
             // The native import refuses a key whose public point is not its own; BouncyCastle would sign with it.
             if (signingKey is ECPrivateKeyParameters owner
                 && !owner.Parameters.G.Multiply(owner.D).Normalize().Equals(owner.Parameters.Curve.DecodePoint(key.PublicKey.PublicKey.GetBytes())))
-                throw new DockerTlsException("CAKeyInvalid", ErrorKind.InvalidData,
+                throw new DockerTlsException(KeyFileErrorIds.CAKey.Invalid, ErrorKind.InvalidData,
                     "The CA key is damaged: the public key stored in it does not belong to its private key. Restore ca-key.pem from a backup or make a new CA.", null, e);
             var algorithm = signingKey is ECPrivateKeyParameters ec
                 ? ec.Parameters.Curve.FieldSize > 256 ? "SHA384WITHECDSA" : "SHA256WITHECDSA"

@@ -89,23 +89,25 @@ public static class PemFormat
 
     /// <summary>
     /// Reads a private key (PKCS#1, PKCS#8, SEC1; encrypted with a passphrase). Errors: <c>KeyNotFound</c>,
-    /// <c>PassphraseRequired</c>, <c>PassphraseWrong</c>, <c>KeyInvalid</c>, each prefixed with <paramref name="idPrefix"/>.
+    /// <c>PassphraseRequired</c>, <c>PassphraseWrong</c>, <c>KeyInvalid</c>, or the ids of <paramref name="ids"/>
+    /// (<see cref="KeyFileErrorIds.CAKey"/>: <c>CAKeyNotFound</c> and so on).
     /// </summary>
-    public static AsymmetricKeyParameter ReadPrivateKey(string path, char[]? passphrase, string idPrefix = "") =>
-        PrivateKeyFactory.CreateKey(ReadKeyPair(path, passphrase, idPrefix).PrivateKey);
+    public static AsymmetricKeyParameter ReadPrivateKey(string path, char[]? passphrase, KeyFileErrorIds? ids = null) =>
+        PrivateKeyFactory.CreateKey(ReadKeyPair(path, passphrase, ids).PrivateKey);
 
     /// <summary>
     /// The same key as its encoded halves, without BouncyCastle's key objects where the file allows (see
     /// <see cref="KeyPair"/>): how a CA's key is loaded to sign.
     /// </summary>
-    internal static KeyPair ReadKeyPair(string path, char[]? passphrase, string idPrefix = "")
+    internal static KeyPair ReadKeyPair(string path, char[]? passphrase, KeyFileErrorIds? ids = null)
     {
+        ids ??= KeyFileErrorIds.Key;
         var text = ReadText(path)
-            ?? throw new DockerTlsException(idPrefix + "KeyNotFound", ErrorKind.ObjectNotFound,
+            ?? throw new DockerTlsException(ids.NotFound, ErrorKind.ObjectNotFound,
                 $"The private key '{path}' does not exist. It must sit beside its certificate with Docker's name (ca-key.pem, server-key.pem, key.pem).", path);
         var encrypted = IsEncryptedPem(text);
         if (encrypted && (passphrase is null || passphrase.Length == 0))
-            throw new DockerTlsException(idPrefix + "PassphraseRequired", ErrorKind.SecurityError,
+            throw new DockerTlsException(ids.PassphraseRequired, ErrorKind.SecurityError,
                 $"The key '{path}' is encrypted. Give its passphrase (-CAPassphrase (Read-Host -AsSecureString)).", path);
         try
         {
@@ -116,17 +118,17 @@ public static class PemFormat
             {
                 AsymmetricCipherKeyPair pair => KeyPair.FromBouncyCastle(pair.Private, pair.Public),
                 AsymmetricKeyParameter { IsPrivate: true } key => KeyPair.FromPrivateKey(PrivateKeyInfoFactory.CreatePrivateKeyInfo(key)),
-                _ => throw new DockerTlsException(idPrefix + "KeyInvalid", ErrorKind.InvalidData, $"'{path}' holds no private key.", path),
+                _ => throw new DockerTlsException(ids.Invalid, ErrorKind.InvalidData, $"'{path}' holds no private key.", path),
             };
         }
         catch (Exception e) when (encrypted && e is not DockerTlsException)
         {
-            throw new DockerTlsException(idPrefix + "PassphraseWrong", ErrorKind.SecurityError,
+            throw new DockerTlsException(ids.PassphraseWrong, ErrorKind.SecurityError,
                 $"The passphrase does not open '{path}'. Nothing was written. Check the passphrase and try again.", path, e);
         }
         catch (Exception e) when (e is IOException or PemException or ArgumentException or InvalidCastException)
         {
-            throw new DockerTlsException(idPrefix + "KeyInvalid", ErrorKind.InvalidData,
+            throw new DockerTlsException(ids.Invalid, ErrorKind.InvalidData,
                 $"'{path}' is not a PEM private key this module can read (PKCS#1, PKCS#8 or SEC1).", path, e);
         }
     }

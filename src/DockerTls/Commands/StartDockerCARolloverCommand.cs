@@ -26,20 +26,16 @@ public sealed class StartDockerCARolloverCommand : RolloverCmdlet
 
     protected override void EndProcessing()
     {
-        var passphrase = ToChars(CAPassphrase);
+        using var passphrase = KeyPassphrase.Of(CAPassphrase);
         try
         {
             int? days = MyInvocation.BoundParameters.ContainsKey(nameof(ValidityDays)) ? ValidityDays : null;
-            var plan = CARollover.PlanStart(ResolvePath(CAPath), passphrase, CommonName, days, DateTime.UtcNow);
+            var plan = CARollover.PlanStart(ResolvePath(CAPath), passphrase.Chars, CommonName, days, DateTime.UtcNow);
             WriteStage(plan, $"Roll the CA over to '{plan.Status.NewCA.CommonName}' (ca.pem copies hold both CAs)");
         }
         catch (DockerTlsException e)
         {
             ThrowTerminating(e);
-        }
-        finally
-        {
-            Wipe(passphrase);
         }
     }
 }

@@ -16,7 +16,7 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
     private readonly Dictionary<string, KeySource> _keys = new(StringComparer.Ordinal);
     private readonly object _keysGate = new();
     private bool _stopped;
-    private char[]? _passphrase;
+    private KeyPassphrase? _passphrase;
     private string _caPath = "";
     private CertificateRenewal? _renewal;
 
@@ -50,12 +50,12 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
 
     protected override void BeginProcessing()
     {
-        _passphrase = ToChars(CAPassphrase);
+        _passphrase = KeyPassphrase.Of(CAPassphrase);
         _caPath = ResolvePath(CAPath);
         try
         {
             if (MyInvocation.BoundParameters.ContainsKey(nameof(ValidityDays))) CertificateAuthority.CheckValidity(ValidityDays);
-            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase, forRenewal: true));
+            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase?.Chars, forRenewal: true));
         }
         catch (DockerTlsException e)
         {
@@ -109,7 +109,7 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
         {
             // Leaves renewed after it in this command get the renewed ca.pem as their bundle.
             authority.Dispose();
-            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase, forRenewal: true));
+            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase?.Chars, forRenewal: true));
         }
     }
 
@@ -176,6 +176,6 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
     {
         EndKeys();
         _renewal?.Authority.Dispose();
-        Wipe(_passphrase);
+        _passphrase?.Dispose();
     }
 }
