@@ -82,7 +82,7 @@ function Start-TestFleetHost {
     [System.IO.File]::WriteAllText((Join-Path $root 'sshd_config'), ((
                 "Port $sshPort", "ListenAddress $Address", "HostKey $root/host_key", "PidFile none",
                 "AuthorizedKeysFile $root/authorized_keys", 'PermitRootLogin prohibit-password', 'PasswordAuthentication no',
-                'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no', 'LogLevel VERBOSE', 'MaxStartups 100:30:200', ''
+                'KbdInteractiveAuthentication no', 'Subsystem sftp internal-sftp', 'UsePAM no', 'StrictModes no', 'LogLevel VERBOSE', 'MaxStartups 100:30:200', ''
             ) -join "`n"))
 
     $psi = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/unshare')
