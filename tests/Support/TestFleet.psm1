@@ -45,7 +45,7 @@ function Start-TestFleetHost {
     Starts one test host at Address (127.0.0.x): its namespace, its dockerd (local socket only), its sshd.
     .DESCRIPTION
     -ClientKey authorizes that key for every login. -ExtraUser adds a login without root (and no sudo: this
-    machine has none) to the host's own /etc/passwd. -SystemdUnit puts a copy of that docker.service in the host's
+    machine has none) to the host's own /etc/passwd; with -Sudo that login may `sudo -n` (its own /etc/sudoers.d). -SystemdUnit puts a copy of that docker.service in the host's
     /usr/lib/systemd/system (for the -H conflict). -NoDockerd starts no dockerd (bench/fleet.sh). Returns Name, Address, SshPort, TlsPort (free, for the test's
     -DockerHost), Root, Pid (sshd's), HostKeyLine (the known_hosts line) and Socket (dockerd's, in the namespace).
     #>
@@ -54,6 +54,8 @@ function Start-TestFleetHost {
         [Parameter(Mandatory)] [string] $Address,
         [Parameter(Mandatory)] $ClientKey,
         [string] $ExtraUser,
+        # ExtraUser may run everything as root with `sudo -n` (NOPASSWD), in this host only.
+        [switch] $Sudo,
         [string] $SystemdUnit,
         # No dockerd: a host for bench/fleet.sh, configured without restart.
         [switch] $NoDockerd,
@@ -75,9 +77,23 @@ function Start-TestFleetHost {
     if ($ExtraUser) {
         $passwd = (Get-Content -Raw /etc/passwd).TrimEnd("`n") + "`n${ExtraUser}:x:1500:1500:DockerTls fleet test:/tmp:/bin/sh`n"
         [System.IO.File]::WriteAllText((Join-Path $root 'passwd'), $passwd)
+        # A shadow entry without a password (not locked): sudo's PAM account check wants one.
+        $shadow = Join-Path $root 'shadow'
+        Invoke-Checked cp @('-p', '/etc/shadow', $shadow) | Out-Null
+        Add-Content -LiteralPath $shadow -Value "${ExtraUser}:*:19000:0:99999:7:::"
+        if ($Sudo) {
+            New-Item -ItemType Directory -Path (Join-Path $root 'sudoers.d') | Out-Null
+            $rule = Join-Path $root 'sudoers.d/dockertls-fleet'
+            [System.IO.File]::WriteAllText($rule, "$ExtraUser ALL=(root) NOPASSWD: ALL`n")
+            Invoke-Checked chmod @('0440', $rule) | Out-Null
+        }
     }
     Invoke-Checked ssh-keygen @('-q', '-t', 'ed25519', '-N', '', '-f', (Join-Path $root 'host_key')) | Out-Null
     Copy-Item -LiteralPath $ClientKey.PublicKey -Destination (Join-Path $root 'authorized_keys')
+    # sshd reads authorized_keys as the user logging in: a login without root must reach it (the folder's other
+    # files keep their own modes; the host key stays 0600).
+    Invoke-Checked chmod @('0711', $root) | Out-Null
+    Invoke-Checked chmod @('0644', (Join-Path $root 'authorized_keys')) | Out-Null
     $sshPort = Get-FreeTcpPortOn $Address
     [System.IO.File]::WriteAllText((Join-Path $root 'sshd_config'), ((
                 "Port $sshPort", "ListenAddress $Address", "HostKey $root/host_key", "PidFile none",
