@@ -162,7 +162,7 @@ public sealed class CertificateRenewal
         {
             var before = File.ReadAllBytes(path);
             if (before.SequenceEqual(content)) return;
-            var backup = Daemon.DaemonConfigPlan.BackupName(path, now);
+            var backup = BackupFileName.Next(path, now, File.Exists);
             if (key || PemFormat.IsEncryptedPem(before) || IsPrivateFile(path)) transaction.AddKey(backup, before);
             else transaction.AddCertificate(backup, before);
         }

@@ -46,10 +46,14 @@ public static class PemFormat
     }
 
     /// <summary>Every certificate in a PEM file (a ca.pem may hold several CAs during a rollover).</summary>
-    public static IReadOnlyList<X509Certificate> ReadCertificates(string path)
-    {
-        var text = ReadText(path) ?? throw NotFound(path);
+    public static IReadOnlyList<X509Certificate> ReadCertificates(string path) =>
+        ParseCertificates(path, ReadText(path) ?? throw NotFound(path));
 
+    /// <summary>Every certificate in <paramref name="pem"/>, the bytes of the file <paramref name="path"/> read already (a host's file).</summary>
+    public static IReadOnlyList<X509Certificate> ReadCertificates(string path, byte[] pem) => ParseCertificates(path, Encoding.UTF8.GetString(pem));
+
+    private static IReadOnlyList<X509Certificate> ParseCertificates(string path, string text)
+    {
         var result = new List<X509Certificate>();
         try
         {
@@ -105,6 +109,14 @@ public static class PemFormat
         var text = ReadText(path)
             ?? throw new DockerTlsException(ids.NotFound, ErrorKind.ObjectNotFound,
                 $"The private key '{path}' does not exist. It must sit beside its certificate with Docker's name (ca-key.pem, server-key.pem, key.pem).", path);
+        return ParseKeyPair(path, text, passphrase, ids);
+    }
+
+    /// <summary><see cref="ReadKeyPair(string, char[], KeyFileErrorIds)"/> of the bytes of <paramref name="path"/> read already (a host's file).</summary>
+    internal static KeyPair ReadKeyPair(string path, byte[] pem, char[]? passphrase) => ParseKeyPair(path, Encoding.UTF8.GetString(pem), passphrase, KeyFileErrorIds.Key);
+
+    private static KeyPair ParseKeyPair(string path, string text, char[]? passphrase, KeyFileErrorIds ids)
+    {
         var encrypted = IsEncryptedPem(text);
         if (encrypted && (passphrase is null || passphrase.Length == 0))
             throw new DockerTlsException(ids.PassphraseRequired, ErrorKind.SecurityError,
@@ -166,7 +178,7 @@ public static class PemFormat
         return Pkcs8Encryption.TryDecrypt(EncryptedPrivateKeyInfo.GetInstance(pem.Content), passphrase);
     }
 
-    private static DockerTlsException NotFound(string path) =>
+    internal static DockerTlsException NotFound(string path) =>
         new("CertificateNotFound", ErrorKind.ObjectNotFound, $"The certificate '{path}' does not exist.", path);
 
     private static DockerTlsException Invalid(string path, Exception? inner) =>

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using DockerTls.Core;
+using DockerTls.Core.Daemon;
 using DockerTls.Core.IO;
 using DockerTls.Core.Pki;
 using DockerTls.Formatting;
@@ -79,7 +80,7 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet, IDisposable
         WriteObject(kit.CA);
         WriteObject(kit.Server);
         WriteObject(kit.Client);
-        WriteHostText(KitNextSteps.Text(root, kit, PlatformInfo.IsLinux ? "/" : null, SessionState.Path.CurrentFileSystemLocation.ProviderPath));
+        WriteHostText(KitNextSteps.Text(root, kit, DaemonDefaults.SystemdRootOf(LocalDaemonHost.Current), SessionState.Path.CurrentFileSystemLocation.ProviderPath));
     }
 
     protected override void EndProcessing() => EndKeys();

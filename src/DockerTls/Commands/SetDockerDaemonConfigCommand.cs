@@ -65,33 +65,12 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
 
     protected override void ProcessRecord()
     {
-        var platform = DaemonPlatforms.Current;
-        var programData = DaemonPaths.CurrentProgramData();
-        var request = new DaemonConfigRequest
-        {
-            Path = Path is null ? DaemonPaths.DefaultConfigPath(platform, programData) : ResolvePath(Path),
-            PathGiven = Path is not null,
-            CertPath = CertPath is null ? null : ResolvePath(CertPath),
-            CertDestination = CertDestination is null ? DaemonPaths.DefaultCertDestination(platform, programData) : ResolvePath(CertDestination),
-            TlsCACert = TlsCACert is null ? null : ResolvePath(TlsCACert),
-            TlsCert = TlsCert is null ? null : ResolvePath(TlsCert),
-            TlsKey = TlsKey is null ? null : ResolvePath(TlsKey),
-            DockerHost = DockerHost ?? Array.Empty<string>(),
-            NoLocalSocket = NoLocalSocket,
-            NoHosts = NoHosts,
-            AllowInsecure = AllowInsecure,
-            SystemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : platform == DaemonPlatform.Linux ? "/" : null,
-            WindowsService = platform == DaemonPlatform.Windows ? WindowsServiceCommandLine.ReadCurrent() : null,
-            ConfigureSystemd = ConfigureSystemd,
-            NoBackup = NoBackup,
-            Platform = platform,
-            Now = DateTime.Now,
-        };
-
+        var host = LocalDaemonHost.Current;
+        var request = Request(host);
         DaemonConfigPlan plan;
         try
         {
-            plan = DaemonConfigPlan.Create(request);
+            plan = DaemonConfigPlan.Create(host, request);
         }
         catch (DockerTlsException e)
         {
@@ -127,7 +106,27 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
         WriteHostText($"TLS settings are read only when the daemon starts. Restart it to apply them: {plan.RestartCommand}");
         if (PassThru)
         {
-            WriteObject(DaemonConfigReport.Build(plan.Path, request.SystemdRoot, platform, DateTime.UtcNow, request.WindowsService));
+            WriteObject(DaemonConfigReport.Build(host, plan.Path, request.SystemdRoot, DateTime.UtcNow, request.WindowsService));
         }
     }
+
+    private DaemonConfigRequest Request(IDaemonHost host) => new()
+    {
+        Path = Path is null ? DaemonDefaults.ConfigPath(host) : ResolvePath(Path),
+        PathGiven = Path is not null,
+        CertPath = CertPath is null ? null : ResolvePath(CertPath),
+        CertDestination = CertDestination is null ? DaemonDefaults.CertDestination(host) : ResolvePath(CertDestination),
+        TlsCACert = TlsCACert is null ? null : ResolvePath(TlsCACert),
+        TlsCert = TlsCert is null ? null : ResolvePath(TlsCert),
+        TlsKey = TlsKey is null ? null : ResolvePath(TlsKey),
+        DockerHost = DockerHost ?? Array.Empty<string>(),
+        NoLocalSocket = NoLocalSocket,
+        NoHosts = NoHosts,
+        AllowInsecure = AllowInsecure,
+        SystemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : DaemonDefaults.SystemdRootOf(host),
+        WindowsService = DaemonDefaults.Service(host),
+        ConfigureSystemd = ConfigureSystemd,
+        NoBackup = NoBackup,
+        Now = DateTime.Now,
+    };
 }
