@@ -74,3 +74,154 @@ Describe 'The test fleet (tests/Support/TestFleet.psm1)' -Skip:(-not $canRunFlee
         @($pids | Where-Object { Test-Path "/proc/$_" }) | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and verified over SSH' -Skip:(-not $canRunFleet) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
+        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
+        $script:setId = 'DockerTls.Commands.SetDockerDaemonConfigCommand'
+        $script:pki = Join-Path $TestDrive 'pki'
+        New-DockerCA -OutputPath "$pki/ca" -KeyAlgorithm ECDSA | Out-Null
+        New-DockerClientCert -CAPath "$pki/ca" -CommonName ops -OutputPath "$pki/ops" -KeyAlgorithm ECDSA | Out-Null
+        $script:ssh = @{ KeyFilePath = $admin.KeyFilePath; Options = @{ UserKnownHostsFile = $admin.KnownHosts; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } }
+
+        function New-FleetHost([string] $Name, [string] $Address, [hashtable] $Extra = @{}, [switch] $Unknown) {
+            $h = Start-TestFleetHost -Name $Name -Address $Address -ClientKey $admin @Extra
+            $script:hosts.Add($h)
+            if (-not $Unknown) { Add-Content -LiteralPath $admin.KnownHosts -Value $h.HostKeyLine }
+            New-DockerServerCert -CAPath "$pki/ca" -IPAddress $Address -OutputPath "$pki/hosts/$Name" -KeyAlgorithm ECDSA | Out-Null
+            $h | Add-Member -NotePropertyName CertPath -NotePropertyValue "$pki/hosts/$Name"
+            $h | Add-Member -NotePropertyName DaemonJson -NotePropertyValue ((Invoke-TestFleetHost $h @('cat', '/etc/docker/daemon.json')) -join "`n")
+            return $h
+        }
+        # What the host holds (read from inside its namespace, not over SSH): daemon.json and the three TLS files.
+        function Get-HostFiles($h) {
+            [ordered]@{
+                'daemon.json'     = (Invoke-TestFleetHost $h @('cat', '/etc/docker/daemon.json')) -join "`n"
+                'ca.pem'          = (Invoke-TestFleetHost $h @('sh', '-c', 'cat /etc/docker/ca.pem 2>/dev/null')) -join "`n"
+                'server-cert.pem' = (Invoke-TestFleetHost $h @('sh', '-c', 'cat /etc/docker/server-cert.pem 2>/dev/null')) -join "`n"
+                'server-key.pem'  = (Invoke-TestFleetHost $h @('sh', '-c', 'cat /etc/docker/server-key.pem 2>/dev/null')) -join "`n"
+                'leftovers'       = (Invoke-TestFleetHost $h @('sh', '-c', 'ls -A /etc/docker | grep "\.tmp$" || true')) -join "`n"
+            }
+        }
+        function Invoke-DockerTls($h) {
+            & docker --tlsverify --tlscacert "$pki/ops/ca.pem" --tlscert "$pki/ops/cert.pem" --tlskey "$pki/ops/key.pem" -H "tcp://$($h.Address):$($h.TlsPort)" version --format '{{.Server.Os}}' 2>&1
+        }
+
+        $script:good = @(foreach ($n in 1..3) { New-FleetHost "good$n" "127.0.0.$(30 + $n)" })
+        $script:sudoer = New-FleetHost 'sudoer' '127.0.0.34' @{ ExtraUser = 'fleetsudo'; Sudo = $true }
+        $script:breaks = New-FleetHost 'breaks' '127.0.0.35'
+        $script:noRoot = New-FleetHost 'noroot' '127.0.0.36' @{ ExtraUser = 'fleetuser'; NoDockerd = $true }
+        $script:stranger = New-FleetHost 'unknown' '127.0.0.37' @{ NoDockerd = $true } -Unknown
+        $script:closedPort = Get-FreeTcpPortOn '127.0.0.38'
+
+        # One row per host, as an Import-Csv of the fleet gives them (the sudo host logs in as its own user; the
+        # daemon that breaks is given an address that is not on any interface, so dockerd cannot listen there).
+        $rows = @(
+            foreach ($h in $good) { [pscustomobject]@{ HostName = $h.Address; Port = $h.SshPort; UserName = 'root'; CertPath = $h.CertPath; DockerHost = "tcp://$($h.Address):$($h.TlsPort)" } }
+            [pscustomobject]@{ HostName = $sudoer.Address; Port = $sudoer.SshPort; UserName = 'fleetsudo'; CertPath = $sudoer.CertPath; DockerHost = "tcp://$($sudoer.Address):$($sudoer.TlsPort)" }
+            [pscustomobject]@{ HostName = $breaks.Address; Port = $breaks.SshPort; UserName = 'root'; CertPath = $breaks.CertPath; DockerHost = 'tcp://192.0.2.1:2376' }
+            [pscustomobject]@{ HostName = $noRoot.Address; Port = $noRoot.SshPort; UserName = 'fleetuser'; CertPath = $noRoot.CertPath; DockerHost = "tcp://$($noRoot.Address):2376" }
+            [pscustomobject]@{ HostName = $stranger.Address; Port = $stranger.SshPort; UserName = 'root'; CertPath = $stranger.CertPath; DockerHost = "tcp://$($stranger.Address):2376" }
+            [pscustomobject]@{ HostName = '127.0.0.38'; Port = $closedPort; UserName = 'root'; CertPath = $good[0].CertPath; DockerHost = 'tcp://127.0.0.38:2376' }
+        )
+        $rows | Export-Csv -LiteralPath (Join-Path $TestDrive 'fleet.csv')
+        $script:before = @{}
+        foreach ($h in @($noRoot, $stranger)) { $before[$h.Name] = Get-HostFiles $h }
+
+        # -WhatIf first: it reads every host and writes nothing.
+        $script:whatIf = @(Import-Csv (Join-Path $TestDrive 'fleet.csv') | Select-Object -First 1 | Set-DockerDaemonConfig @ssh -WhatIf)
+        $script:afterWhatIf = Get-HostFiles $good[0]
+
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $script:results = @(Import-Csv (Join-Path $TestDrive 'fleet.csv') |
+                Set-DockerDaemonConfig @ssh -Restart -ClientCertPath "$pki/ops" -ThrottleLimit 8 -ErrorVariable fleetErrors -ErrorAction SilentlyContinue -WarningVariable fleetWarnings -WarningAction SilentlyContinue)
+        $script:elapsed = $clock.Elapsed
+        $script:errors = @($fleetErrors)
+        $script:warnings = @($fleetWarnings)
+        function Result([string] $Address) { $results | Where-Object HostName -EQ $Address }
+    }
+
+    It 'gives one result per host, whatever happened to it' {
+        $results.Count | Should -Be 8
+        @($results.HostName | Sort-Object -Unique).Count | Should -Be 8
+        $results[0].PSObject.TypeNames[0] | Should -Be 'DockerTls.Core.Fleet.DockerHostResult'
+    }
+
+    It '-WhatIf read the host and wrote nothing' {
+        $afterWhatIf['daemon.json'] | Should -Be $good[0].DaemonJson
+        $afterWhatIf['ca.pem'] | Should -BeNullOrEmpty
+    }
+
+    It 'configured, restarted and verified every good host; the real docker CLI reaches each over mutual TLS' {
+        foreach ($h in $good + $sudoer) {
+            $r = Result $h.Address
+            $r.Verdict | Should -Be 'Verified' -Because ($r.Problems -join '; ')
+            $r.Changed | Should -BeTrue
+            $r.Restarted | Should -BeTrue
+            $r.Connection.Success | Should -BeTrue
+            Invoke-DockerTls $h | Should -Be 'linux'
+            $files = Get-HostFiles $h
+            $files['server-key.pem'] | Should -Be ((Get-Content -Raw "$($h.CertPath)/server-key.pem").TrimEnd("`n"))
+            (Invoke-TestFleetHost $h @('stat', '-c', '%a', '/etc/docker/server-key.pem')) | Should -Be '400'
+            $json = $files['daemon.json'] | ConvertFrom-Json -AsHashtable
+            $json['data-root'] | Should -Be "$($h.Root)/data" -Because 'every other key of daemon.json is kept'
+            $json['tlsverify'] | Should -BeTrue
+            $files['leftovers'] | Should -BeNullOrEmpty
+        }
+    }
+
+    It 'warns that live-restore is off before the restarts' {
+        ($warnings | Where-Object { "$_" -match 'live-restore' }).Count | Should -BeGreaterOrEqual 4
+    }
+
+    It 'rolled back the host whose new settings make dockerd fail: old files back, dockerd running on them' {
+        $r = Result $breaks.Address
+        $r.Verdict | Should -Be 'RolledBack'
+        $r.Changed | Should -BeFalse
+        $r.Restarted | Should -BeFalse
+        ($r.Problems -join "`n") | Should -Match '192\.0\.2\.1'  -Because "the daemon's last log lines say why it failed"
+        (Get-HostFiles $breaks)['daemon.json'] | Should -Be $breaks.DaemonJson
+        (Invoke-TestFleetHost $breaks @('systemctl', 'is-active', 'docker')) | Should -Be 'active'
+        (Invoke-TestFleetHost $breaks @('docker', '-H', 'unix:///var/run/docker.sock', 'version', '--format', '{{.Server.Os}}')) | Should -Be 'linux'
+    }
+
+    It 'refuses a login without root or sudo, an unknown host key and a closed port, each with its id, writing nothing' {
+        (Result $noRoot.Address).Verdict | Should -Be 'Failed'
+        (Result $noRoot.Address).ErrorId | Should -Be 'SshRootRequired'
+        (Result $stranger.Address).ErrorId | Should -Be 'SshHostKeyUnknown'
+        (Result '127.0.0.38').ErrorId | Should -Be 'SshUnreachable'
+        $ids = @($errors | ForEach-Object FullyQualifiedErrorId)
+        $ids | Should -Contain "SshRootRequired,$setId"
+        $ids | Should -Contain "SshHostKeyUnknown,$setId"
+        $ids | Should -Contain "SshUnreachable,$setId"
+        foreach ($h in @($noRoot, $stranger)) {
+            $now = Get-HostFiles $h
+            foreach ($k in $before[$h.Name].Keys) { $now[$k] | Should -Be $before[$h.Name][$k] }
+        }
+    }
+
+    It 'ran the hosts in parallel: the fleet took less than the sum of its restarts' {
+        # Five restarts of about 3 s or more each, one after another, would take over 15 s.
+        $elapsed.TotalSeconds | Should -BeLessThan 60
+    }
+
+    It 'leaves a host cut off in the middle of its transfer with its old files or its new ones, never a mix, and no temporary file after the next run' {
+        $cut = New-FleetHost 'cut' '127.0.0.39' @{ NoDockerd = $true }
+        $proxy = Join-Path $PSScriptRoot 'Support/cut_proxy.py'
+        $options = $ssh.Options.Clone()
+        $options['ProxyCommand'] = "python3 $proxy %h %p 9000"
+        $r = Set-DockerDaemonConfig -HostName $cut.Address -Port $cut.SshPort -KeyFilePath $admin.KeyFilePath -Options $options -CertPath $cut.CertPath -DockerHost "tcp://$($cut.Address):2376" -ErrorAction SilentlyContinue -ErrorVariable cutErrors
+        $r.Verdict | Should -Be 'Failed'
+        $cutErrors[0].FullyQualifiedErrorId | Should -Be "SshTransferFailed,$setId"
+        $files = Get-HostFiles $cut
+        $old = $files['daemon.json'] -eq $cut.DaemonJson -and -not $files['ca.pem'] -and -not $files['server-cert.pem'] -and -not $files['server-key.pem']
+        $new = $files['server-key.pem'] -eq ((Get-Content -Raw "$($cut.CertPath)/server-key.pem").TrimEnd("`n")) -and $files['daemon.json'] -match 'tlsverify'
+        ($old -or $new) | Should -BeTrue -Because 'the files are all old or all new'
+        $old | Should -BeTrue -Because 'a script cut short runs nothing'
+
+        $again = Set-DockerDaemonConfig -HostName $cut.Address -Port $cut.SshPort @ssh -CertPath $cut.CertPath -DockerHost "tcp://$($cut.Address):2376"
+        $again.Verdict | Should -Be 'Configured'
+        (Get-HostFiles $cut)['leftovers'] | Should -BeNullOrEmpty
+    }
+}

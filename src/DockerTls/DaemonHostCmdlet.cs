@@ -63,6 +63,17 @@ public abstract class DaemonHostCmdlet : DockerTlsCmdlet
             $"{parameter} '{TerminalText.Clean(path)}' is not an absolute path; with -HostName it names a file on that host, e.g. /etc/docker/daemon.json.", path);
     }
 
+    /// <summary>A path the cmdlet was given: on a remote host that host's absolute path, here resolved as usual.</summary>
+    protected string HostPathOf(string path, string parameter) => IsRemote ? HostAbsolutePath(path, parameter) : ResolvePath(path);
+
+    /// <summary>A remote host that failed before its job was queued (a bad -HostName, a bad path): its error and result.</summary>
+    protected void WriteRemoteFailure(string host, DockerTlsException error)
+    {
+        var output = HostOutput.Failed(host, error);
+        WriteDockerTlsError(output.Error!);
+        WriteObject(output.Object);
+    }
+
     /// <summary>Queues the work of one remote host for EndProcessing.</summary>
     protected void Queue(string host, Func<HostOutput> job) => queued.Add((host, job));
 
@@ -92,6 +103,27 @@ public sealed class HostOutput
     public List<string> Warnings { get; } = new();
 
     public DockerTlsException? Error { get; set; }
+
+    /// <summary>
+    /// The output of a finished host: its result, its warnings, and an error when it failed, was rolled back or did
+    /// not pass the TLS check (so that $? and -ErrorAction see it); <paramref name="report"/> adds the daemon's report.
+    /// </summary>
+    public static HostOutput Of(DockerHostResult result, Func<IDaemonHost, object>? report, IDaemonHost host)
+    {
+        var output = new HostOutput { Object = result };
+        output.Warnings.AddRange(result.Warnings);
+        if (report is not null && result.Verdict != FleetVerdict.Failed) result.Report = report(host);
+        var id = result.Verdict switch
+        {
+            FleetVerdict.Failed => result.ErrorId ?? "DaemonRestartFailed",
+            FleetVerdict.RolledBack => "DaemonRolledBack",
+            FleetVerdict.NotVerified => "DaemonNotVerified",
+            _ => null,
+        };
+        if (id is not null)
+            output.Error = new DockerTlsException(id, ErrorKind.InvalidOperation, $"{result.HostName}: " + string.Join(" ", result.Problems), result.HostName);
+        return output;
+    }
 
     /// <summary>The output of a host whose job threw: a failed <see cref="DockerHostResult"/> and its error.</summary>
     public static HostOutput Failed(string host, Exception e)

@@ -25,6 +25,9 @@ public sealed class DaemonRestartRequest
     /// <summary>Whether the new daemon.json has <c>"live-restore": true</c> (otherwise a restart stops the containers).</summary>
     public bool LiveRestore { get; set; }
 
+    /// <summary>Whether to warn when <see cref="LiveRestore"/> is off (false when the plan has warned already).</summary>
+    public bool WarnWithoutLiveRestore { get; set; } = true;
+
     /// <summary>The most time <c>systemctl restart docker</c> may take.</summary>
     public TimeSpan RestartTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
@@ -45,24 +48,28 @@ public static class DaemonRestart
 {
     private const int LogLines = 20;
 
+    // One run on the host: --validate where dockerd has it (exit 10 when it refuses), daemon-reload, restart (exit 11).
+    private const string RestartScript =
+        "if dockerd --help 2>/dev/null | grep -q -- --validate; then dockerd --validate --config-file \"$1\" 2>&1 || exit 10; fi\n" +
+        "systemctl daemon-reload 2>&1\n" +
+        "systemctl restart docker 2>&1 || exit 11\n";
+
     /// <summary>Restarts, waits, checks; records the outcome in <paramref name="result"/>.</summary>
     public static void Run(IDaemonHost host, DaemonRestartRequest request, DockerHostResult result)
     {
-        if (!request.LiveRestore)
+        if (host.Platform == DaemonPlatform.Windows)
+            throw new DockerTlsException("RestartNotSupported", ErrorKind.InvalidOperation,
+                $"-Restart works on Linux hosts with systemd; on Windows run 'Restart-Service docker' yourself. The files are written.", host.Name);
+        if (!request.LiveRestore && request.WarnWithoutLiveRestore)
             result.AddWarning($"\"live-restore\" is not on in daemon.json on {host.Name}: the restart stops its running containers. Set \"live-restore\": true to keep them running across restarts.");
-        if (SupportsValidate(host))
+        var restart = host.Run(new[] { "sh", "-c", RestartScript, "sh", request.ConfigPath }, request.RestartTimeout + TimeSpan.FromSeconds(30));
+        if (restart.ExitCode == 10)
         {
-            var check = host.Run(new[] { "dockerd", "--validate", "--config-file", request.ConfigPath }, TimeSpan.FromSeconds(30));
-            if (check.ExitCode != 0)
-            {
-                result.AddProblem($"dockerd --validate refused the new '{request.ConfigPath}' on {host.Name}: {LastLines(check.Output, 5)}");
-                RollBack(host, request, result, restart: false);
-                return;
-            }
+            result.AddProblem($"dockerd --validate refused the new '{request.ConfigPath}' on {host.Name}: {LastLines(restart.Output, 5)}");
+            RollBack(host, request, result, restart: false);
+            return;
         }
 
-        host.Run(new[] { "systemctl", "daemon-reload" }, TimeSpan.FromSeconds(30));
-        var restart = host.Run(new[] { "systemctl", "restart", "docker" }, request.RestartTimeout);
         var up = restart.ExitCode == 0 && (request.TlsHost is null || WaitForPort(request.TlsHost, request.TlsPort, request.PortTimeout));
         if (!up)
         {
@@ -136,12 +143,6 @@ public static class DaemonRestart
 
         result.Verdict = FleetVerdict.RolledBack;
         result.AddProblem($"The previous files are back on {host.Name}" + (restart ? " and dockerd runs on them again." : "; dockerd was not restarted."));
-    }
-
-    private static bool SupportsValidate(IDaemonHost host)
-    {
-        var help = host.Run(new[] { "dockerd", "--help" }, TimeSpan.FromSeconds(30));
-        return help.ExitCode == 0 && help.Output.Contains("--validate");
     }
 
     private static string[] Logs(IDaemonHost host)

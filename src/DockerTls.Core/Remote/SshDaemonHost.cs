@@ -37,7 +37,7 @@ public sealed class SshDaemonHost : IDaemonHost
         "/etc/docker/" + DaemonPaths.ServerCertificateFileName,
         "/etc/docker/" + DaemonPaths.ServerKeyFileName,
         "/" + SystemdUnits.DefaultsRelativePath,
-        "/" + SystemdUnits.SocketRelativePath,
+        "/" + SystemdUnitFile.SocketRelativePath,
         "/root/.docker/desktop", // Docker Desktop's evidence on a Linux host
     }.Concat(SystemdUnits.UnitFolders.Select(f => "/" + f + "/docker.service")).ToArray();
 
