@@ -201,9 +201,19 @@ Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and ve
         }
     }
 
-    It 'ran the hosts in parallel: the fleet took less than the sum of its restarts' {
-        # Five restarts of about 3 s or more each, one after another, would take over 15 s.
-        $elapsed.TotalSeconds | Should -BeLessThan 60
+    It 'worked on the hosts in parallel: their restarts overlap in time (the daemons'' own logs)' {
+        # Each restart is the daemon's "Processing signal 'terminated'" and then its next "API listen on"; with the
+        # hosts taken one after another no two windows would overlap.
+        $windows = foreach ($h in $good + $sudoer) {
+            $lines = Get-Content -LiteralPath (Join-Path $h.Root 'dockerd.log')
+            $stop = $lines | Where-Object { $_ -match "Processing signal 'terminated'" } | Select-Object -Last 1
+            $up = $lines | Where-Object { $_ -match 'API listen on' } | Select-Object -Last 1
+            $time = { param($line) [DateTime]::Parse(([regex]::Match($line, 'time="([^"]+)"')).Groups[1].Value).ToUniversalTime() }
+            [pscustomobject]@{ Start = & $time $stop; End = & $time $up }
+        }
+        $overlapping = @(foreach ($a in $windows) { foreach ($b in $windows) { if ($a -ne $b -and $a.Start -lt $b.End -and $b.Start -lt $a.End) { 1 } } })
+        $overlapping.Count | Should -BeGreaterThan 0 -Because "restart windows: $($windows | ForEach-Object { '{0:HH:mm:ss.fff}-{1:HH:mm:ss.fff}' -f $_.Start, $_.End })"
+        $elapsed.TotalSeconds | Should -BeLessThan 120
     }
 
     It 'leaves a host cut off in the middle of its transfer with its old files or its new ones, never a mix, and no temporary file after the next run' {
@@ -223,5 +233,149 @@ Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and ve
         $again = Set-DockerDaemonConfig -HostName $cut.Address -Port $cut.SshPort @ssh -CertPath $cut.CertPath -DockerHost "tcp://$($cut.Address):2376"
         $again.Verdict | Should -Be 'Configured'
         (Get-HostFiles $cut)['leftovers'] | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-DockerDaemonConfig and New-DockerSystemdUnit -HostName, and the -H conflict in a remote host''s own units' -Skip:(-not $canRunFleet) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
+        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
+        $script:ssh = @{ KeyFilePath = $admin.KeyFilePath; Options = @{ UserKnownHostsFile = $admin.KnownHosts; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } }
+        $script:pki2 = Join-Path $TestDrive 'pki'
+        New-DockerCA -OutputPath "$pki2/ca" -KeyAlgorithm ECDSA | Out-Null
+        # Debian's docker.service passes -H fd:// (tests/DaemonConfig.Tests.ps1 has the whole unit); in this host's own /usr/lib/systemd/system.
+        $unit = Join-Path $TestDrive 'docker.service'
+        Set-Content -LiteralPath $unit -Value "[Unit]`nDescription=Docker Application Container Engine`n`n[Service]`nType=notify`nExecStart=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock`n"
+        $script:unitHost = Start-TestFleetHost -Name 'unit' -Address '127.0.0.41' -ClientKey $admin -SystemdUnit $unit -NoDockerd
+        $script:hosts.Add($unitHost)
+        Add-Content -LiteralPath $admin.KnownHosts -Value $unitHost.HostKeyLine
+        New-DockerServerCert -CAPath "$pki2/ca" -IPAddress 127.0.0.41 -OutputPath "$pki2/unit" -KeyAlgorithm ECDSA | Out-Null
+        $script:getId = 'DockerTls.Commands.GetDockerDaemonConfigCommand'
+    }
+
+    It 'finds the -H flag of the remote''s own docker.service and writes nothing until -ConfigureSystemd' {
+        $target = @{ HostName = $unitHost.Address; Port = $unitHost.SshPort }
+        $r = Set-DockerDaemonConfig @target @ssh -CertPath "$pki2/unit" -DockerHost 'tcp://127.0.0.41:2376' -ErrorAction SilentlyContinue -ErrorVariable conflict
+        $conflict[0].FullyQualifiedErrorId | Should -Be 'DaemonHostsConflict,DockerTls.Commands.SetDockerDaemonConfigCommand'
+        $r.Verdict | Should -Be 'Failed'
+        (Invoke-TestFleetHost $unitHost @('sh', '-c', 'ls /etc/docker /etc/systemd/system 2>&1')) -join ' ' | Should -Not -Match 'ca\.pem|docker\.service\.d'
+
+        $r = Set-DockerDaemonConfig @target @ssh -CertPath "$pki2/unit" -DockerHost 'tcp://127.0.0.41:2376' -ConfigureSystemd
+        $r.Verdict | Should -Be 'Configured'
+        $dropIn = (Invoke-TestFleetHost $unitHost @('cat', '/etc/systemd/system/docker.service.d/docker.conf')) -join "`n"
+        $dropIn | Should -Match '(?m)^ExecStart=$'
+        $dropIn | Should -Match '(?m)^ExecStart=/usr/sbin/dockerd --containerd=/run/containerd/containerd.sock$'
+    }
+
+    It 'reads every host of a piped list and returns one report each, the TLS files found on that host' {
+        $rows = @([pscustomobject]@{ HostName = $unitHost.Address; Port = $unitHost.SshPort }, [pscustomobject]@{ HostName = '127.0.0.49'; Port = (Get-FreeTcpPortOn '127.0.0.49') })
+        $reports = @($rows | Get-DockerDaemonConfig @ssh -ErrorAction SilentlyContinue -ErrorVariable getErrors)
+        $report = $reports | Where-Object { $_.PSObject.TypeNames[0] -eq 'DockerTls.Core.Daemon.DaemonConfigReport' }
+        $report.TlsMode | Should -Be 'TlsVerify'
+        $report.TlsKeyExists | Should -BeTrue
+        $report.ServerCertificate.IPAddresses | Should -Contain '127.0.0.41'
+        $getErrors[0].FullyQualifiedErrorId | Should -Be "SshUnreachable,$getId"
+    }
+
+    It 'writes a socket unit on the remote host with New-DockerSystemdUnit -HostName' {
+        $unitFile = New-DockerSystemdUnit -Kind Socket -Port 2376 -HostName $unitHost.Address -SshPort $unitHost.SshPort @ssh
+        $unitFile.Path | Should -Be '/etc/systemd/system/docker-tcp.socket'
+        (Invoke-TestFleetHost $unitHost @('cat', '/etc/systemd/system/docker-tcp.socket')) -join "`n" | Should -Match 'ListenStream=2376'
+        Test-Path /etc/systemd/system/docker-tcp.socket | Should -BeFalse -Because 'this machine is left alone'
+    }
+}
+
+Describe 'README: A fleet over SSH, run as written' -Skip:(-not $canRunFleet) {
+    BeforeAll {
+        $repo = (Resolve-Path "$PSScriptRoot/..").ProviderPath
+        $readme = Get-Content -Raw (Join-Path $repo 'README.md')
+        $section = [regex]::Match($readme, '(?ms)^## A fleet over SSH\s*$(.*?)(?=^## )').Groups[1].Value
+        $script:fleetBlocks = @([regex]::Matches($section, '(?ms)^```powershell\s*$\n(.*?)^```\s*$') | ForEach-Object { $_.Groups[1].Value })
+        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
+
+        # What the README's text says the reader has: journey 2's ./fleet (a CA with a passphrase, a folder per host,
+        # the operators' client files), ~/.ssh/id_ed25519 and known_hosts, and ./fleet/ssh-hosts.csv (here with the
+        # test hosts' loopback addresses and ports).
+        $script:readmeHosts = @(foreach ($n in 1..2) {
+                $h = Start-TestFleetHost -Name "readme$n" -Address "127.0.0.$(50 + $n)" -ClientKey $admin
+                $script:hosts.Add($h)
+                Add-Content -LiteralPath $admin.KnownHosts -Value $h.HostKeyLine
+                $h
+            })
+        $script:work = Join-Path $TestDrive 'readme'
+        $home_ = Join-Path $work 'home'
+        New-Item -ItemType Directory -Path "$home_/.ssh" | Out-Null
+        Copy-Item -LiteralPath $admin.KeyFilePath -Destination "$home_/.ssh/id_ed25519"
+        $script:readmeSession = [powershell]::Create()
+        $null = $readmeSession.AddScript(@"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$repo/output/DockerTls/DockerTls.psd1'
+Set-Location '$work'
+(Get-PSProvider FileSystem).Home = '$home_'
+function global:Read-Host { param([Parameter(Position = 0)] `$Prompt, [switch] `$AsSecureString) ConvertTo-SecureString 'readme passphrase' -AsPlainText -Force }
+`$sshOptions = @{ UserKnownHostsFile = '$($admin.KnownHosts)'; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' }
+`$PSDefaultParameterValues['Set-DockerDaemonConfig:Options'] = `$sshOptions
+`$PSDefaultParameterValues['Get-DockerDaemonConfig:Options'] = `$sshOptions
+`$passphrase = Read-Host -AsSecureString 'CA passphrase'
+New-DockerCA -OutputPath ./fleet/ca -Passphrase `$passphrase -KeyAlgorithm ECDSA | Out-Null
+New-DockerClientCert -CAPath ./fleet/ca -CAPassphrase `$passphrase -CommonName ops -OutputPath ./fleet/ops -KeyAlgorithm ECDSA | Out-Null
+"@)
+        New-Item -ItemType Directory -Path $work -Force | Out-Null
+        $readmeSession.Invoke() | Out-Null
+        if ($readmeSession.Streams.Error.Count) { throw "README session setup: $($readmeSession.Streams.Error -join '; ')" }
+        $rows = foreach ($h in $readmeHosts) {
+            $readmeSession.Commands.Clear()
+            $null = $readmeSession.AddScript("New-DockerServerCert -CAPath ./fleet/ca -CAPassphrase `$passphrase -IPAddress $($h.Address) -OutputPath ./fleet/hosts/$($h.Address) -KeyAlgorithm ECDSA | Out-Null")
+            $readmeSession.Invoke() | Out-Null
+            [pscustomobject]@{ HostName = $h.Address; UserName = 'root'; CertPath = "./fleet/hosts/$($h.Address)"; DockerHost = "tcp://$($h.Address):$($h.TlsPort)"; Port = $h.SshPort }
+        }
+        $rows | Export-Csv -LiteralPath (Join-Path $work 'fleet/ssh-hosts.csv')
+
+        function Invoke-ReadmeBlock([int] $Index) {
+            $readmeSession.Commands.Clear()
+            $readmeSession.Streams.ClearStreams()
+            $null = $readmeSession.AddScript($fleetBlocks[$Index]).AddCommand('Out-String')
+            $text = $readmeSession.Invoke() -join ''
+            [pscustomobject]@{ Text = $text; Errors = @($readmeSession.Streams.Error) }
+        }
+        function Get-ServedSerial($h) {
+            $pem = (Invoke-TestFleetHost $h @('cat', '/etc/docker/server-cert.pem')) -join "`n"
+            [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($pem).SerialNumber
+        }
+        function Invoke-DockerOps($h) {
+            & docker --tlsverify --tlscacert "$work/fleet/ops/ca.pem" --tlscert "$work/fleet/ops/cert.pem" --tlskey "$work/fleet/ops/key.pem" -H "tcp://$($h.Address):$($h.TlsPort)" version --format '{{.Server.Os}}' 2>&1
+        }
+    }
+
+    AfterAll {
+        if ($script:readmeSession) { $readmeSession.Dispose() }
+    }
+
+    It 'has the two blocks: configure the fleet, and renew and install' {
+        $fleetBlocks.Count | Should -Be 2
+        $fleetBlocks[0] | Should -Match 'Import-Csv ./fleet/ssh-hosts.csv \|'
+        $fleetBlocks[1] | Should -Match 'Update-DockerCertificate'
+    }
+
+    It 'configures, restarts and verifies every host; the docker CLI then reaches each over mutual TLS' {
+        $r = Invoke-ReadmeBlock 0
+        $r.Errors | Should -BeNullOrEmpty
+        foreach ($h in $readmeHosts) {
+            $r.Text | Should -Match "$([regex]::Escape($h.Address))\s+Verified\s+True\s+True"
+            Invoke-DockerOps $h | Should -Be 'linux'
+        }
+        $r.Text | Should -Match 'TlsVerify'
+    }
+
+    It 'renews each host''s server certificate and installs it on its host in one pipeline' {
+        $before = @{}
+        foreach ($h in $readmeHosts) { $before[$h.Name] = Get-ServedSerial $h }
+        $r = Invoke-ReadmeBlock 1
+        $r.Errors | Should -BeNullOrEmpty
+        foreach ($h in $readmeHosts) {
+            Get-ServedSerial $h | Should -Not -Be $before[$h.Name]
+            $r.Text | Should -Match "$([regex]::Escape($h.Address))\s+Verified\s+True\s+True"
+            Invoke-DockerOps $h | Should -Be 'linux'
+        }
     }
 }

@@ -9,7 +9,8 @@ namespace DockerTls.Commands;
 [OutputType(typeof(DaemonConfigReport))]
 public sealed class GetDockerDaemonConfigCommand : DaemonHostCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    // By property name only (PSPath of Get-Item, a Path column): bound by value, a row of a fleet would become its -Path.
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath")]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
