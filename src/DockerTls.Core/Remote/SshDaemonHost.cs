@@ -20,32 +20,43 @@ public sealed class SshDaemonHost : IDaemonHost
     private readonly Dictionary<string, HostEntry> entries = new(StringComparer.Ordinal);
     private readonly List<string> prefetchFiles = new();
     private readonly List<(string Folder, bool Contents)> prefetchFolders = new();
+    private readonly List<string> misses = new();
     private bool snapshotTaken;
 
     /// <summary>A host at <paramref name="target"/>; only Linux hosts (systemd or not) are supported.</summary>
     public SshDaemonHost(SshTarget target)
     {
         Target = target ?? throw new ArgumentNullException(nameof(target));
-        Prefetch(DaemonFiles, DaemonFolders);
+        PrefetchDaemon(DaemonPaths.DefaultConfigPath(DaemonPlatform.Linux), DaemonPaths.DefaultCertDestination(DaemonPlatform.Linux), "/");
     }
 
-    /// <summary>The files the daemon side reads on a Linux host, read in the first snapshot.</summary>
-    public static IReadOnlyList<string> DaemonFiles { get; } = new[]
+    /// <summary>
+    /// Adds to the first snapshot what the daemon side reads for a daemon.json, a folder of server files and a
+    /// systemd root: the files themselves, their folders by name (the backups' free names are then found without more
+    /// runs), docker.service and its drop-ins in every unit folder, /etc/default/docker, the socket unit, and Docker
+    /// Desktop's evidence.
+    /// </summary>
+    public void PrefetchDaemon(string configPath, string certDestination, string? systemdRoot)
     {
-        DaemonPaths.DefaultConfigPath(DaemonPlatform.Linux),
-        "/etc/docker/" + DaemonPaths.CACertificateFileName,
-        "/etc/docker/" + DaemonPaths.ServerCertificateFileName,
-        "/etc/docker/" + DaemonPaths.ServerKeyFileName,
-        "/" + SystemdUnits.DefaultsRelativePath,
-        "/" + SystemdUnitFile.SocketRelativePath,
-        "/root/.docker/desktop", // Docker Desktop's evidence on a Linux host
-    }.Concat(SystemdUnits.UnitFolders.Select(f => "/" + f + "/docker.service")).ToArray();
+        var files = new List<string> { configPath };
+        files.AddRange(DockerDesktopDetector.EvidencePaths(DaemonPlatform.Linux, "/root"));
+        files.AddRange(new[] { DaemonPaths.CACertificateFileName, DaemonPaths.ServerCertificateFileName, DaemonPaths.ServerKeyFileName }.Select(n => HostSnapshot.Join(certDestination, n)));
+        var folders = new List<(string, bool)> { (Parent(configPath), false), (certDestination, false) };
+        if (systemdRoot is not null)
+        {
+            files.Add(HostSnapshot.Join(systemdRoot, SystemdUnits.DefaultsRelativePath));
+            files.Add(HostSnapshot.Join(systemdRoot, SystemdUnitFile.SocketRelativePath));
+            files.AddRange(SystemdUnits.UnitFolders.Select(f => HostSnapshot.Join(systemdRoot, f + "/docker.service")));
+            folders.AddRange(SystemdUnits.UnitFolders.Select(f => (HostSnapshot.Join(systemdRoot, f + "/docker.service.d"), true)));
+        }
 
-    /// <summary>The folders the daemon side lists: the drop-in folders of docker.service with their files' bytes, and /etc/docker.</summary>
-    public static IReadOnlyList<(string Folder, bool Contents)> DaemonFolders { get; } =
-        SystemdUnits.UnitFolders.Select(f => ("/" + f + "/docker.service.d", true))
-            .Concat(new[] { ("/etc/docker", false) }) // names only: the backups' free names are found without more runs
-            .ToArray();
+        Prefetch(files, folders);
+    }
+
+    /// <summary>The paths read outside a snapshot so far, each one more ssh run (a test sees here what the snapshot missed).</summary>
+    public IReadOnlyList<string> Misses => misses;
+
+    private static string Parent(string path) => path.LastIndexOf('/') is var i and > 0 ? path.Substring(0, i) : "/";
 
     /// <summary>Where and how the host is reached.</summary>
     public SshTarget Target { get; }
@@ -109,10 +120,17 @@ public sealed class SshDaemonHost : IDaemonHost
         return (entry.Names ?? new List<string>()).Where(n => n.EndsWith(suffix, StringComparison.Ordinal)).OrderBy(n => n, StringComparer.Ordinal).ToArray();
     }
 
+    /// <summary>
+    /// When true, <see cref="Check"/> costs no connection and does nothing: <see cref="Commit"/>'s script makes the
+    /// same checks before it writes anything, in the same run. For a run that writes without asking first (no
+    /// -WhatIf, no prompt); -WhatIf keeps it false so that it meets what a real run would.
+    /// </summary>
+    public bool ChecksAtCommit { get; set; }
+
     /// <inheritdoc/>
     public void Check(HostFileChanges changes)
     {
-        if (changes.IsEmpty && changes.Expected.Count == 0) return;
+        if (ChecksAtCommit || (changes.IsEmpty && changes.Expected.Count == 0)) return;
         var outcome = Ssh(HostFileScript.Check(changes));
         Outcome(changes, outcome);
     }
@@ -198,6 +216,7 @@ public sealed class SshDaemonHost : IDaemonHost
 
     private HostEntry Fetch(string path, bool listing, int cap)
     {
+        misses.Add(path);
         Read(listing ? Array.Empty<string>() : new[] { path }, listing ? new[] { (path, false) } : Array.Empty<(string, bool)>(), cap);
         return entries.TryGetValue(path, out var entry) ? entry : new HostEntry(HostEntryKind.Unreadable);
     }

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using DockerTls.Core;
 using DockerTls.Core.Daemon;
+using DockerTls.Core.Remote;
 
 namespace DockerTls.Commands;
 
@@ -42,8 +43,9 @@ public sealed class GetDockerDaemonConfigCommand : DaemonHostCmdlet
             return;
         }
 
-        if (IsRemote)
+        if (host is SshDaemonHost ssh)
         {
+            ssh.PrefetchDaemon(path, DaemonDefaults.CertDestination(host), systemdRoot);
             Queue(host.Name, () => Report(host, path, systemdRoot));
             return;
         }

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using DockerTls.Core;
 using DockerTls.Core.Daemon;
 using DockerTls.Core.Fleet;
+using DockerTls.Core.Remote;
 
 namespace DockerTls.Commands;
 
@@ -90,6 +91,12 @@ public sealed class SetDockerDaemonConfigCommand : DaemonHostCmdlet
             if (!IsRemote) ThrowTerminating(e);
             WriteRemoteFailure(HostName!, e);
             return;
+        }
+
+        if (host is SshDaemonHost ssh)
+        {
+            ssh.PrefetchDaemon(request.Path, request.CertDestination, request.SystemdRoot);
+            ssh.ChecksAtCommit = !IsWhatIf; // the commit's script checks first; -WhatIf checks on its own
         }
 
         var restart = Restart ? new DaemonRestartOptions { ClientCertPath = ClientCertPath is null ? null : ResolvePath(ClientCertPath) } : null;
