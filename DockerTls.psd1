@@ -24,6 +24,7 @@
         'Get-DockerDaemonConfig'
         'New-DockerSystemdUnit'
         'Install-DockerClientCert'
+        'Uninstall-DockerClientCert'
         'Set-DockerClientEnv'
         'Get-DockerClientEnv'
         'Clear-DockerClientEnv'

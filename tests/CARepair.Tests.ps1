@@ -24,14 +24,14 @@ BeforeAll {
     }
 
     # The recipe of https://docs.docker.com/engine/security/protect-access/, in Folder, with real openssl commands:
-    # the CA key AES-256 encrypted, the CA from `req -new -x509` (openssl's v3_ca: no keyUsage), the leaves signed with
+    # the CA key RSA 4096, AES-256 encrypted, the CA from `req -new -x509` (openssl's v3_ca: no keyUsage), the leaves signed with
     # an extfile. CAKeyUsage replaces the CA's extensions (e.g. a keyUsage without keyCertSign). A third leaf names
     # the CA by issuer and serial in its AKI (authorityKeyIdentifier=keyid,issuer:always), as older guides do.
     function New-RecipeKit([string] $Folder, [string] $CAKeyUsage) {
         New-Item -ItemType Directory -Force $Folder | Out-Null
         Push-Location $Folder
         try {
-            Invoke-Checked genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -aes256 -pass pass:recipe -out ca-key.pem
+            Invoke-Checked genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -aes256 -pass pass:recipe -out ca-key.pem
             $caArgs = @('req', '-new', '-x509', '-days', '365', '-key', 'ca-key.pem', '-passin', 'pass:recipe', '-sha256', '-subj', '/CN=recipe CA', '-out', 'ca.pem')
             if ($CAKeyUsage) { $caArgs += '-addext', $CAKeyUsage }
             Invoke-Checked @caArgs
@@ -145,5 +145,52 @@ Describe 'Repairing a CA whose keyUsage lacks keyCertSign' {
 
     It 'then issues from it again' {
         (New-DockerServerCert -CAPath $kit -CAPassphrase $pass -DnsName web -OutputPath (Join-Path $TestDrive 'web2') -KeyAlgorithm ECDSA 3>$null).Issuer | Should -Be 'CN=recipe CA'
+    }
+}
+
+Describe 'Renewing an expired CA' {
+    BeforeAll {
+        # A CA that lived a year and ended 35 days ago, and a server certificate it issued for the same year.
+        $ca = Join-Path $TestDrive 'expired/ca'
+        & python3 (Join-Path $PSScriptRoot 'Support/expired_ca.py') $ca 'Expired CA' 400 365
+        $LASTEXITCODE | Should -Be 0
+        $web = Join-Path $TestDrive 'expired/web'
+        & python3 (Join-Path $PSScriptRoot 'Support/backdated_leaf.py') $ca $web server web 400 365 localhost
+        $LASTEXITCODE | Should -Be 0
+        $caFile = Join-Path $ca 'ca.pem'
+        $findings = (Get-DockerCertificate $caFile).Findings.Id
+        $issueError = $null
+        try { New-DockerServerCert -CAPath $ca -DnsName other -OutputPath (Join-Path $TestDrive 'expired/other') -KeyAlgorithm ECDSA } catch { $issueError = $_ }
+        $leafBytes = [IO.File]::ReadAllBytes((Join-Path $web 'server-cert.pem'))
+        Update-DockerCertificate (Join-Path $web 'server-cert.pem') -CAPath $ca -ErrorVariable leafFirst -ErrorAction SilentlyContinue
+        $leafAfterRefusal = [IO.File]::ReadAllBytes((Join-Path $web 'server-cert.pem'))
+        $publicKey = (Invoke-OpenSsl x509 -noout -pubkey -in $caFile).Output
+        $renewedCa = Update-DockerCertificate $caFile -CAPath $ca -WarningVariable caWarnings 3>$null
+        $renewedLeaf = Update-DockerCertificate (Join-Path $web 'server-cert.pem') -CAPath $ca 3>$null
+    }
+
+    It 'names it (CertificateExpired), and issues nothing from it (CAExpired)' {
+        $findings | Should -Contain 'CertificateExpired'
+        $issueError.FullyQualifiedErrorId | Should -BeLike 'CAExpired,*'
+        Test-Path (Join-Path $TestDrive 'expired/other') | Should -BeFalse
+    }
+
+    It 'refuses to renew a leaf of it before the CA itself (CAExpired), changing nothing' {
+        $leafFirst[0].FullyQualifiedErrorId | Should -Be 'CAExpired,DockerTls.Commands.UpdateDockerCertificateCommand'
+        $leafAfterRefusal | Should -Be $leafBytes
+    }
+
+    It 'renews the CA without -Force, with the same key and name, valid from now, and a clear warning' {
+        $renewedCa.Kind | Should -Be 'CA'
+        $renewedCa.Subject | Should -Be 'CN=Expired CA'
+        $renewedCa.DaysRemaining | Should -BeGreaterThan 360
+        (Invoke-OpenSsl x509 -noout -pubkey -in $caFile).Output | Should -Be $publicKey
+        ($caWarnings -join "`n") | Should -Match 'expired on .*same key and name.*renew them next'
+    }
+
+    It 'then renews its expired leaf, with the renewed ca.pem beside it, and it passes openssl verify -x509_strict' {
+        $renewedLeaf.DaysRemaining | Should -BeGreaterThan 360
+        [IO.File]::ReadAllBytes((Join-Path $web 'ca.pem')) | Should -Be ([IO.File]::ReadAllBytes($caFile))
+        (Test-Strict $caFile (Join-Path $web 'server-cert.pem') sslserver).Output | Should -Match ': OK$'
     }
 }

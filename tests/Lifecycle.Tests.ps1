@@ -523,8 +523,8 @@ Describe 'Expiry in view' -Skip:(-not $canRunDockerd) {
         $result.ServerDaysRemaining | Should -BeIn 9, 10
         $result.ClientDaysRemaining | Should -BeIn 9, 10
         $warnings.Count | Should -Be 2
-        ($warnings -join "`n") | Should -Match "The server's certificate \(CN=localhost\) expires in (9|10) days"
-        ($warnings -join "`n") | Should -Match "The client's certificate \(CN=ops\) expires in (9|10) days.*Update-DockerCertificate"
+        ($warnings -join "`n") | Should -Match "CertificateExpiring: The server's certificate \(CN=localhost\) expires in (9|10) days"
+        ($warnings -join "`n") | Should -Match "CertificateExpiring: The client's certificate \(CN=ops\) expires in (9|10) days.*Update-DockerCertificate"
     }
 
     It 'Get-DockerDaemonConfig warns of the server certificate that ends within 30 days (ServerCertificateExpiring)' {

@@ -28,6 +28,9 @@ BeforeDiscovery {
         @{ Cmdlet = 'Install-DockerClientCert'; Case = 'files exist'; Run = { Install-DockerClientCert -Path ./kit/client -Destination ./other-client } }
         @{ Cmdlet = 'Install-DockerClientCert'; Case = 'a folder where a file goes'; Run = { New-Item -ItemType Directory -Force ./dest-folder/cert.pem | Out-Null; Install-DockerClientCert -Path ./kit/client -Destination ./dest-folder } }
         @{ Cmdlet = 'Install-DockerClientCert'; Case = 'key and certificate of two pairs'; Run = { Install-DockerClientCert -Path ./mismatch } }
+        @{ Cmdlet = 'Uninstall-DockerClientCert'; Case = 'nothing installed'; Run = { Uninstall-DockerClientCert -Path ./ca-only-nothing } }
+        @{ Cmdlet = 'Uninstall-DockerClientCert'; Case = 'a key of another pair'; Run = { Install-DockerClientCert -Path ./kit/client -Destination ./un-mixed | Out-Null; Copy-Item -Force ./mismatch/key.pem ./un-mixed/key.pem; Uninstall-DockerClientCert -Path ./un-mixed } }
+        @{ Cmdlet = 'Uninstall-DockerClientCert'; Case = 'a link'; Run = { New-Item -ItemType Directory -Force ./un-link | Out-Null; New-Item -ItemType SymbolicLink -Force -Path ./un-link/key.pem -Target (Resolve-Path ./kit/client/key.pem) | Out-Null; Uninstall-DockerClientCert -Path ./un-link } }
         @{ Cmdlet = 'Set-DockerClientEnv'; Case = 'a unix address'; Run = { Set-DockerClientEnv -DockerHost unix:///var/run/docker.sock } }
         @{ Cmdlet = 'Set-DockerClientEnv'; Case = 'a port out of range'; Run = { Set-DockerClientEnv -DockerHost tcp://docker1:99999 } }
         @{ Cmdlet = 'Set-DockerClientEnv'; Case = 'no such certificate folder'; Run = { Set-DockerClientEnv -DockerHost tcp://docker1:2376 -CertPath ./nowhere } }
@@ -37,7 +40,7 @@ BeforeDiscovery {
         @{ Cmdlet = 'Get-DockerClientEnv'; Case = 'a line break in the address'; Run = { Get-DockerClientEnv -Shell bash -DockerHost "tcp://docker1:2376`nrm -rf x" } }
         @{ Cmdlet = 'New-DockerContext'; Case = 'a bad name'; Run = { New-DockerContext -Name 'bad name' -DockerHost tcp://docker1:2376 -CertPath ./kit/client } }
         @{ Cmdlet = 'New-DockerContext'; Case = 'default'; Run = { New-DockerContext -Name default -DockerHost tcp://docker1:2376 -CertPath ./kit/client } }
-        @{ Cmdlet = 'New-DockerContext'; Case = 'it exists'; Run = { New-DockerContext -Name twice -DockerHost tcp://docker1:2376 -CertPath ./kit/client | Out-Null; New-DockerContext -Name twice -DockerHost tcp://docker1:2376 -CertPath ./kit/client } }
+        @{ Cmdlet = 'New-DockerContext'; Case = 'it exists'; Run = { New-DockerContext -Name twice -DockerHost tcp://docker1:2376 -CertPath ./kit/client | Out-Null; New-DockerContext -Name twice -DockerHost tcp://docker2:2376 -CertPath ./kit/client } }
         @{ Cmdlet = 'New-DockerContext'; Case = 'no client files'; Run = { New-DockerContext -Name nofiles -DockerHost tcp://docker1:2376 -CertPath ./ca-only } }
         @{ Cmdlet = 'Set-DockerDaemonConfig'; Case = 'invalid JSON'; Run = { Set-DockerDaemonConfig -Path ./bad.json -CertPath ./kit/server -CertDestination ./etc -SystemdRoot ./no-systemd -Confirm:$false } }
         @{ Cmdlet = 'Set-DockerDaemonConfig'; Case = 'plain TCP'; Run = { Set-DockerDaemonConfig -Path ./d1.json -CertPath ./kit/server -CertDestination ./etc -DockerHost tcp://0.0.0.0:2375 -SystemdRoot ./no-systemd -Confirm:$false } }

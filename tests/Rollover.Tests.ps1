@@ -56,6 +56,16 @@ Describe 'A CA rollover with overlap' {
         $wrongError = $null
         try { Start-DockerCARollover -CAPath $ca -CAPassphrase $wrong } catch { $wrongError = $_ }
         $afterWrong = Get-Snapshot $fleet
+        # One listed copy that cannot be replaced (immutable): the rename phase fails at it, after others moved.
+        & chattr +i (Join-Path $fleet 'alice/ca.pem') 2>$null
+        $canFreeze = $LASTEXITCODE -eq 0
+        $frozenError = $null
+        if ($canFreeze) {
+            try { Start-DockerCARollover -CAPath $ca -CAPassphrase $pass } catch { $frozenError = $_ }
+            & chattr -i (Join-Path $fleet 'alice/ca.pem')
+        }
+        $afterFrozen = Get-Snapshot $fleet
+        $frozenLeftRetiring = Test-Path (Join-Path $ca 'retiring')
         $started = Start-DockerCARollover -CAPath $ca -CAPassphrase $pass -WarningVariable startWarnings 3>$null
     }
 
@@ -69,6 +79,13 @@ Describe 'A CA rollover with overlap' {
             $afterWhatIf | Should -Be $beforeStart
             $wrongError.FullyQualifiedErrorId | Should -Be 'CAPassphraseWrong,DockerTls.Commands.StartDockerCARolloverCommand'
             $afterWrong | Should -Be $beforeStart
+        }
+
+        It 'writes all or none: one copy it cannot replace (chattr +i) fails the stage, and every file is as it was' {
+            if (-not $canFreeze) { Set-ItResult -Skipped -Because 'this file system or container does not allow chattr +i'; return }
+            $frozenError.Exception.Message | Should -BeLike "*$(Join-Path $fleet 'alice/ca.pem')*"
+            $afterFrozen | Should -Be $beforeStart
+            $frozenLeftRetiring | Should -BeFalse
         }
 
         It 'keeps the old CA byte for byte in retiring/ (folder 0700, key 0400) and makes the new CA the one in the CA folder' {
@@ -100,6 +117,11 @@ Describe 'A CA rollover with overlap' {
             ($startWarnings -join "`n") | Should -Match ([regex]::Escape((Join-Path $fleet 'laptop/ca.pem')))
             @($started.OldLeaves.CommonName | Sort-Object) | Should -Be @('alice', 'laptop', 'localhost', 'localhost')
             $started.NextStep | Should -Match 'Update-DockerCertificate'
+            $shown = $started | Out-String -Width 120
+            $shown | Should -Match '(?m)^Stage\s+: Started'
+            $shown | Should -Match "(?m)^Missing\s+: $([regex]::Escape((Join-Path $fleet 'laptop/ca.pem')))"
+            $shown | Should -Match "(?m)^OldLeaves\s+: .*\(.*$([regex]::Escape($fleet))/"
+            $shown | Should -Match '(?m)^Revoked\s+: mallory \('
         }
 
         It 'resumes: run again, it writes only the copy that came back, and nothing when none lacks the bundle' {
@@ -141,9 +163,11 @@ Describe 'A CA rollover with overlap' {
 
     Context 'Update-DockerCertificate during the rollover' {
         BeforeAll {
+            # One host first: the command then says which certificates of the retiring CA are left.
+            $partial = @(Update-DockerCertificate (Join-Path $fleet 'host1/server-cert.pem') -CAPath $ca -CAPassphrase $pass -WarningVariable partialWarnings 3>$null)
             $reissued = @(Get-DockerCertificate -IssuedBy $ca | Where-Object { -not $_.Revoked } |
                 Update-DockerCertificate -CAPath $ca -CAPassphrase $pass -Verbose 4>&1)
-            $renewed = @($reissued | Where-Object { $_ -is [DockerTls.Core.Pki.DockerCertificate] })
+            $renewed = @($partial) + @($reissued | Where-Object { $_ -is [DockerTls.Core.Pki.DockerCertificate] })
             $messages = ($reissued | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
         }
 
@@ -151,6 +175,9 @@ Describe 'A CA rollover with overlap' {
             @($renewed.CommonName | Sort-Object) | Should -Be @('alice', 'laptop', 'localhost', 'localhost')
             $renewed.Issuer | Sort-Object -Unique | Should -Be $started.NewCA.Subject
             $messages | Should -Match 'retires'
+            ($partialWarnings -join "`n") | Should -Match "3 certificate\(s\) in the inventory are still signed by the CA it retires: .*$([regex]::Escape((Join-Path $fleet 'alice/cert.pem')))"
+            ($partialWarnings -join "`n") | Should -Not -Match 'mallory'
+            $messages | Should -Match 'no unrevoked certificate of the retiring CA is left in the inventory: Complete-DockerCARollover'
             $messages | Should -Match 'carol.*not due|not due.*carol|cert\.pem: the client certificate ''carol'' is not due'
         }
 
@@ -209,6 +236,18 @@ Describe 'A CA rollover with overlap' {
             $again.Written | Should -BeNullOrEmpty
             { Update-DockerCertificate -LiteralPath (Join-Path $work 'old-alice/cert.pem') -CAPath $ca -CAPassphrase $pass -Force -ErrorAction Stop } |
                 Should -Throw -ErrorId 'NotIssuedByCA,DockerTls.Commands.UpdateDockerCertificateCommand'
+        }
+
+        It 'with -Force retires the old CA although a leaf of it is left, and the warning names that leaf' {
+            $forced = Join-Path $work 'forced'
+            New-DockerCA -CommonName 'Forced CA' -OutputPath (Join-Path $forced 'ca') -KeyAlgorithm ECDSA | Out-Null
+            New-DockerServerCert -CAPath (Join-Path $forced 'ca') -DnsName left -OutputPath (Join-Path $forced 'left') -KeyAlgorithm ECDSA | Out-Null
+            Start-DockerCARollover -CAPath (Join-Path $forced 'ca') | Out-Null
+            $status = Complete-DockerCARollover -CAPath (Join-Path $forced 'ca') -Force -Confirm:$false -WarningVariable forcedWarnings 3>$null
+            $status.Stage | Should -Be 'Completed'
+            $status.OldLeaves.CommonName | Should -Be 'left'
+            ($forcedWarnings -join "`n") | Should -Match ([regex]::Escape((Join-Path $forced 'left/server-cert.pem')))
+            (Test-Strict (Join-Path $forced 'ca/ca.pem') (Join-Path $forced 'left/server-cert.pem') sslserver).ExitCode | Should -Not -Be 0
         }
 
         It 'says CARolloverNotStarted for a CA that never began one' {

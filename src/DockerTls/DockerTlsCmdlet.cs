@@ -106,6 +106,20 @@ public abstract class DockerTlsCmdlet : PSCmdlet
     /// <summary>Narrates a file written, with its mode, for -Verbose.</summary>
     protected void VerboseFileWritten(string path, string mode) => WriteVerbose($"Wrote {path} ({mode})");
 
+    /// <summary>
+    /// True when -WhatIf is in effect and the run would change nothing: then the host is told so, where -WhatIf
+    /// describes a change ("What if: Nothing to change: ..."), and the caller returns without its ShouldProcess.
+    /// </summary>
+    protected bool WhatIfNothingToChange(bool nothingToChange, string whatHolds)
+    {
+        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given)
+            ? ((SwitchParameter)given).IsPresent
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+        if (!nothingToChange || !whatIf) return false;
+        WriteHostText($"What if: Nothing to change: {whatHolds}");
+        return true;
+    }
+
     /// <summary>Text for the user's console that is not pipeline output (next steps, restart commands).</summary>
     protected void WriteHostText(string text) =>
         WriteInformation(new HostInformationMessage { Message = text }, new[] { "PSHOST" });

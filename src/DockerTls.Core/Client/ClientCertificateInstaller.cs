@@ -12,6 +12,22 @@ namespace DockerTls.Core.Client;
 public static class ClientCertificateInstaller
 {
     /// <summary>
+    /// True when <paramref name="destination"/> holds the very files of <paramref name="sourceFolder"/>, the key private
+    /// (no bits for group or others): an install would change nothing.
+    /// </summary>
+    public static bool IsInstalled(string sourceFolder, string destination)
+    {
+        foreach (var name in ClientEnvironment.CertificateFileNames)
+        {
+            var source = SafeFile.TryReadAllBytes(Path.Combine(sourceFolder, name), SafeFile.Pem);
+            if (source is null || !SafeFile.HoldsExactly(Path.Combine(destination, name), source)) return false;
+        }
+
+        return PlatformInfo.IsWindows || UnixFileCalls.Stat(Path.Combine(destination, "key.pem"), followLinks: false) is { IsRegular: true } key
+            && (key.Permissions & 0x3F) == 0;
+    }
+
+    /// <summary>
     /// Checks <paramref name="sourceFolder"/> with <see cref="ClientCertificateCheck.Check"/>, then copies the three files into
     /// <paramref name="destination"/> (created 0700 when missing). Without <paramref name="overwrite"/> an existing file there is
     /// the error <c>KeyFileExists</c> and nothing is written. Returns the certificate as installed.

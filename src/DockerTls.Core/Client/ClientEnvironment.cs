@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using DockerTls.Core.IO;
 
@@ -71,6 +72,11 @@ public sealed class ClientEnvironment
         Variables = set;
         Removed = unset;
     }
+
+    /// <summary>True when the environment read through <paramref name="getVariable"/> holds exactly these settings already.</summary>
+    public bool IsSetIn(Func<string, string?> getVariable) =>
+        Variables.All(v => string.Equals(getVariable(v.Key), v.Value, StringComparison.Ordinal))
+        && Removed.All(name => string.IsNullOrEmpty(getVariable(name)));
 
     /// <summary>The value of <c>DOCKER_HOST</c> (<c>tcp://host:2376</c>), or null when it is not set.</summary>
     public string? DockerHost { get; }

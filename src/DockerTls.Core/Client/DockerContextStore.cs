@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -200,6 +201,20 @@ public sealed class DockerContextStore
         transaction.AddDirectory(TlsRoot, FileModes.PrivateDirectory);
         transaction.AddDirectory(tlsFolder, FileModes.PrivateDirectory);
         transaction.AddDirectory(endpointFolder, FileModes.PrivateDirectory);
+    }
+
+    /// <summary>
+    /// True when the context <paramref name="name"/> holds exactly the files of <paramref name="certFolder"/> and, with
+    /// <paramref name="dockerHost"/>, the meta.json <see cref="Create"/> would write (nothing to change).
+    /// </summary>
+    public bool Holds(string name, string certFolder, string? dockerHost = null, string? description = null)
+    {
+        var endpointFolder = Path.Combine(TlsFolder(name), "docker");
+        var meta = dockerHost is null || SafeFile.HoldsExactly(Path.Combine(MetadataFolder(name), "meta.json"),
+            new UTF8Encoding(false).GetBytes(MetadataJson(name, description ?? string.Empty, dockerHost)));
+        return meta && ClientEnvironment.CertificateFileNames.All(file =>
+            SafeFile.TryReadAllBytes(Path.Combine(certFolder, file), SafeFile.Pem) is { } source
+            && SafeFile.HoldsExactly(Path.Combine(endpointFolder, file), source));
     }
 
     /// <summary>Throws <c>ContextExists</c> when a context named <paramref name="name"/> is in the store.</summary>

@@ -29,6 +29,11 @@ public static class ProfileFile
     public static bool HasBlock(string path) =>
         SafeFile.TryReadAllBytes(path, SafeFile.Profile) is { } bytes && ProfileBlock.Contains(Decode(path, bytes, out _, out _));
 
+    /// <summary>Whether the profile at <paramref name="path"/> holds exactly the block <paramref name="blockLines"/> already.</summary>
+    public static bool HoldsBlock(string path, IReadOnlyList<string> blockLines) =>
+        SafeFile.TryReadAllBytes(path, SafeFile.Profile) is { } bytes && Decode(path, bytes, out _, out _) is var content
+        && ProfileBlock.Apply(content, blockLines) == content;
+
     private static bool Update(string path, Func<string, string> change, bool createIfMissing, Action<string, string>? onWritten)
     {
         LinkedFile.Resolve(Path.GetFullPath(path)); // a dangling or hostile link is refused before it is read

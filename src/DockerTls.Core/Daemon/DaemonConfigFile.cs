@@ -79,7 +79,7 @@ public sealed class DaemonConfigFile
     /// <exception cref="DockerTlsException"><c>DaemonConfigInvalidJson</c> naming the line.</exception>
     public static DaemonConfigFile Parse(string path, byte[] bytes, bool allowByteOrderMark = false) =>
         TryParse(path, bytes, allowByteOrderMark, out var fault)
-        ?? throw new DockerTlsException(fault!.Id, ErrorKind.InvalidData, fault.Message + " The file was left unchanged.", path);
+        ?? throw new DockerTlsException(DaemonErrorIds.DaemonConfigInvalidJson, ErrorKind.InvalidData, fault!.Message + " The file was left unchanged.", path);
 
     /// <summary>
     /// Parses the bytes of a daemon.json as dockerd would; null with <paramref name="fault"/> (<c>DaemonConfigInvalidJson</c>,

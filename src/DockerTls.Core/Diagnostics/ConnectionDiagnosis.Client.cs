@@ -52,7 +52,7 @@ public sealed partial class ConnectionDiagnosis
     public void ClientCertificateOutOfValidity(DockerCertificate client, DateTime now)
     {
         var renew = $"New-DockerClientCert -CAPath <kit>/ca -OutputPath <kit>/client -Force; {InstallClient()}";
-        if (client.NotAfter < now)
+        if (client.Findings.Any(f => f.ChainDepth == 0 && f.Id == CertificateFindingIds.CertificateExpired))
         {
             Fail(ConnectionFailure.ClientCertificateExpired,
                 $"The client certificate '{client.Path}' (CN={client.CommonName}) expired on {Date(client.NotAfter)}, so the daemon refuses it.",

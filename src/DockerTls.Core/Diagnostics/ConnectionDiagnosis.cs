@@ -92,7 +92,7 @@ public sealed partial class ConnectionDiagnosis
                     + "or, if the daemon holds an old certificate, issue a new one from your CA: New-DockerServerCert -CAPath <kit>/ca -OutputPath <kit>/server -Force and Set-DockerDaemonConfig -CertPath <kit>/server.");
                 break;
             case ConnectionFailure.ServerCertificateExpired:
-                var expired = server.NotAfter < now ? $"The daemon's certificate (CN={server.CommonName}) expired on {Date(server.NotAfter)}" : "The CA certificate that signed the daemon's certificate has expired";
+                var expired = server.Findings.Any(f => f.ChainDepth == 0 && f.Id == CertificateFindingIds.CertificateExpired) ? $"The daemon's certificate (CN={server.CommonName}) expired on {Date(server.NotAfter)}" : "The CA certificate that signed the daemon's certificate has expired";
                 Fail(failure,
                     $"{expired} (\"x509: certificate has expired or is not yet valid\").",
                     $"Issue a new server certificate with the same names and install it on the daemon: {NewServerCert(server, null)}; Set-DockerDaemonConfig -CertPath <kit>/server; then restart docker.");

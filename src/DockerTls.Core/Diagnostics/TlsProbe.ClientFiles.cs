@@ -54,7 +54,7 @@ public sealed partial class TlsProbe
         }
         catch (DockerTlsException e)
         {
-            diagnosis.KeyMismatch(files.CertPath, files.KeyPath, unreadable: e.ErrorId.EndsWith("KeyInvalid", StringComparison.Ordinal));
+            diagnosis.KeyMismatch(files.CertPath, files.KeyPath, unreadable: e.ErrorId == KeyFileErrorIds.Key.Invalid);
             return null;
         }
 

@@ -133,6 +133,7 @@ internal sealed class FileCommit
         {
             made = !Directory.Exists(path);
             if (FileModes.IsPrivate(mode)) NativeMethods.CreatePrivateDirectoryWindows(path);
+            else if (DockerDataFolderAcl.ForNewFolder(path, Environment.GetEnvironmentVariable("ProgramData")) is { } sddl) NativeMethods.CreateDirectoryWindows(path, sddl);
             else Directory.CreateDirectory(path);
         }
         else

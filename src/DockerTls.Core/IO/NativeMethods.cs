@@ -167,9 +167,12 @@ internal static class NativeMethods
     private const uint DaclSecurityInformation = 0x4;
     private const uint ProtectedDaclSecurityInformation = 0x80000000;
 
-    public static void CreatePrivateDirectoryWindows(string path)
+    public static void CreatePrivateDirectoryWindows(string path) => CreateDirectoryWindows(path, WindowsAcl.PrivateFolder(UserSid.Value));
+
+    /// <summary>Creates a folder born with the security descriptor <paramref name="sddl"/> (nothing inherited unless it says so).</summary>
+    public static void CreateDirectoryWindows(string path, string sddl)
     {
-        var descriptor = Descriptor(WindowsAcl.PrivateFolder(UserSid.Value));
+        var descriptor = Descriptor(sddl);
         try
         {
             var attributes = new SecurityAttributes { Length = Marshal.SizeOf<SecurityAttributes>(), SecurityDescriptor = descriptor };

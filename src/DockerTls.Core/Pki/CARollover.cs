@@ -110,7 +110,6 @@ public static class CARollover
     private static CARolloverPlan NewPlan(CARolloverStage stage, string folder, X509Certificate newCA, X509Certificate oldCA, string oldPath,
         IReadOnlyList<InventoryRecord> records, string inventory, DateTime now)
     {
-        var newKeyId = KeyIdentifiers.SubjectOf(newCA);
         var inPlace = records.Where(r => r.ReplacedBy == null && r.Kind != CertificateKind.CA).ToList();
         var status = new CARolloverStatus
         {
@@ -118,12 +117,22 @@ public static class CARollover
             CAPath = folder,
             NewCA = CertificateReader.Summarize(newCA, Path.Combine(folder, CertificateFiles.CACertificate), now),
             OldCA = CertificateReader.Summarize(oldCA, oldPath, now),
-            // A record without the key id was written before the rollover began, by the CA of the time.
-            OldLeaves = inPlace.Where(r => !r.Revoked && !string.Equals(r.AuthorityKeyId, newKeyId, StringComparison.OrdinalIgnoreCase))
-                .Select(r => r.ToCertificate(now)).ToArray(),
+            OldLeaves = LeavesNotFrom(newCA, records, now).ToArray(),
             Revoked = inPlace.Where(r => r.Revoked).Select(r => r.ToCertificate(now)).ToArray(),
         };
         return new CARolloverPlan(status, inventory);
+    }
+
+    /// <summary>
+    /// The unrevoked leaves in place in <paramref name="records"/> that <paramref name="ca"/> did not sign, by the key id
+    /// each record carries; a record without one was written before the rollover began, by the CA of the time.
+    /// </summary>
+    public static IEnumerable<DockerCertificate> LeavesNotFrom(X509Certificate ca, IEnumerable<InventoryRecord> records, DateTime now)
+    {
+        var keyId = KeyIdentifiers.SubjectOf(ca);
+        return records.Where(r => r.ReplacedBy == null && r.Kind != CertificateKind.CA && !r.Revoked
+                && !string.Equals(r.AuthorityKeyId, keyId, StringComparison.OrdinalIgnoreCase))
+            .Select(r => r.ToCertificate(now));
     }
 
     // What is left, in words: the copies to carry by hand, the leaves to re-issue, the next stage.

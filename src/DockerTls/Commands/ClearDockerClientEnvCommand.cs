@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using DockerTls.Core;
 using DockerTls.Core.Client;
@@ -19,6 +20,10 @@ public sealed class ClearDockerClientEnvCommand : DockerTlsCmdlet
         try
         {
             var names = string.Join(", ", ClientEnvironment.VariableNames);
+            var user = string.Equals(Scope, ClientEnvironmentScope.User, StringComparison.OrdinalIgnoreCase);
+            var nothingSet = ClientEnvironment.VariableNames.All(n => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(n)))
+                && (!user || !ClientEnvironmentScope.UserScopeIsSet(this));
+            if (WhatIfNothingToChange(nothingSet, $"none of {names} is set" + (user ? " in this session or for the user." : " in this session."))) return;
             if (string.Equals(Scope, ClientEnvironmentScope.User, StringComparison.OrdinalIgnoreCase))
             {
                 if (PlatformInfo.IsWindows)

@@ -59,12 +59,15 @@ public sealed class InstallDockerClientCertCommand : DockerTlsCmdlet
             var certificate = ClientCertificateCheck.Check(source);
             WriteFindingWarnings(certificate);
             WriteVerbose($"'{System.IO.Path.Combine(source, "cert.pem")}' ({certificate.Subject}) chains to ca.pem, has clientAuth and matches key.pem.");
+            var installed = ClientCertificateInstaller.IsInstalled(source, destination);
+            if (WhatIfNothingToChange(installed, $"'{destination}' holds the very ca.pem, cert.pem and key.pem of '{source}' already.")) return;
             if (!ShouldProcess(destination, $"Install ca.pem, cert.pem and key.pem from '{source}'"))
             {
                 return;
             }
 
-            WriteObject(ClientCertificateInstaller.Install(source, destination, Force, VerboseFileWritten));
+            // The same files again are no conflict: they are written as they are (the key is always rewritten, never compared in place).
+            WriteObject(ClientCertificateInstaller.Install(source, destination, Force || installed, VerboseFileWritten));
             var certPath = System.Environment.GetEnvironmentVariable(ClientEnvironment.CertPathVariable);
             if (!string.IsNullOrEmpty(certPath) && !ClientEnvironment.SamePath(certPath, destination))
             {

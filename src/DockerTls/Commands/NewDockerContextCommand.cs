@@ -42,18 +42,20 @@ public sealed class NewDockerContextCommand : DockerTlsCmdlet
             var certificate = ClientCertificateCheck.Check(certFolder);
             WriteFindingWarnings(certificate);
             WriteVerbose($"'{certificate.Path}' ({certificate.Subject}) chains to ca.pem, has clientAuth and matches key.pem.");
-            if (!Force)
+            var same = store.Holds(Name, certFolder, host.Uri, Description) && (!Use || store.Config.TryGetCurrentContext() == Name);
+            if (!Force && !same)
             {
                 store.RequireAbsent(Name);
             }
 
+            if (WhatIfNothingToChange(same, $"the Docker context '{Name}' in '{store.ConfigFolder}' holds this host and these certificates already.")) return;
             var action = $"Create the Docker context for {host.Uri} with the certificates in '{certFolder}'" + (Use ? " and make it current" : string.Empty);
             if (!ShouldProcess($"{Name} in '{store.ConfigFolder}'", action))
             {
                 return;
             }
 
-            var context = store.Create(Name, host, certFolder, Description, Force, Use, VerboseFileWritten);
+            var context = store.Create(Name, host, certFolder, Description, Force || same, Use, VerboseFileWritten);
             var dockerHost = Environment.GetEnvironmentVariable(ClientEnvironment.DockerHostVariable);
             if (!string.IsNullOrEmpty(dockerHost))
             {

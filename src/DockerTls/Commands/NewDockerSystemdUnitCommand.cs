@@ -1,7 +1,9 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using DockerTls.Core;
 using DockerTls.Core.Daemon;
+using DockerTls.Core.IO;
 
 namespace DockerTls.Commands;
 
@@ -36,6 +38,8 @@ public sealed class NewDockerSystemdUnitCommand : DaemonHostCmdlet
             var host = OpenHost();
             var unit = SystemdUnitFile.Create(host, Kind, HostPathOf(SystemdRoot, "-SystemdRoot"), Port);
             var where = IsRemote ? $"'{unit.Path}' on {host.Name}" : $"'{unit.Path}'";
+            var same = host.TryReadFile(unit.Path, SafeFile.SystemdUnit) is { } now && now.SequenceEqual(new System.Text.UTF8Encoding(false).GetBytes(unit.Text));
+            if (WhatIfNothingToChange(same, $"{where} holds this unit already.")) return;
             if (!ShouldProcess($"Write {where}:" + Environment.NewLine + unit.Text, $"Write {where}?", "New-DockerSystemdUnit"))
             {
                 foreach (var warning in unit.Warnings) WriteWarning(warning);

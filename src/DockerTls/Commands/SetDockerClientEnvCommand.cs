@@ -37,7 +37,11 @@ public sealed class SetDockerClientEnvCommand : DockerTlsCmdlet
 
             var user = string.Equals(Scope, ClientEnvironmentScope.User, StringComparison.OrdinalIgnoreCase);
             var settings = $"DOCKER_HOST={host.Uri}, DOCKER_TLS_VERIFY=1, " + (environment.CertPath is null ? "no DOCKER_CERT_PATH (default folder)" : "DOCKER_CERT_PATH=" + environment.CertPath);
-            if (!ShouldProcess(Target(user), "Set " + settings))
+            var target = Target(user);
+            var alreadySet = environment.IsSetIn(Environment.GetEnvironmentVariable)
+                && (!user || (!PlatformInfo.IsWindows && ProfileFile.HoldsBlock(ClientEnvironmentScope.ProfilePath(this), ProfileBlock.Lines(environment))));
+            if (WhatIfNothingToChange(alreadySet, $"{target} holds {settings} already.")) return;
+            if (!ShouldProcess(target, "Set " + settings))
             {
                 return;
             }

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using DockerTls.Core;
 using DockerTls.Core.Daemon;
 using DockerTls.Core.Fleet;
+using DockerTls.Core.IO;
 using DockerTls.Core.Remote;
 
 namespace DockerTls.Commands;
@@ -130,7 +131,18 @@ public sealed class SetDockerDaemonConfigCommand : DaemonHostCmdlet
             WriteWarning(warning);
         }
 
+        var dataFolder = DockerDataFolderAcl.FolderFor(DaemonPaths.CurrentProgramData());
+        if (host.Platform == DaemonPlatform.Windows && host is LocalDaemonHost && DockerDataFolderAcl.Read(dataFolder) is { } acl && DockerDataFolderAcl.Weaknesses(acl) is { Count: > 0 } weak)
+        {
+            WriteWarning($"'{dataFolder}' is less protected than dockerd makes it (Administrators and SYSTEM only): {string.Join("; ", weak)}. As an administrator, run: "
+                + $"$a = Get-Acl '{dataFolder}'; $a.SetSecurityDescriptorSddlForm('{DockerDataFolderAcl.Sddl}'); Set-Acl '{dataFolder}' $a");
+        }
+
         var where = IsRemote ? $"'{plan.Path}' on {host.Name}" : $"'{plan.Path}'";
+        // Changes lists only what differs, except the drop-in, which is listed whenever it is written.
+        var unchanged = plan.ConfigUnchanged && plan.Changes.Count == (plan.DropInText is null ? 0 : 1)
+            && (plan.DropInText is null || host.TryReadFile(plan.DropInPath!, SafeFile.SystemdUnit) is { } dropIn && dropIn.SequenceEqual(new System.Text.UTF8Encoding(false).GetBytes(plan.DropInText)));
+        if (WhatIfNothingToChange(unchanged, $"{where} and the files it names hold this configuration already.")) return;
         var description = $"Configure mutual TLS in {where}:" + Environment.NewLine + string.Join(Environment.NewLine, plan.Changes.Select(c => "  " + c));
         if (!ShouldProcess(description, $"Configure mutual TLS in {where}?", "Set-DockerDaemonConfig"))
         {

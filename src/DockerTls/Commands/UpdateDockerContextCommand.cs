@@ -26,6 +26,7 @@ public sealed class UpdateDockerContextCommand : DockerTlsCmdlet
             var context = DockerContextRefresh.Read(store, Name);
             var certificate = ClientCertificateCheck.Check(certFolder);
             WriteVerbose($"'{certificate.Path}' ({certificate.Subject}, serial {certificate.SerialNumber}, {certificate.DaysRemaining} days left) chains to ca.pem, has clientAuth and matches key.pem.");
+            if (WhatIfNothingToChange(store.Holds(Name, certFolder), $"the Docker context '{Name}' holds the very ca.pem, cert.pem and key.pem of '{certFolder}' already.")) return;
             if (!ShouldProcess($"{Name} in '{store.ConfigFolder}'", $"Replace the context's ca.pem, cert.pem and key.pem with those in '{certFolder}', keeping its host {context.DockerHost}")) return;
             WriteObject(DockerContextRefresh.Refresh(store, Name, certFolder, VerboseFileWritten));
         }
