@@ -114,7 +114,7 @@ public sealed class LocalDaemonHost : IDaemonHost
     }
 
     // ProcessStartInfo.Arguments on netstandard2.0 is one string, split by the runtime as the C runtime does.
-    private static string QuoteArgument(string word)
+    internal static string QuoteArgument(string word)
     {
         if (word.Length > 0 && word.All(c => !char.IsWhiteSpace(c) && c != '"' && c != '\\' && c != '\'')) return word;
         var quoted = new StringBuilder("\"");
