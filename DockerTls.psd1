@@ -18,6 +18,8 @@
         'Initialize-DockerTls'
         'Get-DockerCertificate'
         'Update-DockerCertificate'
+        'Start-DockerCARollover'
+        'Complete-DockerCARollover'
         'Set-DockerDaemonConfig'
         'Get-DockerDaemonConfig'
         'New-DockerSystemdUnit'

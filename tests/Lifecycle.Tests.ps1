@@ -339,7 +339,7 @@ Describe 'Revoke-DockerClientCert' {
         $revoked = Revoke-DockerClientCert -LiteralPath (Join-Path $erin 'cert.pem') -CAPath $ca -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
         $revoked.CommonName | Should -Be 'erin'
         $revoked.Revoked | Should -BeTrue
-        ($warnings -join ' ') | Should -Match 'dockerd cannot check revocation.*make a new CA, re-issue every other certificate'
+        ($warnings -join ' ') | Should -Match 'dockerd cannot check revocation.*a rollover, which re-issues every other certificate.*Start-DockerCARollover'
         (Get-Content $inventory | ConvertFrom-Json | Where-Object commonName -EQ erin).revoked | Should -BeTrue
         (Get-DockerCertificate -IssuedBy $ca | Where-Object CommonName -EQ frank).Revoked | Should -BeFalse
     }
@@ -523,8 +523,8 @@ Describe 'Expiry in view' -Skip:(-not $canRunDockerd) {
         $result.ServerDaysRemaining | Should -BeIn 9, 10
         $result.ClientDaysRemaining | Should -BeIn 9, 10
         $warnings.Count | Should -Be 2
-        ($warnings -join "`n") | Should -Match "The server's certificate \(CN=localhost\) expires in (9|10) days"
-        ($warnings -join "`n") | Should -Match "The client's certificate \(CN=ops\) expires in (9|10) days.*Update-DockerCertificate"
+        ($warnings -join "`n") | Should -Match "CertificateExpiring: The server's certificate \(CN=localhost\) expires in (9|10) days"
+        ($warnings -join "`n") | Should -Match "CertificateExpiring: The client's certificate \(CN=ops\) expires in (9|10) days.*Update-DockerCertificate"
     }
 
     It 'Get-DockerDaemonConfig warns of the server certificate that ends within 30 days (ServerCertificateExpiring)' {

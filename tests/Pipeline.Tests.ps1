@@ -72,3 +72,50 @@ Describe 'A leaf down the pipeline' {
         Test-Path $out | Should -BeFalse
     }
 }
+
+Describe 'A bad CA under a pipeline of rows' {
+    # One bad row among many is an error and the rest go on; a CA that cannot issue fails every row alike, so the
+    # command ends on it once. No list of "CA" ids in the cmdlet decides that: every failure to load the CA does.
+    BeforeAll {
+        $script:rows = 'r1.example.com', 'r2.example.com', 'r3.example.com' | ForEach-Object { [pscustomobject] @{ DnsName = $_; CommonName = $_ } }
+        $script:locked = Join-Path $TestDrive 'locked-ca'
+        New-DockerCA -OutputPath $locked -KeyAlgorithm ECDSA -Passphrase (ConvertTo-SecureString 'right' -AsPlainText -Force) | Out-Null
+
+        # The rows through New-DockerServerCert: the terminating error (or null) and the errors written.
+        function Invoke-Rows([hashtable] $Parameters) {
+            $caught = $null
+            try { $rows | New-DockerServerCert @Parameters -KeyAlgorithm ECDSA -ErrorVariable rowErrors -ErrorAction SilentlyContinue | Out-Null }
+            catch { $caught = $_ }
+            [pscustomobject] @{ Terminating = $caught; Errors = @($rowErrors) }
+        }
+    }
+
+    It 'ends the command once on a wrong CA passphrase (CAPassphraseWrong), writing no row' {
+        $out = Join-Path $TestDrive 'rows-wrong-passphrase'
+        $wrong = ConvertTo-SecureString 'nope' -AsPlainText -Force
+        $run = Invoke-Rows @{ CAPath = $locked; CAPassphrase = $wrong; OutputPath = $out }
+        $run.Terminating.FullyQualifiedErrorId | Should -Be 'CAPassphraseWrong,DockerTls.Commands.NewDockerServerCertCommand'
+        $run.Errors.Count | Should -Be 1
+        Test-Path $out | Should -BeFalse
+    }
+
+    It 'ends the command once on a ca.pem that holds no certificate (CertificateInvalid), writing no row' {
+        $broken = Join-Path $TestDrive 'broken-ca'
+        New-Item -ItemType Directory $broken | Out-Null
+        Set-Content -Path (Join-Path $broken 'ca.pem') -Value "-----BEGIN CERTIFICATE-----`nnot base64`n-----END CERTIFICATE-----"
+        $out = Join-Path $TestDrive 'rows-broken-ca'
+        $run = Invoke-Rows @{ CAPath = $broken; OutputPath = $out }
+        $run.Terminating.FullyQualifiedErrorId | Should -Be 'CertificateInvalid,DockerTls.Commands.NewDockerServerCertCommand'
+        $run.Errors.Count | Should -Be 1
+        Test-Path $out | Should -BeFalse
+    }
+
+    It 'goes on after a bad row when the CA is good (InvalidDnsName for that row only)' {
+        $out = Join-Path $TestDrive 'rows-one-bad'
+        $mixedRows = @($rows[0], [pscustomobject] @{ DnsName = 'bad name!'; CommonName = 'bad' }, $rows[2])
+        $issued = $mixedRows | New-DockerServerCert -CAPath $caFolder -OutputPath $out -KeyAlgorithm ECDSA -ErrorVariable rowErrors -ErrorAction SilentlyContinue
+        $issued.CommonName | Should -Be @('r1.example.com', 'r3.example.com')
+        $rowErrors.Count | Should -Be 1
+        $rowErrors[0].FullyQualifiedErrorId | Should -Be 'InvalidDnsName,DockerTls.Commands.NewDockerServerCertCommand'
+    }
+}

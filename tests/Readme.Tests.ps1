@@ -118,7 +118,7 @@ AfterAll {
 Describe 'README user guide' -Skip:(-not $canRunDaemon) {
     Context 'The section' {
         It 'has the blocks the journeys need, powershell and sh in this order' {
-            ($blocks.Language -join ' ') | Should -Be 'powershell powershell sh powershell powershell powershell powershell powershell powershell sh powershell'
+            ($blocks.Language -join ' ') | Should -Be 'powershell powershell sh powershell powershell powershell powershell powershell powershell powershell powershell sh powershell'
         }
 
         It 'defines $daemonHost, $daemonAddress and $port in its first block, and the tests set them' {
@@ -198,6 +198,36 @@ Describe 'README user guide' -Skip:(-not $canRunDaemon) {
             $contextCerts.Count | Should -Be 3
             foreach ($copy in $contextCerts) { (Get-FileHash $copy.FullName).Hash | Should -Be (Get-FileHash "$work/fleet/ops/cert.pem").Hash }
         }
+
+        It 'starts a CA rollover: the bundle of both CAs in every listed ca.pem but the revoked contractor''s, and in the contexts' {
+            $oldCa = [IO.File]::ReadAllBytes("$work/fleet/ca/ca.pem")
+            $result = Invoke-Block 6
+            $result.Text | Should -Match '(?m)^Stage\s+: Started'
+            [IO.File]::ReadAllBytes("$work/fleet/ca/retiring/ca.pem") | Should -Be $oldCa
+            $bundle = [IO.File]::ReadAllBytes("$work/fleet/ca/ca.pem")
+            @(Select-String -LiteralPath "$work/fleet/ca/ca.pem" -Pattern 'BEGIN CERTIFICATE').Count | Should -Be 2
+            foreach ($name in 'docker1.example.com', 'docker2.example.com', 'docker3.example.com') {
+                [IO.File]::ReadAllBytes("$work/fleet/hosts/$name/ca.pem") | Should -Be $bundle
+                & openssl verify -x509_strict -purpose sslserver -CAfile "$work/fleet/hosts/$name/ca.pem" "$work/fleet/hosts/$name/server-cert.pem" 2>&1 | Should -Match ': OK$'
+            }
+            [IO.File]::ReadAllBytes("$work/fleet/contractor/ca.pem") | Should -Be $oldCa
+            foreach ($copy in @(Get-ChildItem -Recurse -Filter ca.pem (Join-Path $env:DOCKER_CONFIG 'contexts/tls'))) { [IO.File]::ReadAllBytes($copy.FullName) | Should -Be $bundle }
+        }
+
+        It 're-issues every certificate but the revoked one from the new CA and completes: the new CA alone, the contractor refused' {
+            $result = Invoke-Block 7
+            $result.Text | Should -Match '(?m)^Stage\s+: Completed'
+            $newCa = [IO.File]::ReadAllBytes("$work/fleet/ca/ca.pem")
+            @(Select-String -LiteralPath "$work/fleet/ca/ca.pem" -Pattern 'BEGIN CERTIFICATE').Count | Should -Be 1
+            foreach ($name in 'docker1.example.com', 'docker2.example.com', 'docker3.example.com') {
+                [IO.File]::ReadAllBytes("$work/fleet/hosts/$name/ca.pem") | Should -Be $newCa
+                & openssl verify -x509_strict -purpose sslserver -CAfile "$work/fleet/ca/ca.pem" "$work/fleet/hosts/$name/server-cert.pem" 2>&1 | Should -Match ': OK$'
+            }
+            & openssl verify -x509_strict -purpose sslclient -CAfile "$work/fleet/ca/ca.pem" "$work/fleet/ops/cert.pem" 2>&1 | Should -Match ': OK$'
+            & openssl verify -x509_strict -purpose sslclient -CAfile "$work/fleet/ca/ca.pem" "$work/fleet/contractor/cert.pem" 2>&1 | Out-String | Should -Match 'unable to get local issuer certificate'
+            @(Get-ChildItem -Directory "$work/fleet/ca/retired-*").Count | Should -Be 1
+            foreach ($copy in @(Get-ChildItem -Recurse -Filter ca.pem (Join-Path $env:DOCKER_CONFIG 'contexts/tls'))) { [IO.File]::ReadAllBytes($copy.FullName) | Should -Be $newCa }
+        }
     }
 
     Context 'Journey 3: diagnosing a failing connection' {
@@ -207,7 +237,7 @@ Describe 'README user guide' -Skip:(-not $canRunDaemon) {
 
         It 'shows the failure: the docker CLI and Test-DockerTlsConnection name the missing address' {
             if (-not $canDiagnose) { Set-ItResult -Skipped -Because 'Test-DockerTlsConnection is not in this build yet' }
-            $result = Invoke-Session $psBlocks[6]
+            $result = Invoke-Session $psBlocks[8]
             $result.Text | Should -Match 'x509: (certificate is valid for localhost, not 127\.0\.0\.1|cannot validate certificate for 127\.0\.0\.1 because it doesn''t contain any IP SANs)'
             $result.Text | Should -Match '(?m)^Success\s+: False'
             $result.Text | Should -Match '(?m)^Failure\s+: NameMismatch'
@@ -216,14 +246,14 @@ Describe 'README user guide' -Skip:(-not $canRunDaemon) {
 
         It 'applies the fix it names' {
             if (-not $canDiagnose) { Set-ItResult -Skipped -Because 'Test-DockerTlsConnection is not in this build yet' }
-            $null = Invoke-Block 7
+            $null = Invoke-Block 9
             & openssl x509 -in "$root/certs/server-cert.pem" -noout -ext subjectAltName | Out-String | Should -Match 'IP Address:127\.0\.0\.1'
             { Restart-Daemon } | Should -Not -Throw
         }
 
         It 'then connects: Test-DockerTlsConnection succeeds and so does the docker CLI' {
             if (-not $canDiagnose) { Set-ItResult -Skipped -Because 'Test-DockerTlsConnection is not in this build yet' }
-            $result = Invoke-Block 8
+            $result = Invoke-Block 10
             $test = $result.Output | Where-Object { $_.PSObject.TypeNames -contains 'DockerTls.Core.Diagnostics.DockerTlsTestResult' }
             $test.Success | Should -BeTrue
             $result.ExitCode | Should -Be 0 -Because $result.Text

@@ -3,15 +3,13 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.IO;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
-using System.Security;
 using DockerTls.Core;
 
 namespace DockerTls;
 
 /// <summary>
-/// What every DockerTls cmdlet shares: paths through the provider, Core's errors as PowerShell errors,
-/// secure strings handed to Core as character arrays that are wiped after use.
+/// What every DockerTls cmdlet shares: paths through the provider, Core's errors as PowerShell errors. Passphrases
+/// reach Core through <see cref="KeyPassphrase"/>.
 /// </summary>
 public abstract class DockerTlsCmdlet : PSCmdlet
 {
@@ -96,81 +94,6 @@ public abstract class DockerTlsCmdlet : PSCmdlet
         _ => ErrorCategory.InvalidOperation,
     };
 
-    /// <summary>The characters of a secure string, for Core; the caller wipes them with <see cref="Wipe"/>.</summary>
-    protected static char[]? ToChars(SecureString? secure)
-    {
-        if (secure is null || secure.Length == 0) return null;
-        var pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
-        try
-        {
-            var chars = new char[secure.Length];
-            Marshal.Copy(pointer, chars, 0, chars.Length);
-            return chars;
-        }
-        finally { Marshal.ZeroFreeGlobalAllocUnicode(pointer); }
-    }
-
-    /// <summary>
-    /// Asks on the host for a new passphrase, twice and without echo, as passwd does: a typo would otherwise make the key
-    /// unusable. Throws <c>PassphraseMismatch</c> when the two differ and <c>EmptyPassphrase</c> for none; the caller wipes
-    /// the characters returned with <see cref="Wipe"/>.
-    /// </summary>
-    protected char[] PromptNewPassphrase(string what)
-    {
-        Host.UI.Write($"{what}: ");
-        using var first = Host.UI.ReadLineAsSecureString();
-        Host.UI.Write("Type it again: ");
-        using var second = Host.UI.ReadLineAsSecureString();
-        var typed = ToChars(first);
-        var again = ToChars(second);
-        try
-        {
-            if (typed is null)
-            {
-                throw DockerTls.Core.Pki.CertificateAuthority.EmptyPassphrase("-PromptPassphrase");
-            }
-
-            if (again is null || !System.Linq.Enumerable.SequenceEqual(typed, again))
-            {
-                Wipe(typed);
-                throw new DockerTlsException("PassphraseMismatch", ErrorKind.InvalidArgument,
-                    "The two passphrases typed differ, so neither was used and nothing was written. Run the command again and type the same passphrase twice.");
-            }
-
-            return typed;
-        }
-        finally
-        {
-            Wipe(again);
-        }
-    }
-
-    /// <summary>Refuses <c>-Passphrase</c> with <c>-PromptPassphrase</c>: the passphrase comes one way only.</summary>
-    protected static void RequireOnePassphraseSource(SecureString? given, bool prompt)
-    {
-        if (given != null && prompt)
-        {
-            throw new DockerTlsException("ConflictingPassphrase", ErrorKind.InvalidArgument,
-                "Give either -Passphrase or -PromptPassphrase, not both.");
-        }
-    }
-
-    /// <summary>
-    /// The characters of a passphrase that is to encrypt a new key, as <see cref="ToChars"/>; an empty one ends the command
-    /// with <c>EmptyPassphrase</c> before anything is made.
-    /// </summary>
-    protected char[]? ToNewKeyPassphrase(SecureString? secure, string parameterName)
-    {
-        if (secure is { Length: 0 }) ThrowTerminating(DockerTls.Core.Pki.CertificateAuthority.EmptyPassphrase(parameterName));
-        return ToChars(secure);
-    }
-
-    protected static void Wipe(char[]? chars)
-    {
-        if (chars != null) Array.Clear(chars, 0, chars.Length);
-    }
-
-    /// <summary>Narrates a file written, with its mode, for -Verbose.</summary>
     /// <summary>A warning for each finding that Docker accepts but strict verifiers refuse (or an expiry within 30 days), with its id.</summary>
     protected void WriteFindingWarnings(DockerTls.Core.Pki.DockerCertificate certificate)
     {
@@ -180,6 +103,7 @@ public abstract class DockerTlsCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>Narrates a file written, with its mode, for -Verbose.</summary>
     protected void VerboseFileWritten(string path, string mode) => WriteVerbose($"Wrote {path} ({mode})");
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
 using DockerTls.Core.Pki;
 
 namespace DockerTls;
@@ -26,10 +25,7 @@ public abstract class KeyCmdlet : DockerTlsCmdlet
 
     protected KeySpec KeySpec => new(KeyAlgorithm, KeySize, Curve);
 
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly object _keysGate = new();
-    private KeySource? _keys;
-    private bool _keysEnded;
+    private readonly CommandKeys _keys = new();
 
     /// <summary>
     /// The command's keys (<see cref="KeySource"/>): when items come down the pipeline, every core makes RSA keys from
@@ -37,38 +33,19 @@ public abstract class KeyCmdlet : DockerTlsCmdlet
     /// a key is asked for, so -WhatIf and bad input make none. After <see cref="EndKeys"/> the source is ended, also
     /// when it is first asked for only then (Ctrl+C a moment before the first key).
     /// </summary>
-    protected KeySource Keys
-    {
-        get
-        {
-            lock (_keysGate)
-            {
-                _keys ??= new KeySource(KeySpec, pipeline: MyInvocation.ExpectingInput);
-                if (_keysEnded) _keys.Dispose();
-                return _keys;
-            }
-        }
-    }
+    protected KeySource Keys => _keys.For(KeySpec, NewKeySource);
 
-    /// <summary>Cancelled by Ctrl+C: a key wait that ends with <see cref="OperationCanceledException"/> then means the pipeline stops.</summary>
-    protected CancellationToken StopRequested => _stopping.Token;
+    /// <summary>The source <see cref="Keys"/> makes when first asked: one key per ask, or for a pipeline keys made ahead on every core.</summary>
+    protected virtual KeySource NewKeySource() => new(KeySpec, pipeline: MyInvocation.ExpectingInput);
+
+    /// <summary>Runs <paramref name="work"/>, which takes its keys from <see cref="Keys"/>; Ctrl+C during a key wait stops the pipeline.</summary>
+    protected void StopsOnCtrlC(Action work) => _keys.StopsOnCtrlC(work);
 
     /// <summary>Ctrl+C, from PowerShell's other thread: ends the keys at once instead of after the key in the making.</summary>
-    protected override void StopProcessing()
-    {
-        _stopping.Cancel();
-        EndKeys();
-    }
+    protected override void StopProcessing() => _keys.Stop();
 
     /// <summary>Ends the command's keys (at its end, on Ctrl+C from PowerShell's other thread, or when disposed).</summary>
-    protected void EndKeys()
-    {
-        lock (_keysGate)
-        {
-            _keysEnded = true;
-            _keys?.Dispose();
-        }
-    }
+    protected void EndKeys() => _keys.End();
 
     /// <summary>-OutputPath as a file-system path; the current location when not given.</summary>
     protected string OutputFolder => OutputPath is null ? CurrentDirectory : ResolvePath(OutputPath);

@@ -70,4 +70,53 @@ public sealed class CertificateRenewalTests
         Assert.True(CertificateAssessment.Assess(PemFormat.ReadCertificates(leaf)[0], new[] { reloaded.Certificate }, null, DateTime.UtcNow).ChainValid);
         Assert.Equal(renewed.SerialNumber, reloaded.Certificate.SerialNumber.ToString(16).ToUpperInvariant());
     }
+
+    [Fact]
+    public void RenewsAnExpiredCAWithItsKeyAndAWarningThenItsLeaves()
+    {
+        using var temp = new TempFolder();
+        var caFolder = temp["ca"];
+        CertificateFiles.Write(caFolder, CertificateKind.CA, CertificateAuthority.Create("Short CA", Ec, 30), null, false, inventory: CertificateInventory.InFolder(caFolder));
+        var leaf = Path.Combine(temp["web"], CertificateFiles.ServerCertificate);
+        using (var issuing = CertificateAuthority.Load(caFolder))
+            CertificateFiles.Write(temp["web"], CertificateKind.Server, issuing.IssueServer(null, new[] { "web" }, null, Ec, 365), issuing.BundlePem, false, inventory: issuing.InventoryPath);
+        var later = DateTimeOffset.UtcNow.AddDays(40); // the CA, and the leaf cut to its end, expired ten days ago
+        using var ca = CertificateAuthority.Load(caFolder, forRenewal: true);
+        var renewal = new CertificateRenewal(ca, () => later);
+        using var keys = new KeySource(Ec, pipeline: false);
+
+        var leafFirst = renewal.Assess(leaf, force: false);
+        var refused = Assert.Throws<DockerTlsException>(() => renewal.Renew(leafFirst, keys, keepKey: false, validityDays: null, onWritten: null));
+        Assert.Equal("CAExpired", refused.ErrorId);
+
+        var plan = renewal.Assess(ca.CertificatePath!, force: false);
+        Assert.True(plan.Due);
+        Assert.Contains("expired on", plan.Reason);
+        string? warning = null;
+        var renewed = renewal.Renew(plan, keys, keepKey: false, validityDays: null, onWritten: null, onWarning: w => warning = w);
+        Assert.Contains("expired on", warning);
+        Assert.InRange((renewed.NotAfter - later.UtcDateTime).TotalDays, 29.99, 30.01);
+
+        using var reloaded = CertificateAuthority.Load(caFolder, forRenewal: true);
+        Assert.True(reloaded.Certificate.GetPublicKey().Equals(ca.Certificate.GetPublicKey()));
+        var leafRenewal = new CertificateRenewal(reloaded, () => later);
+        var leafPlan = leafRenewal.Assess(leaf, force: false);
+        Assert.Contains("expired on", leafPlan.Reason);
+        var renewedLeaf = leafRenewal.Renew(leafPlan, keys, keepKey: false, validityDays: null, onWritten: null);
+        Assert.True(CertificateAssessment.Assess(PemFormat.ReadCertificates(leaf)[0], new[] { reloaded.Certificate }, null, later.UtcDateTime).ChainValid);
+        Assert.Equal(renewed.NotAfter, renewedLeaf.NotAfter); // cut to the renewed CA's end
+    }
+
+    [Fact]
+    public void RefusesToReissueALeafFromACAExpiredByTheClock()
+    {
+        using var temp = new TempFolder();
+        var caFolder = temp["ca"];
+        CertificateFiles.Write(caFolder, CertificateKind.CA, CertificateAuthority.Create("Short CA", Ec, 30), null, false);
+        using var ca = CertificateAuthority.Load(caFolder, forRenewal: true);
+        using var keys = new KeySource(Ec, pipeline: false);
+        var pair = keys.Next();
+        // A leaf re-issued on a day the CA is expired (the clock seam's now): CAExpired, nothing made.
+        Assert.Equal("CAExpired", Assert.Throws<DockerTlsException>(() => ca.Reissue(ca.Certificate, pair, 10, DateTime.UtcNow.AddDays(31))).ErrorId);
+    }
 }

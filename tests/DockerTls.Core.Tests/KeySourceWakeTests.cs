@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using DockerTls.Core.Pki;
@@ -27,6 +28,27 @@ public class KeySourceWakeTests
         var stop = System.Diagnostics.Stopwatch.StartNew();
         source.Dispose();
 
+        var error = Assert.Throws<AggregateException>(() => take.Wait(TimeSpan.FromSeconds(10)));
+        Assert.IsType<OperationCanceledException>(error.InnerException);
+        Assert.True(stop.Elapsed < TimeSpan.FromSeconds(0.5), $"the take woke after {stop.Elapsed}");
+    }
+
+    [Fact]
+    public void ACountedSourceGivesItsKeysAndEndingItWakesTheTakeThatWaits()
+    {
+        // Initialize-DockerTls's three keys (TlsKit.KeysFor), taken through the same source as every command's keys.
+        using (var ec = TlsKit.KeysFor(new KeySpec(KeyAlgorithm.ECDSA, 2048, EcCurve.P256)))
+        {
+            var keys = new[] { ec.Next(), ec.Next(), ec.Next() };
+            Assert.Equal(3, keys.Select(k => Convert.ToBase64String(k.PublicKey.GetEncoded())).Distinct().Count());
+            Assert.Throws<InvalidOperationException>(() => ec.Next()); // three, and no more made
+        }
+
+        var source = TlsKit.KeysFor(new KeySpec(KeyAlgorithm.RSA, 4096));
+        var take = Task.Factory.StartNew(() => source.Next(), TaskCreationOptions.LongRunning);
+        Thread.Sleep(50);
+        var stop = System.Diagnostics.Stopwatch.StartNew();
+        source.Dispose();
         var error = Assert.Throws<AggregateException>(() => take.Wait(TimeSpan.FromSeconds(10)));
         Assert.IsType<OperationCanceledException>(error.InnerException);
         Assert.True(stop.Elapsed < TimeSpan.FromSeconds(0.5), $"the take woke after {stop.Elapsed}");

@@ -57,6 +57,19 @@ public sealed class ClientHostAddress
             throw Invalid(value, "the address is empty. Give a host name or IP address, e.g. 'tcp://docker1.example.com:2376'.");
         }
 
+        var (host, portText) = SplitHostPort(value, Authority(value, text));
+        var port = ParsePort(value, portText);
+        if (host.Length == 0)
+        {
+            throw Invalid(value, "the host is missing. Give a host name or IP address before the port.");
+        }
+
+        return FromHost(value, host, port);
+    }
+
+    // What follows 'tcp://' (or the whole text without a scheme): a host and perhaps a port, nothing else.
+    private static string Authority(string? value, string text)
+    {
         var rest = text;
         var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd >= 0)
@@ -84,8 +97,12 @@ public sealed class ClientHostAddress
             throw Invalid(value, "an address holds only a host and a port, with no path, user name or spaces.");
         }
 
-        string host;
-        string? portText = null;
+        return rest;
+    }
+
+    // The host (an IPv6 literal without its brackets) and the port's text, null when none is given.
+    private static (string Host, string? Port) SplitHostPort(string? value, string rest)
+    {
         if (rest[0] == '[')
         {
             var close = rest.IndexOf(']');
@@ -94,47 +111,38 @@ public sealed class ClientHostAddress
                 throw Invalid(value, "an opening '[' has no closing ']'. Write IPv6 addresses as '[::1]:2376'.");
             }
 
-            host = rest.Substring(1, close - 1);
+            var bracketed = rest.Substring(1, close - 1);
             var after = rest.Substring(close + 1);
-            if (after.Length > 0)
+            if (after.Length > 0 && after[0] != ':')
             {
-                if (after[0] != ':')
-                {
-                    throw Invalid(value, "only ':port' may follow the bracketed address.");
-                }
-
-                portText = after.Substring(1);
+                throw Invalid(value, "only ':port' may follow the bracketed address.");
             }
 
-            if (!IsIPv6(host))
+            if (!IsIPv6(bracketed))
             {
-                throw Invalid(value, $"'{host}' in brackets is not an IPv6 address.");
+                throw Invalid(value, $"'{bracketed}' in brackets is not an IPv6 address.");
             }
+
+            return (bracketed, after.Length > 0 ? after.Substring(1) : null);
         }
-        else
+
+        var colons = Count(rest, ':');
+        if (colons > 1)
         {
-            var colons = Count(rest, ':');
-            if (colons > 1)
+            if (!IsIPv6(rest))
             {
-                if (!IsIPv6(rest))
-                {
-                    throw Invalid(value, "it has several ':' but is not an IPv6 address. Write IPv6 with a port as '[::1]:2376'.");
-                }
+                throw Invalid(value, "it has several ':' but is not an IPv6 address. Write IPv6 with a port as '[::1]:2376'.");
+            }
 
-                host = rest;
-            }
-            else if (colons == 1)
-            {
-                var colon = rest.IndexOf(':');
-                host = rest.Substring(0, colon);
-                portText = rest.Substring(colon + 1);
-            }
-            else
-            {
-                host = rest;
-            }
+            return (rest, null);
         }
 
+        var colon = rest.IndexOf(':');
+        return colon < 0 ? (rest, null) : (rest.Substring(0, colon), rest.Substring(colon + 1));
+    }
+
+    private static int ParsePort(string? value, string? portText)
+    {
         var port = DefaultTlsPort;
         if (portText != null)
         {
@@ -145,11 +153,12 @@ public sealed class ClientHostAddress
             }
         }
 
-        if (host.Length == 0)
-        {
-            throw Invalid(value, "the host is missing. Give a host name or IP address before the port.");
-        }
+        return port;
+    }
 
+    // An IPv6 or IPv4 literal a client can connect to (not a listen-on-all address), or a host name, lower case.
+    private static ClientHostAddress FromHost(string? value, string host, int port)
+    {
         if (IsIPv6(host))
         {
             var address = IPAddress.Parse(host);

@@ -157,19 +157,7 @@ public sealed class DockerContextStore
         var metaFolder = MetadataFolder(name);
         var tlsFolder = TlsFolder(name);
         var endpointFolder = Path.Combine(tlsFolder, "docker");
-        if (!Directory.Exists(ConfigFolder))
-        {
-            // The folder will hold config.json, where registry credentials live: private, as the CLI makes it.
-            transaction.AddDirectory(ConfigFolder, FileModes.PrivateDirectory);
-        }
-
-        transaction.AddDirectory(Path.Combine(ConfigFolder, "contexts"), FileModes.PublicDirectory);
-        transaction.AddDirectory(MetaRoot, FileModes.PublicDirectory);
-        transaction.AddDirectory(metaFolder, FileModes.PublicDirectory);
-        transaction.AddDirectory(TlsRoot, FileModes.PrivateDirectory);
-        transaction.AddDirectory(tlsFolder, FileModes.PrivateDirectory);
-        transaction.AddDirectory(endpointFolder, FileModes.PrivateDirectory);
-
+        PlanFolders(transaction, metaFolder, tlsFolder, endpointFolder);
         var meta = MetadataJson(name, description ?? string.Empty, host.Uri);
         transaction.AddFile(Path.Combine(metaFolder, "meta.json"), new UTF8Encoding(false).GetBytes(meta), FileModes.PublicFile);
         foreach (var file in ClientEnvironment.CertificateFileNames)
@@ -196,6 +184,23 @@ public sealed class DockerContextStore
         };
         transaction.Commit();
         return context;
+    }
+
+    // The store's folders with the modes the docker CLI gives them: metadata readable, TLS material the owner's alone.
+    private void PlanFolders(FileTransaction transaction, string metaFolder, string tlsFolder, string endpointFolder)
+    {
+        if (!Directory.Exists(ConfigFolder))
+        {
+            // The folder will hold config.json, where registry credentials live: private, as the CLI makes it.
+            transaction.AddDirectory(ConfigFolder, FileModes.PrivateDirectory);
+        }
+
+        transaction.AddDirectory(Path.Combine(ConfigFolder, "contexts"), FileModes.PublicDirectory);
+        transaction.AddDirectory(MetaRoot, FileModes.PublicDirectory);
+        transaction.AddDirectory(metaFolder, FileModes.PublicDirectory);
+        transaction.AddDirectory(TlsRoot, FileModes.PrivateDirectory);
+        transaction.AddDirectory(tlsFolder, FileModes.PrivateDirectory);
+        transaction.AddDirectory(endpointFolder, FileModes.PrivateDirectory);
     }
 
     /// <summary>

@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
 using DockerTls.Core.IO;
 using DockerTls.Core.Json;
+using DockerTls.Core.Pki;
 
 namespace DockerTls.Core.Daemon;
 
@@ -60,47 +60,64 @@ public sealed class DaemonConfigFile
     /// <summary><c>live-restore</c>; false when absent (dockerd's default).</summary>
     public bool LiveRestore => GetBool(Root, "live-restore") ?? false;
 
-    /// <summary>Reads a daemon.json; a missing file is an empty configuration.</summary>
+    /// <summary>Reads a daemon.json from <paramref name="host"/>; a missing file is an empty configuration.</summary>
     /// <exception cref="DockerTlsException"><c>DaemonConfigInvalidJson</c> naming the line.</exception>
-    public static DaemonConfigFile Load(string path, bool allowByteOrderMark = false)
+    public static DaemonConfigFile Load(IDaemonHost host, string path, bool allowByteOrderMark = false)
     {
-        if (Directory.Exists(path))
-        {
-            throw new DockerTlsException(DaemonErrorIds.DaemonConfigInvalidJson, ErrorKind.InvalidArgument,
-                $"'{path}' is a folder; give the path of the daemon.json file.", path);
-        }
-
-        return SafeFile.TryReadAllBytes(path, SafeFile.DaemonConfig) is { } bytes
-            ? Parse(path, bytes, allowByteOrderMark)
-            : new DaemonConfigFile(path, false, Array.Empty<byte>(), new JsonObject(), false);
+        if (host.IsDirectory(path)) throw IsAFolder(path);
+        return host.TryReadFile(path, SafeFile.DaemonConfig) is { } bytes ? Parse(path, bytes, allowByteOrderMark) : Missing(path);
     }
+
+    /// <summary>The configuration of a daemon.json that does not exist: <c>{}</c>.</summary>
+    public static DaemonConfigFile Missing(string path) => new(path, false, Array.Empty<byte>(), new JsonObject(), false);
+
+    /// <summary>The error of a daemon.json path that is a folder.</summary>
+    public static DockerTlsException IsAFolder(string path) =>
+        new(DaemonErrorIds.DaemonConfigInvalidJson, ErrorKind.InvalidArgument, $"'{path}' is a folder; give the path of the daemon.json file.", path);
 
     /// <summary>Parses the bytes of a daemon.json read from <paramref name="path"/>.</summary>
     /// <exception cref="DockerTlsException"><c>DaemonConfigInvalidJson</c> naming the line.</exception>
-    public static DaemonConfigFile Parse(string path, byte[] bytes, bool allowByteOrderMark = false)
+    public static DaemonConfigFile Parse(string path, byte[] bytes, bool allowByteOrderMark = false) =>
+        TryParse(path, bytes, allowByteOrderMark, out var fault)
+        ?? throw new DockerTlsException(DaemonErrorIds.DaemonConfigInvalidJson, ErrorKind.InvalidData, fault!.Message + " The file was left unchanged.", path);
+
+    /// <summary>
+    /// Parses the bytes of a daemon.json as dockerd would; null with <paramref name="fault"/> (<c>DaemonConfigInvalidJson</c>,
+    /// a sentence naming the line and the fix) when dockerd would not start with them.
+    /// </summary>
+    public static DaemonConfigFile? TryParse(string path, byte[] bytes, bool allowByteOrderMark, out DaemonConfigProblem? fault)
     {
+        var sentence = FindFault(path, bytes, allowByteOrderMark, out var root);
+        fault = sentence is null ? null : new DaemonConfigProblem(DaemonErrorIds.DaemonConfigInvalidJson, sentence, severity: FindingSeverity.Error, target: path);
+        var hasBom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
+        return sentence is null ? new DaemonConfigFile(path, true, bytes, root!, hasBom) : null;
+    }
+
+    private static string? FindFault(string path, byte[] bytes, bool allowByteOrderMark, out JsonObject? root)
+    {
+        root = null;
         var hasBom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
         if (hasBom && !allowByteOrderMark)
         {
-            throw Invalid(path,
-                $"'{path}' starts with a UTF-8 byte-order mark (BOM). Docker Engine before 23.0 refuses to start with it " +
-                "(Windows PowerShell 5.1's Set-Content -Encoding UTF8 writes one). Save the file as UTF-8 without BOM and run again; the file was left unchanged.");
+            return $"'{path}' starts with a UTF-8 byte-order mark (BOM). Docker Engine before 23.0 refuses to start with it " +
+                "(Windows PowerShell 5.1's Set-Content -Encoding UTF8 writes one). Save the file as UTF-8 without BOM and run again.";
         }
 
         if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
         {
-            throw Invalid(path, $"'{path}' is UTF-16; dockerd reads UTF-8 only. Save it as UTF-8 without BOM and run again; the file was left unchanged.");
+            return $"'{path}' is UTF-16; dockerd reads UTF-8 only and will not start with it. Save it as UTF-8 without BOM.";
         }
 
         if (!Utf8Text.TryDecode(bytes, hasBom ? 3 : 0, out var text, out var fault))
         {
-            throw Invalid(path, $"'{path}' is not valid UTF-8: {fault}. Save it as UTF-8 without BOM and run again; the file was left unchanged.");
+            return $"'{path}' is not valid UTF-8: {fault}; dockerd will not start with it. Save it as UTF-8 without BOM.";
         }
 
         // dockerd treats an empty (or all-blank) file as no configuration.
         if (text.Trim().Length == 0)
         {
-            return new DaemonConfigFile(path, true, bytes, new JsonObject(), hasBom);
+            root = new JsonObject();
+            return null;
         }
 
         JsonNode node;
@@ -110,22 +127,22 @@ public sealed class DaemonConfigFile
         }
         catch (JsonParseException e)
         {
-            throw Invalid(path, $"'{path}' is not valid JSON: {e.Message}. Fix that line (or restore a backup) and run again; the file was left unchanged.", e);
+            return $"'{path}' is not valid JSON: {e.Message}; dockerd will not start with it. Fix that line (or restore a backup).";
         }
 
-        if (node is not JsonObject root)
+        if (node is not JsonObject parsed)
         {
-            throw Invalid(path, $"'{path}' holds a JSON {Describe(node)}, not an object. daemon.json must be one object such as {{\"tlsverify\": true}}; the file was left unchanged.");
+            return $"'{path}' holds a JSON {Describe(node)}, not an object, and dockerd will not start with it. daemon.json must be one object such as {{\"tlsverify\": true}}.";
         }
 
-        var typeProblem = FindTypeProblem(root);
+        var typeProblem = FindTypeProblem(parsed);
         if (typeProblem is not null)
         {
-            var line = LineOfKey(text, typeProblem.Value.Key);
-            throw Invalid(path, $"'{path}' line {line}: {typeProblem.Value.Problem} Fix it and run again; the file was left unchanged.");
+            return $"'{path}' line {LineOfKey(text, typeProblem.Value.Key)}: {typeProblem.Value.Problem} dockerd will not start with it. Correct that line.";
         }
 
-        return new DaemonConfigFile(path, true, bytes, root, hasBom);
+        root = parsed;
+        return null;
     }
 
     /// <summary>
@@ -167,9 +184,6 @@ public sealed class DaemonConfigFile
     private static bool? GetBool(JsonObject root, string key) => root[key] is JsonBool b ? b.Value : null;
 
     private static string? GetString(JsonObject root, string key) => root[key] is JsonString s ? s.Value : null;
-
-    private static DockerTlsException Invalid(string path, string message, Exception? inner = null) =>
-        new(DaemonErrorIds.DaemonConfigInvalidJson, ErrorKind.InvalidData, message, path, inner);
 
     private static (string Key, string Problem)? FindTypeProblem(JsonObject root)
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 using DockerTls.Core.IO;
 using DockerTls.Core.Json;
 using DockerTls.Core.Pki;
@@ -9,17 +10,32 @@ using DockerTls.Core.Pki;
 namespace DockerTls.Core.Daemon;
 
 /// <summary>
-/// Everything Set-DockerDaemonConfig will change, worked out and checked before anything is written, so that
-/// -WhatIf can show it and <see cref="Apply"/> writes it all or nothing.
+/// Everything Set-DockerDaemonConfig will change on one host, worked out and checked before anything is written, so
+/// that -WhatIf can show it and <see cref="Apply"/> writes it all or nothing: <see cref="Files"/> holds the very
+/// bytes that were checked, and what each target held when it was read.
 /// </summary>
 public sealed class DaemonConfigPlan
 {
-    private readonly List<(string Target, byte[] Content, bool IsKey)> installs = new();
+    private readonly DaemonConfigRequest request;
+    private readonly List<string> warnings = new();
+    private readonly List<string> changes = new();
+    private readonly List<HostFileChange> installBackups = new();
+    private readonly List<HostFileChange> installs = new();
     private readonly Dictionary<string, byte[]?> seen = new(StringComparer.Ordinal); // what each target held at planning
-    private readonly List<(string Path, byte[] Content, int Mode)> backups = new();
+    private byte[]? oldDropIn;
+
+    private DaemonConfigPlan(IDaemonHost host, DaemonConfigRequest request)
+    {
+        Host = host;
+        this.request = request;
+        Path = request.Path;
+    }
+
+    /// <summary>The host the plan is for.</summary>
+    public IDaemonHost Host { get; }
 
     /// <summary>The daemon.json path.</summary>
-    public string Path { get; private set; } = string.Empty;
+    public string Path { get; }
 
     /// <summary>The configuration before the change (empty when the file did not exist).</summary>
     public DaemonConfigFile Current { get; private set; } = null!;
@@ -49,32 +65,71 @@ public sealed class DaemonConfigPlan
     public DockerCertificate? Certificate { get; private set; }
 
     /// <summary>Warnings to show before the change (Docker Desktop, SAN coverage, certificate expiry, plain TCP, live-restore).</summary>
-    public IReadOnlyList<string> Warnings { get; private set; } = Array.Empty<string>();
+    public IReadOnlyList<string> Warnings => warnings;
 
     /// <summary>One line per change, for -WhatIf and -Verbose, e.g. <c>set "tlsverify": true</c>.</summary>
-    public IReadOnlyList<string> Changes { get; private set; } = Array.Empty<string>();
+    public IReadOnlyList<string> Changes => changes;
+
+    /// <summary>The files <see cref="Apply"/> writes, with what each target held when the plan read it.</summary>
+    public HostFileChanges Files { get; private set; } = new();
 
     /// <summary>The command that applies the change (TLS settings need a restart, not a reload).</summary>
     public string RestartCommand { get; private set; } = string.Empty;
 
-    /// <summary>Works out and checks the change; throws the first problem that would break the daemon.</summary>
+    /// <summary>Works out and checks the change on <paramref name="host"/>; throws the first problem that would break the daemon.</summary>
     /// <exception cref="DockerTlsException">
     /// <c>DaemonConfigInvalidJson</c>, <c>InsecureHost</c>, <c>DaemonHostsConflict</c>, <c>NoHostsConflict</c>, <c>InvalidDockerHost</c>,
     /// <c>ServerCertificateNotFound</c>, <c>ServerCertificateInvalid</c>, <c>ServerKeyInvalid</c>,
     /// <c>DaemonTlsFilesIncomplete</c>, <c>DockerDesktopDetected</c>.
     /// </exception>
-    public static DaemonConfigPlan Create(DaemonConfigRequest request)
+    public static DaemonConfigPlan Create(IDaemonHost host, DaemonConfigRequest request)
     {
-        var plan = new DaemonConfigPlan { Path = request.Path };
-        var warnings = new List<string>();
-        var changes = new List<string>();
+        var plan = new DaemonConfigPlan(host, request);
+        plan.Current = DaemonConfigFile.Load(host, request.Path);
+        var units = request.SystemdRoot is null ? null : SystemdUnits.Load(host, request.SystemdRoot);
+        plan.CheckDockerDesktop(units);
+        var source = ServerFileSources.Of(request, host);
+        var hosts = plan.Hosts();
+        var files = ServerTlsFiles.Read(source.From, source.CA, source.Cert, source.Key);
+        var assessment = DaemonAssessment.Assess(new DaemonSetup
+        {
+            Platform = host.Platform,
+            Hosts = hosts,
+            TlsMode = TlsMode.TlsVerify,
+            TlsPaths = (source.CATarget, source.CertTarget, source.KeyTarget),
+            ServerFiles = files,
+            Units = units,
+            Service = request.WindowsService,
+            AllowInsecure = request.AllowInsecure,
+            DropInPlanned = request.ConfigureSystemd,
+            NowUtc = request.Now.ToUniversalTime(),
+        });
+        Stop(assessment.FirstBlocking, source.Cert);
+        plan.Certificate = assessment.Certificate;
+        plan.warnings.AddRange(assessment.Warnings.Select(f => f.Message));
+        plan.WarnMissingNames(hosts);
+        plan.PlanInstall(source, files.CA!, source.CATarget, HostFileKind.Certificate);
+        plan.PlanInstall(source, files.Cert!, source.CertTarget, HostFileKind.Certificate);
+        plan.PlanInstall(source, files.Key!, source.KeyTarget, HostFileKind.Key);
+        plan.PlanDropIn(units);
+        plan.PlanDaemonJson(new DaemonTlsSettings(source.CATarget, source.CertTarget, source.KeyTarget, request.NoHosts ? null : hosts));
+        if (!plan.Current.LiveRestore)
+        {
+            plan.warnings.Add("\"live-restore\" is off: restarting the daemon to apply TLS stops every running container. Add \"live-restore\": true to daemon.json first, or restart at a quiet time.");
+        }
 
-        LinkedFile.Resolve(System.IO.Path.GetFullPath(request.Path)); // a dangling or hostile link is refused before it is read
-        plan.Current = DaemonConfigFile.Load(request.Path);
-        var units = request.SystemdRoot is null ? null : SystemdUnits.Load(request.SystemdRoot);
+        plan.RestartCommand = DaemonPaths.RestartCommand(host.Platform, units?.HasDockerService ?? false);
+        plan.Files = plan.BuildFiles();
+        host.Check(plan.Files); // -WhatIf meets what a real run would: no permission, a read-only file system
+        return plan;
+    }
 
-        var (verdict, evidence) = DockerDesktopDetector.AssessCurrent(request.Path, request.PathGiven,
-            plan.Current.Exists || (units?.HasDockerService ?? false));
+    /// <summary>Writes exactly <see cref="Files"/> on the host, all or none; returns the paths written.</summary>
+    public IReadOnlyList<string> Apply(Action<string, string>? onWritten = null) => Host.Commit(Files, onWritten);
+
+    private void CheckDockerDesktop(SystemdUnits? units)
+    {
+        var (verdict, evidence) = DockerDesktopDetector.AssessHost(Host, request.Path, request.PathGiven, Current.Exists || (units?.HasDockerService ?? false));
         if (verdict == DesktopVerdict.Refuse)
         {
             throw new DockerTlsException(DaemonErrorIds.DockerDesktopDetected, ErrorKind.InvalidOperation,
@@ -85,72 +140,11 @@ public sealed class DaemonConfigPlan
         {
             warnings.Add($"Docker Desktop is installed ({evidence}). This changes '{request.Path}', the configuration of Docker Engine, not of Docker Desktop's VM.");
         }
+    }
 
-        // The TLS files: installed from -CertPath, named one by one, or already in the destination.
-        var hasFiles = request.TlsCACert is not null || request.TlsCert is not null || request.TlsKey is not null;
-        if (hasFiles && (request.TlsCACert is null || request.TlsCert is null || request.TlsKey is null))
-        {
-            throw new DockerTlsException(DaemonErrorIds.DaemonTlsFilesIncomplete, ErrorKind.InvalidArgument,
-                "Give all three of -TlsCACert, -TlsCert and -TlsKey, or a -CertPath folder holding ca.pem, server-cert.pem and server-key.pem. Nothing was written.");
-        }
-
-        string caTarget, certTarget, keyTarget, caSource, certSource, keySource;
-        if (hasFiles)
-        {
-            caTarget = caSource = request.TlsCACert!;
-            certTarget = certSource = request.TlsCert!;
-            keyTarget = keySource = request.TlsKey!;
-        }
-        else
-        {
-            var source = request.CertPath ?? request.CertDestination;
-            caSource = System.IO.Path.Combine(source, DaemonPaths.CACertificateFileName);
-            certSource = System.IO.Path.Combine(source, DaemonPaths.ServerCertificateFileName);
-            keySource = System.IO.Path.Combine(source, DaemonPaths.ServerKeyFileName);
-            caTarget = System.IO.Path.Combine(request.CertDestination, DaemonPaths.CACertificateFileName);
-            certTarget = System.IO.Path.Combine(request.CertDestination, DaemonPaths.ServerCertificateFileName);
-            keyTarget = System.IO.Path.Combine(request.CertDestination, DaemonPaths.ServerKeyFileName);
-        }
-
-        // What is checked is what gets installed: the bytes read before the check, the same after it.
-        var held = ReadSources(caSource, certSource, keySource);
-        var (certificate, problems) = ServerCertificateCheck.Assess(caSource, certSource, keySource, request.Now.ToUniversalTime());
-        var blocking = problems.FirstOrDefault(p => p.Id is not ("ServerCertificateExpiring" or DaemonErrorIds.ServerCertificateNotStrict));
-        if (blocking is not null)
-        {
-            var kind = blocking.Id == DaemonErrorIds.ServerCertificateNotFound ? ErrorKind.ObjectNotFound : ErrorKind.InvalidData;
-            throw new DockerTlsException(blocking.Id, kind, blocking.Message + " Nothing was written.", certSource);
-        }
-
-        var reread = ReadSources(caSource, certSource, keySource);
-        if (held is null || reread is null || !held.Zip(reread, (a, b) => a.SequenceEqual(b)).All(same => same))
-        {
-            throw new DockerTlsException(DaemonErrorIds.ServerFilesChanged, ErrorKind.InvalidOperation,
-                $"The server files in '{System.IO.Path.GetDirectoryName(certSource)}' changed while they were being checked (another command is writing them). Nothing was written. Run again when it has finished.", certSource);
-        }
-
-        warnings.AddRange(problems.Select(p => p.Message));
-        plan.Certificate = certificate;
-
-        var sources = new[] { (caSource, caTarget, false, held[0]), (certSource, certTarget, false, held[1]), (keySource, keyTarget, true, held[2]) };
-        foreach (var (src, dst, isKey, bytes) in sources)
-        {
-            var installed = SafeFile.TryReadAllBytes(dst, SafeFile.Pem);
-            if (!SamePath(src, dst) && !(installed is not null && installed.SequenceEqual(bytes)))
-            {
-                plan.installs.Add((dst, bytes, isKey));
-                plan.seen[dst] = installed;
-                changes.Add($"install '{src}' as '{dst}'{(isKey ? " (0400)" : " (0444)")}");
-                if (!request.NoBackup && installed is not null)
-                {
-                    var backup = BackupName(dst, request.Now);
-                    plan.backups.Add((backup, installed, isKey ? FileModes.Key : FileModes.Certificate));
-                    changes.Add($"back up '{dst}' as '{backup}'");
-                }
-            }
-        }
-
-        // hosts, and what would make them unsafe or make dockerd refuse to start.
+    // The hosts daemon.json will list; -NoHosts with a parameter that shapes them is a contradiction.
+    private IReadOnlyList<string> Hosts()
+    {
         if (request.NoHosts && (request.DockerHost.Count > 0 || request.NoLocalSocket || request.ConfigureSystemd))
         {
             var other = request.DockerHost.Count > 0 ? "-DockerHost" : request.NoLocalSocket ? "-NoLocalSocket" : "-ConfigureSystemd";
@@ -158,87 +152,87 @@ public sealed class DaemonConfigPlan
                 $"-NoHosts leaves \"hosts\" out of daemon.json, so that dockerd takes its hosts from its command line; {other} only applies to \"hosts\" in daemon.json. Use one or the other. Nothing was written.");
         }
 
-        var hosts = request.NoHosts ? Array.Empty<string>() : DaemonTlsSettings.BuildHosts(request.DockerHost, !request.NoLocalSocket, request.Platform);
-        var plain = DaemonTlsSettings.FindPlainTcpHosts(hosts, TlsMode.TlsVerify);
-        if (plain.Count > 0)
-        {
-            if (!request.AllowInsecure)
-            {
-                throw new DockerTlsException(DaemonErrorIds.InsecureHost, ErrorKind.SecurityError,
-                    $"'{plain[0]}' uses port 2375, Docker's port for plain HTTP; clients connect there without TLS, and anyone who can reach an unprotected port is root on this host. Use port 2376 (the default), or add -AllowInsecure if you really mean it. Nothing was written.",
-                    plain[0]);
-            }
+        return request.NoHosts ? Array.Empty<string>() : DaemonTlsSettings.BuildHosts(request.DockerHost, !request.NoLocalSocket, Host.Platform);
+    }
 
-            warnings.Add($"'{string.Join("', '", plain)}' uses port 2375, which clients take for plain HTTP. Anyone who can reach an unprotected Docker port is root on this host; use it only for testing.");
+    // The first blocking finding stops the plan, with "Nothing was written." after its sentence.
+    private static void Stop(DaemonConfigProblem? blocking, string serverCertificate)
+    {
+        if (blocking is null) return;
+        var kind = blocking.Id switch
+        {
+            DaemonErrorIds.ServerCertificateNotFound => ErrorKind.ObjectNotFound,
+            DaemonErrorIds.ServerCertificateInvalid or DaemonErrorIds.ServerKeyInvalid => ErrorKind.InvalidData,
+            DaemonErrorIds.InsecureHost => ErrorKind.SecurityError,
+            DaemonErrorIds.InvalidDockerHost => ErrorKind.InvalidArgument,
+            _ => ErrorKind.InvalidOperation,
+        };
+        throw new DockerTlsException(blocking.Id, kind, blocking.Message + " Nothing was written.", blocking.Target ?? serverCertificate);
+    }
+
+    private void WarnMissingNames(IReadOnlyList<string> hosts)
+    {
+        if (Certificate is null) return;
+        var missing = ServerCertificateCheck.MissingNames(Certificate, LocalIdentity.NamesFor(hosts));
+        if (missing.Count > 0)
+        {
+            warnings.Add($"The server certificate does not list {string.Join(", ", missing)} (it lists {string.Join(", ", Certificate.DnsNames.Concat(Certificate.IPAddresses))}); clients connecting by those names get 'x509: certificate is valid for ..., not ...'. Issue one that lists them with New-DockerServerCert -DnsName ... -IPAddress ....");
+        }
+    }
+
+    // What is checked is what gets installed: the bytes read once, checked, and planned.
+    private void PlanInstall(ServerFileSources source, PemFile file, string target, HostFileKind kind)
+    {
+        var installed = Host.TryReadFile(target, SafeFile.Pem);
+        if (source.SameFile(file.Path, target) || (installed is not null && installed.SequenceEqual(file.Bytes)))
+        {
+            return;
         }
 
-        if (certificate is not null)
+        var isKey = kind == HostFileKind.Key;
+        var mode = isKey ? FileModes.Key : FileModes.Certificate;
+        installs.Add(new HostFileChange(target, file.Bytes, kind, mode));
+        seen[target] = installed;
+        changes.Add($"install '{file.Path}' as '{target}'{(isKey ? " (0400)" : " (0444)")}");
+        if (!request.NoBackup && installed is not null)
         {
-            var missing = ServerCertificateCheck.MissingNames(certificate, LocalIdentity.NamesFor(hosts));
-            if (missing.Count > 0)
-            {
-                warnings.Add($"The server certificate does not list {string.Join(", ", missing)} (it lists {string.Join(", ", certificate.DnsNames.Concat(certificate.IPAddresses))}); clients connecting by those names get 'x509: certificate is valid for ..., not ...'. Issue one that lists them with New-DockerServerCert -DnsName ... -IPAddress ....");
-            }
+            var backup = BackupName(target);
+            installBackups.Add(new HostFileChange(backup, installed, HostFileKind.File, mode));
+            changes.Add($"back up '{target}' as '{backup}'");
+        }
+    }
+
+    // -ConfigureSystemd: the drop-in that resets ExecStart= without -H, checked by reading the units as they will be.
+    private void PlanDropIn(SystemdUnits? units)
+    {
+        if (!request.ConfigureSystemd || request.NoHosts || units is null || units.HostFlags.Count == 0)
+        {
+            return;
         }
 
-        if (request.NoHosts)
-        {
-            if (units is not null && units.HasDockerService && units.HostFlags.Count == 0)
-            {
-                warnings.Add("dockerd's command line (its systemd unit and /etc/default/docker) has no -H, so with no \"hosts\" in daemon.json it listens on its local socket only and no client reaches it over TCP. Give it -H fd:// with the socket unit of New-DockerSystemdUnit -Kind Socket, or run Set-DockerDaemonConfig without -NoHosts.");
-            }
-        }
-        else if (units is not null && units.HostFlags.Count > 0)
-        {
-            if (!request.ConfigureSystemd)
-            {
-                var flag = units.HostFlags[0];
-                throw new DockerTlsException(DaemonErrorIds.DaemonHostsConflict, ErrorKind.InvalidOperation,
-                    $"{flag}, so with \"hosts\" in daemon.json dockerd would refuse to start ('the following directives are specified both as a flag and in the configuration file: hosts'). Add -ConfigureSystemd to write the drop-in '{SystemdUnits.FullPath(request.SystemdRoot!, SystemdUnits.DropInRelativePath)}' that resets ExecStart= without -H and keeps every other flag, or add -NoHosts to keep the flag and leave \"hosts\" out of daemon.json. Nothing was written.",
-                    flag.File);
-            }
+        var path = units.FullPath(SystemdUnitFile.DropInRelativePath);
+        DropInPath = path;
+        oldDropIn = Host.TryReadFile(path, SafeFile.SystemdUnit);
+        seen[path] = oldDropIn;
+        DropInText = SystemdUnitFile.DropInText(units, oldDropIn is null ? null : Utf8Text.Decode(path, oldDropIn));
+        var after = SystemdUnits.Load(Host, units.Root, new Dictionary<string, string> { [SystemdUnitFile.DropInRelativePath] = DropInText });
+        Stop(DaemonAssessment.FlagsTheDropInCannotReset(after, path), path);
 
-            plan.DropInPath = SystemdUnits.FullPath(request.SystemdRoot!, SystemdUnits.DropInRelativePath);
-            plan.seen[plan.DropInPath] = SafeFile.TryReadAllBytes(plan.DropInPath, SafeFile.SystemdUnit);
-            plan.DropInText = units.DropInText(SafeFile.TryReadAllText(plan.DropInPath, SafeFile.SystemdUnit));
-            var after = SystemdUnits.Load(request.SystemdRoot!, new Dictionary<string, string> { [SystemdUnits.DropInRelativePath] = plan.DropInText });
-            if (after.HostFlags.Count > 0)
-            {
-                var flag = after.HostFlags[0];
-                throw new DockerTlsException(DaemonErrorIds.DaemonHostsConflict, ErrorKind.InvalidOperation,
-                    $"{flag}, which the drop-in '{plan.DropInPath}' cannot reset; dockerd would refuse to start with \"hosts\" in daemon.json. Remove that flag, then run again. Nothing was written.",
-                    flag.File);
-            }
-
-            changes.Add($"write the systemd drop-in '{plan.DropInPath}': ExecStart={after.DockerdCommand?.WithoutHostFlags()}");
-            var oldDropIn = plan.seen[plan.DropInPath];
-            if (!request.NoBackup && oldDropIn is not null && !oldDropIn.SequenceEqual(new System.Text.UTF8Encoding(false).GetBytes(plan.DropInText)))
-            {
-                plan.DropInBackupPath = BackupName(plan.DropInPath, request.Now);
-                changes.Add($"back up '{plan.DropInPath}' as '{plan.DropInBackupPath}'");
-            }
-        }
-
-        // Windows: the service's command line, where dockerd --register-service -H ... leaves the flags.
-        var serviceFlags = request.WindowsService?.HostFlags ?? Array.Empty<HostFlagLocation>();
-        if (request.NoHosts && request.WindowsService is not null && serviceFlags.Count == 0)
+        changes.Add($"write the systemd drop-in '{path}': ExecStart={after.DockerdCommand?.WithoutHostFlags()}");
+        if (!request.NoBackup && oldDropIn is not null && !oldDropIn.SequenceEqual(Utf8(DropInText)))
         {
-            warnings.Add($"The docker service's command line ({WindowsServiceCommandLine.Location}) has no -H, so with no \"hosts\" in daemon.json dockerd listens on its local pipe only and no client reaches it over TCP. Run Set-DockerDaemonConfig without -NoHosts.");
+            DropInBackupPath = BackupName(path);
+            changes.Add($"back up '{path}' as '{DropInBackupPath}'");
         }
-        else if (!request.NoHosts && serviceFlags.Count > 0)
-        {
-            throw new DockerTlsException(DaemonErrorIds.DaemonHostsConflict, ErrorKind.InvalidOperation,
-                $"{serviceFlags[0]}, so with \"hosts\" in daemon.json dockerd would refuse to start ('the following directives are specified both as a flag and in the configuration file: hosts'). Take the flags off the service, as Administrator: {request.WindowsService!.RemoveHostFlagsCommand()}, then run this again; or add -NoHosts to keep the flags and leave \"hosts\" out of daemon.json. Nothing was written.",
-                WindowsServiceCommandLine.Location);
-        }
+    }
 
-        // daemon.json itself.
-        var settings = new DaemonTlsSettings(caTarget, certTarget, keyTarget, request.NoHosts ? null : hosts);
-        plan.NewConfig = plan.Current.Merge(settings);
-        plan.NewBytes = DaemonConfigFile.Serialize(plan.NewConfig);
-        foreach (var member in plan.NewConfig.Members)
+    private void PlanDaemonJson(DaemonTlsSettings settings)
+    {
+        NewConfig = Current.Merge(settings);
+        NewBytes = DaemonConfigFile.Serialize(NewConfig);
+        foreach (var member in NewConfig.Members)
         {
-            var before = plan.Current.Root[member.Key];
+            var before = Current.Root[member.Key];
             var now = JsonText.Write(member.Value, indented: false);
             if (before is null || JsonText.Write(before, indented: false) != now)
             {
@@ -246,122 +240,52 @@ public sealed class DaemonConfigPlan
             }
         }
 
-        foreach (var member in plan.Current.Root.Members.Where(m => !plan.NewConfig.ContainsKey(m.Key)))
+        foreach (var member in Current.Root.Members.Where(m => !NewConfig.ContainsKey(m.Key)))
         {
             changes.Add($"remove \"{member.Key}\": {JsonText.Write(member.Value, indented: false)}");
         }
 
-        if (!plan.ConfigUnchanged)
+        if (ConfigUnchanged)
         {
-            if (!plan.Current.Exists)
-            {
-                changes.Add($"create '{request.Path}'");
-            }
-            else if (!request.NoBackup)
-            {
-                plan.BackupPath = BackupName(request.Path, request.Now);
-                changes.Add($"back up '{request.Path}' as '{plan.BackupPath}'");
-            }
+            return;
         }
 
-        if (!plan.Current.LiveRestore)
+        if (!Current.Exists)
         {
-            warnings.Add("\"live-restore\" is off: restarting the daemon to apply TLS stops every running container. Add \"live-restore\": true to daemon.json first, or restart at a quiet time.");
+            changes.Add($"create '{Path}'");
         }
-
-        plan.RestartCommand = DaemonPaths.RestartCommand(request.Platform, units?.HasDockerService ?? false);
-        plan.Warnings = warnings;
-        plan.Changes = changes;
-        plan.Transaction().CheckTargets(); // -WhatIf meets what a real run would: no permission, a read-only file system
-        return plan;
+        else if (!request.NoBackup)
+        {
+            BackupPath = BackupName(Path);
+            changes.Add($"back up '{Path}' as '{BackupPath}'");
+        }
     }
 
-    /// <summary>Writes the server files, daemon.json, the drop-in and the backups, all or none; returns the paths written.</summary>
-    public IReadOnlyList<string> Apply(Action<string, string>? onWritten = null)
+    // Backups first, then the server files, daemon.json and the drop-in; daemon.json and the drop-in keep their
+    // owner, group and mode, and so do their backups.
+    private HostFileChanges BuildFiles()
     {
-        var transaction = Transaction();
-        if (onWritten is not null)
-        {
-            transaction.FileWritten += onWritten;
-        }
-
-        return transaction.Commit();
-    }
-
-    private FileTransaction Transaction()
-    {
-        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
-
-        foreach (var (path, content, mode) in backups)
-        {
-            transaction.AddFile(path, content, mode);
-        }
-
-        foreach (var (target, bytes, isKey) in installs)
-        {
-            if (isKey)
-            {
-                transaction.AddKey(target, bytes);
-            }
-            else
-            {
-                transaction.AddCertificate(target, bytes);
-            }
-        }
-
-        // daemon.json and the drop-in keep their owner, group and mode, and so do their backups.
+        var files = new HostFileChanges();
+        foreach (var change in installBackups.Concat(installs)) files.Add(change);
         if (!ConfigUnchanged)
         {
-            if (BackupPath is not null)
-            {
-                transaction.AddBackup(BackupPath, Path, Current.OriginalBytes, FileModes.PublicFile);
-            }
-
-            transaction.AddRewrite(Path, NewBytes, FileModes.PublicFile);
+            if (BackupPath is not null) files.Add(new HostFileChange(BackupPath, Current.OriginalBytes, HostFileKind.Backup, FileModes.PublicFile, Path));
+            files.Add(new HostFileChange(Path, NewBytes, HostFileKind.Rewrite, FileModes.PublicFile));
         }
 
         if (DropInPath is not null && DropInText is not null)
         {
-            if (DropInBackupPath is not null && seen.TryGetValue(DropInPath, out var oldDropIn) && oldDropIn is not null)
-            {
-                transaction.AddBackup(DropInBackupPath, DropInPath, oldDropIn, FileModes.PublicFile);
-            }
-
-            transaction.AddRewrite(DropInPath, new System.Text.UTF8Encoding(false).GetBytes(DropInText), FileModes.PublicFile);
+            if (DropInBackupPath is not null && oldDropIn is not null) files.Add(new HostFileChange(DropInBackupPath, oldDropIn, HostFileKind.Backup, FileModes.PublicFile, DropInPath));
+            files.Add(new HostFileChange(DropInPath, Utf8(DropInText), HostFileKind.Rewrite, FileModes.PublicFile));
         }
 
         // Another writer's change since the plan was made stops this one (TargetChanged) instead of being lost.
-        transaction.Expect(Path, Current.Exists ? Current.OriginalBytes : null);
-        foreach (var target in seen) transaction.Expect(target.Key, target.Value);
-        return transaction;
+        files.Expect(Path, Current.Exists ? Current.OriginalBytes : null);
+        foreach (var target in seen) files.Expect(target.Key, target.Value);
+        return files;
     }
 
-    /// <summary><c>&lt;path&gt;.&lt;yyyyMMddHHmmss&gt;.bak</c>, with a counter when that name is taken.</summary>
-    public static string BackupName(string path, DateTime now)
-    {
-        var stamp = now.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        var name = $"{path}.{stamp}.bak";
-        for (var i = 2; File.Exists(name); i++)
-        {
-            name = $"{path}.{stamp}-{i}.bak";
-        }
+    private string BackupName(string path) => BackupFileName.Next(path, request.Now, Host.Exists);
 
-        return name;
-    }
-
-    // The three source files' bytes, or null when one cannot be read (the check that follows names why).
-    private static byte[][]? ReadSources(params string[] paths)
-    {
-        try
-        {
-            return paths.Select(path => SafeFile.ReadAllBytes(path, SafeFile.Pem)).ToArray();
-        }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is DockerTlsException)
-        {
-            return null;
-        }
-    }
-
-    private static bool SamePath(string a, string b) =>
-        string.Equals(System.IO.Path.GetFullPath(a), System.IO.Path.GetFullPath(b), PlatformInfo.IsWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+    private static byte[] Utf8(string text) => new UTF8Encoding(false).GetBytes(text);
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using DockerTls.Core.Pki;
 
@@ -58,141 +57,84 @@ public sealed class DaemonConfigReport
     public DaemonConfigProblem[] Problems { get; set; } = Array.Empty<DaemonConfigProblem>();
 
     /// <summary>
-    /// Reads <paramref name="path"/> (leniently: a BOM is reported, not fatal), the systemd units under
-    /// <paramref name="systemdRoot"/> (null to skip), the Windows service's command line <paramref name="service"/> (null to
-    /// skip) and the TLS files, and lists the problems.
+    /// Reads <paramref name="path"/> on <paramref name="host"/> (leniently: a BOM is reported, not fatal), the systemd units
+    /// under <paramref name="systemdRoot"/> (null to skip), the Windows service's command line <paramref name="service"/> (null
+    /// to skip) and the TLS files, and lists what <see cref="DaemonAssessment"/> finds.
     /// </summary>
-    public static DaemonConfigReport Build(string path, string? systemdRoot, DaemonPlatform platform, DateTime nowUtc, WindowsServiceCommandLine? service = null)
+    public static DaemonConfigReport Build(IDaemonHost host, string path, string? systemdRoot, DateTime nowUtc, WindowsServiceCommandLine? service = null)
     {
         var report = new DaemonConfigReport { Path = path };
         var problems = new List<DaemonConfigProblem>();
-        DaemonConfigFile? file = null;
-        try
-        {
-            file = DaemonConfigFile.Load(path, allowByteOrderMark: true);
-        }
-        catch (DockerTlsException e)
-        {
-            report.Exists = File.Exists(path);
-            problems.Add(new DaemonConfigProblem(e.ErrorId, e.Message.Replace("; the file was left unchanged", string.Empty).Replace(" the file was left unchanged.", string.Empty) + " dockerd will not start with it."));
-        }
-
-        var units = systemdRoot is null ? null : SystemdUnits.Load(systemdRoot);
-        if (units is not null)
-        {
-            report.HostFlags = units.HostFlags.ToArray();
-        }
-
-        if (service is not null)
-        {
-            report.HostFlags = report.HostFlags.Concat(service.HostFlags).ToArray();
-        }
-
+        var file = Read(host, path, report, problems);
+        var units = systemdRoot is null ? null : SystemdUnits.Load(host, systemdRoot);
+        report.HostFlags = (units?.HostFlags ?? Array.Empty<HostFlagLocation>()).Concat(service?.HostFlags ?? Array.Empty<HostFlagLocation>()).ToArray();
         if (file is not null)
         {
-            report.Exists = file.Exists;
-            report.Hosts = file.Hosts.ToArray();
-            report.TlsMode = file.TlsMode;
-            report.TlsCACert = file.TlsCACert;
-            report.TlsCert = file.TlsCert;
-            report.TlsKey = file.TlsKey;
-            report.TlsCACertExists = file.TlsCACert is not null && File.Exists(file.TlsCACert);
-            report.TlsCertExists = file.TlsCert is not null && File.Exists(file.TlsCert);
-            report.TlsKeyExists = file.TlsKey is not null && File.Exists(file.TlsKey);
-            report.LiveRestore = file.LiveRestore;
-
-            if (file.HasByteOrderMark)
+            report.Describe(host, file);
+            var assessment = DaemonAssessment.Assess(new DaemonSetup
             {
-                problems.Add(new DaemonConfigProblem("DaemonConfigByteOrderMark",
-                    $"'{path}' starts with a UTF-8 byte-order mark, which Docker Engine before 23.0 refuses. Save it as UTF-8 without BOM (Set-DockerDaemonConfig rewrites it so)."));
-            }
-
-            AddHostProblems(report, units, service, platform, problems);
-            AddTlsProblems(report, nowUtc, problems);
+                Platform = host.Platform,
+                Hosts = file.Hosts,
+                TlsMode = file.TlsMode,
+                TlsPaths = (file.TlsCACert, file.TlsCert, file.TlsKey),
+                ServerFiles = file.TlsCert is null ? null : ServerTlsFiles.Read(host, file.TlsCACert, file.TlsCert, file.TlsKey),
+                Units = units,
+                Service = service,
+                NowUtc = nowUtc,
+            });
+            problems.AddRange(assessment.Findings);
+            report.ServerCertificate = assessment.Certificate;
+            report.DaysRemaining = assessment.Certificate?.DaysRemaining;
         }
 
         report.Problems = problems.ToArray();
         return report;
     }
 
-    private static void AddHostProblems(DaemonConfigReport report, SystemdUnits? units, WindowsServiceCommandLine? service, DaemonPlatform platform, List<DaemonConfigProblem> problems)
+    // daemon.json as dockerd would read it; what stops it from starting is a finding, not an error.
+    private static DaemonConfigFile? Read(IDaemonHost host, string path, DaemonConfigReport report, List<DaemonConfigProblem> problems)
     {
-        foreach (var host in report.Hosts)
+        DaemonConfigFile? file;
+        DaemonConfigProblem? fault = null;
+        try
         {
-            if (!DockerHostAddress.TryParse(host, out _, out var reason))
-            {
-                problems.Add(new DaemonConfigProblem(DaemonErrorIds.InvalidDockerHost, $"The host '{host}' is not valid ({reason}); dockerd will not start. Correct it, e.g. tcp://0.0.0.0:2376."));
-            }
+            var bytes = host.IsDirectory(path) ? throw DaemonConfigFile.IsAFolder(path) : host.TryReadFile(path, IO.SafeFile.DaemonConfig);
+            file = bytes is null ? DaemonConfigFile.Missing(path) : DaemonConfigFile.TryParse(path, bytes, allowByteOrderMark: true, out fault);
+            report.Exists = bytes is not null;
+        }
+        catch (DockerTlsException e)
+        {
+            report.Exists = IsFile(host, path);
+            fault = new DaemonConfigProblem(e.ErrorId, e.Message + " dockerd will not start with it.", target: path);
+            file = null;
         }
 
-        foreach (var host in DaemonTlsSettings.FindPlainTcpHosts(report.Hosts, report.TlsMode))
+        if (file is null)
         {
-            problems.Add(new DaemonConfigProblem(DaemonErrorIds.InsecureHost, report.TlsMode == TlsMode.None
-                ? $"'{host}' serves the Docker API without TLS: anyone who can reach it is root on this host. Run Set-DockerDaemonConfig to switch it to mutual TLS on port 2376."
-                : $"'{host}' uses port 2375, which clients take for plain HTTP. Use port 2376 for TLS (Set-DockerDaemonConfig -DockerHost tcp://0.0.0.0:2376)."));
+            problems.Add(fault!);
+        }
+        else if (file.HasByteOrderMark)
+        {
+            problems.Add(new DaemonConfigProblem("DaemonConfigByteOrderMark",
+                $"'{path}' starts with a UTF-8 byte-order mark, which Docker Engine before 23.0 refuses. Save it as UTF-8 without BOM (Set-DockerDaemonConfig rewrites it so).", target: path));
         }
 
-        if (report.TlsMode == TlsMode.Tls)
-        {
-            problems.Add(new DaemonConfigProblem("ClientsNotVerified",
-                "TLS is on but client certificates are not verified (\"tlsverify\": false): anyone who reaches the port is root on this host. Set \"tlsverify\": true with Set-DockerDaemonConfig."));
-        }
-
-        if (report.Hosts.Length > 0 && !report.Hosts.Any(h => DockerHostAddress.TryParse(h, out var a, out _) && a!.Scheme != DockerHostScheme.Tcp))
-        {
-            problems.Add(new DaemonConfigProblem("NoLocalSocket",
-                $"\"hosts\" has no local socket, so the docker CLI on this host cannot reach the daemon without TLS files. Add {DaemonPaths.LocalSocket(platform)} (Set-DockerDaemonConfig does unless -NoLocalSocket)."));
-        }
-
-        if (units is not null && units.HasDockerService && report.TlsMode != TlsMode.None && report.Hosts.Length == 0 && units.HostFlags.Count == 0)
-        {
-            problems.Add(new DaemonConfigProblem("NoTcpHost",
-                "Neither daemon.json (\"hosts\") nor dockerd's command line (-H) names a host, so dockerd listens on its local socket only and no client reaches its TLS port. Run Set-DockerDaemonConfig to add hosts, or give dockerd -H fd:// with New-DockerSystemdUnit -Kind Socket."));
-        }
-
-        if (units is not null && report.Hosts.Length > 0 && units.HostFlags.Count > 0)
-        {
-            problems.Add(new DaemonConfigProblem(DaemonErrorIds.DaemonHostsConflict,
-                $"daemon.json sets \"hosts\" and {units.HostFlags[0]}; dockerd refuses to start ('directives are specified both as a flag and in the configuration file: hosts'). Run Set-DockerDaemonConfig -ConfigureSystemd (or New-DockerSystemdUnit -Kind DropIn) to reset ExecStart= without -H, or Set-DockerDaemonConfig -NoHosts to keep the -H and take \"hosts\" out of daemon.json."));
-        }
-
-        if (service is not null && service.HostFlags.Count > 0 && report.Hosts.Length > 0)
-        {
-            problems.Add(new DaemonConfigProblem(DaemonErrorIds.DaemonHostsConflict,
-                $"daemon.json sets \"hosts\" and {service.HostFlags[0]}; dockerd refuses to start ('directives are specified both as a flag and in the configuration file: hosts'). Take the flags off the service, as Administrator: {service.RemoveHostFlagsCommand()}, then Restart-Service docker; or run Set-DockerDaemonConfig -NoHosts to keep them and take \"hosts\" out of daemon.json."));
-        }
-
-        if (service is not null && service.HostFlags.Count == 0 && report.TlsMode != TlsMode.None && report.Hosts.Length == 0)
-        {
-            problems.Add(new DaemonConfigProblem("NoTcpHost",
-                $"Neither daemon.json (\"hosts\") nor the docker service's command line ({WindowsServiceCommandLine.Location}) names a host, so dockerd listens on its local pipe only and no client reaches its TLS port. Run Set-DockerDaemonConfig to add hosts."));
-        }
+        return file;
     }
 
-    private static void AddTlsProblems(DaemonConfigReport report, DateTime nowUtc, List<DaemonConfigProblem> problems)
+    private void Describe(IDaemonHost host, DaemonConfigFile file)
     {
-        var anyTls = report.TlsMode != TlsMode.None || report.TlsCACert is not null || report.TlsCert is not null || report.TlsKey is not null;
-        if (!anyTls)
-        {
-            return;
-        }
-
-        if (report.TlsCert is null || report.TlsKey is null || (report.TlsMode == TlsMode.TlsVerify && report.TlsCACert is null))
-        {
-            var missing = new[] { ("tlscacert", report.TlsCACert), ("tlscert", report.TlsCert), ("tlskey", report.TlsKey) }
-                .Where(p => p.Item2 is null).Select(p => p.Item1);
-            problems.Add(new DaemonConfigProblem(DaemonErrorIds.DaemonTlsFilesIncomplete,
-                $"TLS is configured without {string.Join(", ", missing)}; dockerd will not start with TLS. Run Set-DockerDaemonConfig -CertPath <folder> to set all three."));
-        }
-
-        if (report.TlsCert is null)
-        {
-            return;
-        }
-
-        var (certificate, certProblems) = ServerCertificateCheck.Assess(report.TlsCACert, report.TlsCert, report.TlsKey, nowUtc);
-        report.ServerCertificate = certificate;
-        report.DaysRemaining = certificate?.DaysRemaining;
-        problems.AddRange(certProblems);
+        Exists = file.Exists;
+        Hosts = file.Hosts.ToArray();
+        TlsMode = file.TlsMode;
+        TlsCACert = file.TlsCACert;
+        TlsCert = file.TlsCert;
+        TlsKey = file.TlsKey;
+        TlsCACertExists = IsFile(host, file.TlsCACert);
+        TlsCertExists = IsFile(host, file.TlsCert);
+        TlsKeyExists = IsFile(host, file.TlsKey);
+        LiveRestore = file.LiveRestore;
     }
+
+    private static bool IsFile(IDaemonHost host, string? path) => path is not null && host.Exists(path) && !host.IsDirectory(path);
 }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace DockerTls.Core.Daemon;
 
-/// <summary>The inputs of Set-DockerDaemonConfig, with paths already resolved to full file-system paths.</summary>
+/// <summary>The inputs of Set-DockerDaemonConfig, with paths already resolved: sources as full paths of this machine, targets as full paths of the Docker host.</summary>
 public sealed class DaemonConfigRequest
 {
     /// <summary>The daemon.json to change or create.</summary>
@@ -53,9 +53,6 @@ public sealed class DaemonConfigRequest
 
     /// <summary>Make no backups of replaced files.</summary>
     public bool NoBackup { get; set; }
-
-    /// <summary>The platform whose defaults apply.</summary>
-    public DaemonPlatform Platform { get; set; } = DaemonPlatforms.Current;
 
     /// <summary>The time for backups' names (local time) and certificate checks.</summary>
     public DateTime Now { get; set; } = DateTime.Now;

@@ -15,14 +15,14 @@ public static class DaemonErrorIds
     /// <summary>A text that is not a Docker host address.</summary>
     public const string InvalidDockerHost = "InvalidDockerHost";
 
-    /// <summary>The server files changed between their check and the moment they were read for installing.</summary>
-    public const string ServerFilesChanged = "ServerFilesChanged";
-
     /// <summary>ca.pem, server-cert.pem or server-key.pem is missing.</summary>
     public const string ServerCertificateNotFound = "ServerCertificateNotFound";
 
     /// <summary>The server certificate cannot serve: a finding of severity Error (expired, not from the CA, a CA that may not sign, no serverAuth, no SANs, SHA-1).</summary>
     public const string ServerCertificateInvalid = "ServerCertificateInvalid";
+
+    /// <summary>A warning: the server certificate expires within 30 days.</summary>
+    public const string ServerCertificateExpiring = "ServerCertificateExpiring";
 
     /// <summary>A warning: Docker accepts the server certificate, but strict verifiers (openssl -x509_strict, Python 3.13) refuse its chain.</summary>
     public const string ServerCertificateNotStrict = "ServerCertificateNotStrict";

@@ -45,15 +45,6 @@ public static class DaemonPaths
     public static string LocalSocket(DaemonPlatform platform) =>
         platform == DaemonPlatform.Windows ? "npipe://" : "unix:///var/run/docker.sock";
 
-    /// <summary>Joins a folder and a file name with the platform's separator.</summary>
-    public static string Combine(DaemonPlatform platform, string folder, string name)
-    {
-        var separator = platform == DaemonPlatform.Windows ? '\\' : '/';
-        return folder.Length > 0 && (folder[folder.Length - 1] == separator || folder[folder.Length - 1] == '/')
-            ? folder + name
-            : folder + separator + name;
-    }
-
     /// <summary>
     /// The command that applies daemon.json after a change (TLS settings are not reloadable):
     /// <c>systemctl daemon-reload &amp;&amp; systemctl restart docker</c> on systemd hosts, <c>Restart-Service docker</c> on Windows.

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 
 namespace DockerTls.Core.Daemon;
@@ -82,14 +81,17 @@ public static class DockerDesktopDetector
         return DesktopVerdict.Warn;
     }
 
-    /// <summary>Finds and assesses Docker Desktop on this machine.</summary>
-    public static (DesktopVerdict Verdict, string? Evidence) AssessCurrent(string targetPath, bool pathGiven, bool engineConfigured)
+    /// <summary>
+    /// Finds and assesses Docker Desktop on <paramref name="host"/>: on this machine in the user's home, on a remote
+    /// host in root's (the commands there run as root).
+    /// </summary>
+    public static (DesktopVerdict Verdict, string? Evidence) AssessHost(IDaemonHost host, string targetPath, bool pathGiven, bool engineConfigured)
     {
-        var platform = DaemonPlatforms.Current;
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var programFiles = Environment.GetEnvironmentVariable("ProgramFiles");
-        var evidence = Find(platform, home, programFiles, p => File.Exists(p) || Directory.Exists(p));
-        return (Assess(platform, home, targetPath, pathGiven, evidence, engineConfigured), evidence);
+        var local = host is LocalDaemonHost;
+        var home = local ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : "/root";
+        var programFiles = local ? Environment.GetEnvironmentVariable("ProgramFiles") : null;
+        var evidence = Find(host.Platform, home, programFiles, host.Exists);
+        return (Assess(host.Platform, home, targetPath, pathGiven, evidence, engineConfigured), evidence);
     }
 
     private static string Join(DaemonPlatform platform, string first, params string[] rest)
@@ -97,7 +99,7 @@ public static class DockerDesktopDetector
         var result = first;
         foreach (var part in rest)
         {
-            result = DaemonPaths.Combine(platform, result, part);
+            result = HostPath.Combine(platform, result, part);
         }
 
         return result;

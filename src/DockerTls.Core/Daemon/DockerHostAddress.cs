@@ -149,100 +149,68 @@ public sealed class DockerHostAddress
     private static bool TryParseNetwork(string original, DockerHostScheme scheme, string rest, out DockerHostAddress? address, out string reason)
     {
         address = null;
-        reason = string.Empty;
-        if (scheme == DockerHostScheme.Ssh)
-        {
-            var at = rest.IndexOf('@');
-            if (at >= 0)
-            {
-                rest = rest.Substring(at + 1);
-            }
-        }
-
+        if (scheme == DockerHostScheme.Ssh && rest.IndexOf('@') is var at && at >= 0) rest = rest.Substring(at + 1);
         var slash = rest.IndexOf('/');
-        if (slash >= 0)
+        if (slash >= 0 && slash != rest.Length - 1)
         {
-            if (slash != rest.Length - 1)
-            {
-                reason = "a TCP address has no path";
-                return false;
-            }
-
-            rest = rest.Substring(0, slash);
+            reason = "a TCP address has no path";
+            return false;
         }
 
-        string host;
-        string? portText = null;
-        if (rest.StartsWith("[", StringComparison.Ordinal))
-        {
-            var close = rest.IndexOf(']');
-            if (close < 0)
-            {
-                reason = "an IPv6 address in brackets is missing ']'";
-                return false;
-            }
+        if (slash >= 0) rest = rest.Substring(0, slash);
+        int? port = null;
+        var fault = SplitHostAndPort(rest, out var host, out var portText) ?? ParsePort(portText, out port) ?? HostFault(host);
+        reason = fault ?? string.Empty;
+        if (fault is not null) return false;
+        address = new DockerHostAddress(original, scheme, host.Length == 0 ? null : host, port, null);
+        return true;
+    }
 
-            host = rest.Substring(1, close - 1);
-            var after = rest.Substring(close + 1);
-            if (after.Length > 0)
-            {
-                if (after[0] != ':')
-                {
-                    reason = "expected ':' and a port after ']'";
-                    return false;
-                }
-
-                portText = after.Substring(1);
-            }
-
-            if (!IPLiteral.TryParse(host, out _))
-            {
-                reason = $"'{host}' is not an IPv6 address";
-                return false;
-            }
-        }
-        else
+    // host:port, or [IPv6]:port; the port may be missing. Returns why not, or null.
+    private static string? SplitHostAndPort(string rest, out string host, out string? portText)
+    {
+        portText = null;
+        if (!rest.StartsWith("[", StringComparison.Ordinal))
         {
             var colon = rest.LastIndexOf(':');
-            if (colon >= 0 && rest.IndexOf(':') != colon)
-            {
-                reason = "an IPv6 address must be written in brackets, e.g. tcp://[::1]:2376";
-                return false;
-            }
-
             host = colon < 0 ? rest : rest.Substring(0, colon);
             portText = colon < 0 ? null : rest.Substring(colon + 1);
+            return colon >= 0 && rest.IndexOf(':') != colon ? "an IPv6 address must be written in brackets, e.g. tcp://[::1]:2376" : null;
         }
 
-        int? port = null;
-        if (portText is not null)
+        var close = rest.IndexOf(']');
+        host = close < 0 ? string.Empty : rest.Substring(1, close - 1);
+        if (close < 0) return "an IPv6 address in brackets is missing ']'";
+        var after = rest.Substring(close + 1);
+        if (after.Length > 0 && after[0] != ':') return "expected ':' and a port after ']'";
+        if (after.Length > 0) portText = after.Substring(1);
+        return IPLiteral.TryParse(host, out _) ? null : $"'{host}' is not an IPv6 address";
+    }
+
+    private static string? ParsePort(string? portText, out int? port)
+    {
+        port = null;
+        if (portText is null) return null;
+        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p < 1 || p > 65535)
         {
-            if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p < 1 || p > 65535)
-            {
-                reason = $"the port '{portText}' is not a number from 1 to 65535";
-                return false;
-            }
-
-            port = p;
+            return $"the port '{portText}' is not a number from 1 to 65535";
         }
 
+        port = p;
+        return null;
+    }
+
+    private static string? HostFault(string host)
+    {
         if (host.Length > 0 && IPLiteral.LooksLikeIPv4(host) && !IPLiteral.IsIPv4(host))
         {
             // Go's rule: dockerd would not listen on "0.0.0.010", and .NET would read it as 0.0.0.8.
-            reason = IPLiteral.HasLeadingZero(host)
+            return IPLiteral.HasLeadingZero(host)
                 ? $"'{host}' has a number with a leading zero, which Go refuses and .NET reads as octal (010 is 8); write each number without leading zeros"
                 : $"'{host}' is not an IPv4 address (four numbers 0-255)";
-            return false;
         }
 
-        if (host.Length > 0 && !IsHostName(host) && !IPLiteral.TryParse(host, out _))
-        {
-            reason = $"'{host}' is not a host name or IP address";
-            return false;
-        }
-
-        address = new DockerHostAddress(original, scheme, host.Length == 0 ? null : host, port, null);
-        return true;
+        return host.Length > 0 && !IsHostName(host) && !IPLiteral.TryParse(host, out _) ? $"'{host}' is not a host name or IP address" : null;
     }
 
     private static bool IsHostName(string host)

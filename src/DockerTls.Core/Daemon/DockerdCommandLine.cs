@@ -42,44 +42,21 @@ public sealed class DockerdCommandLine
         var words = new List<string>();
         var current = new StringBuilder();
         var inWord = false;
-        char quote = '\0';
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (quote != '\0')
-            {
-                if (c == quote)
-                {
-                    quote = '\0';
-                }
-                else if (c == '\\' && quote == '"' && i + 1 < text.Length)
-                {
-                    current.Append(text[++i]);
-                }
-                else
-                {
-                    current.Append(c);
-                }
-
-                continue;
-            }
-
             if (char.IsWhiteSpace(c))
             {
-                if (inWord)
-                {
-                    words.Add(current.ToString());
-                    current.Clear();
-                    inWord = false;
-                }
-
+                if (inWord) words.Add(current.ToString());
+                current.Clear();
+                inWord = false;
                 continue;
             }
 
             inWord = true;
             if (c == '"' || c == '\'')
             {
-                quote = c;
+                i = Quoted(text, i, current);
             }
             else if (c == '\\' && i + 1 < text.Length)
             {
@@ -91,12 +68,23 @@ public sealed class DockerdCommandLine
             }
         }
 
-        if (inWord)
+        if (inWord) words.Add(current.ToString());
+        return words;
+    }
+
+    // The text between the quote at <paramref name="open"/> and its closing one (to the end when there is none); a
+    // backslash escapes inside double quotes only. Returns the index of the closing quote.
+    private static int Quoted(string text, int open, StringBuilder current)
+    {
+        var quote = text[open];
+        var i = open + 1;
+        for (; i < text.Length && text[i] != quote; i++)
         {
-            words.Add(current.ToString());
+            if (text[i] == '\\' && quote == '"' && i + 1 < text.Length) i++;
+            current.Append(text[i]);
         }
 
-        return words;
+        return i;
     }
 
     /// <summary>The host flags among <paramref name="words"/>, e.g. <c>-H fd://</c>, <c>--host=tcp://...</c>, <c>-Hfd://</c>.</summary>

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Net;
 using DockerTls.Core.Pki;
@@ -20,28 +19,31 @@ public static class ServerCertificateCheck
     /// The certificate's verdict is <see cref="CertificateAssessment"/>'s for serverAuth: one problem per finding, which it names
     /// (<see cref="DaemonConfigProblem.FindingId"/>), the real cause first (an expired certificate is expired, not from another CA).
     /// </summary>
-    public static (DockerCertificate? Certificate, IReadOnlyList<DaemonConfigProblem> Problems) Assess(string? caPath, string certPath, string? keyPath, DateTime nowUtc)
+    public static (DockerCertificate? Certificate, IReadOnlyList<DaemonConfigProblem> Problems) Assess(IDaemonHost host, string? caPath, string certPath, string? keyPath, DateTime nowUtc) =>
+        Assess(ServerTlsFiles.Read(host, caPath, certPath, keyPath), nowUtc);
+
+    /// <summary><see cref="Assess(IDaemonHost, string?, string, string?, DateTime)"/> of files read already: the very bytes a plan installs.</summary>
+    public static (DockerCertificate? Certificate, IReadOnlyList<DaemonConfigProblem> Problems) Assess(ServerTlsFiles files, DateTime nowUtc)
     {
-        var problems = new List<DaemonConfigProblem>();
-        foreach (var (path, what) in new[] { (caPath, "CA certificate (tlscacert)"), (certPath, "server certificate (tlscert)"), (keyPath, "server key (tlskey)") })
+        var problems = new List<DaemonConfigProblem>(files.Missing);
+        if (files.Unreadable is not null)
         {
-            if (path is not null && !File.Exists(path))
-            {
-                problems.Add(new DaemonConfigProblem(DaemonErrorIds.ServerCertificateNotFound,
-                    $"The {what} '{path}' does not exist; dockerd will not start. Install it with Set-DockerDaemonConfig -CertPath <folder with ca.pem, server-cert.pem, server-key.pem>, or make one with New-DockerServerCert."));
-            }
+            problems.Add(files.Unreadable);
+            return (null, problems);
         }
 
-        if (!File.Exists(certPath))
+        if (files.Cert is null)
         {
             return (null, problems);
         }
 
+        var certPath = files.CertPath;
+        var caPath = files.CAPath;
+        var keyPath = files.KeyPath;
         DockerCertificate certificate;
         try
         {
-            certificate = CertificateReader.Read(certPath, keyPath is not null && File.Exists(keyPath) ? keyPath : null, caPath is not null && File.Exists(caPath) ? caPath : null,
-                Org.BouncyCastle.Asn1.X509.KeyPurposeID.id_kp_serverAuth, nowUtc);
+            certificate = CertificateReader.Read(files.Cert, files.Key, files.CA, Org.BouncyCastle.Asn1.X509.KeyPurposeID.id_kp_serverAuth, nowUtc);
         }
         catch (DockerTlsException e)
         {
@@ -49,19 +51,13 @@ public static class ServerCertificateCheck
                 $"The server certificate '{certPath}' cannot be read ({e.Message}). Issue a new one with New-DockerServerCert."));
             return (null, problems);
         }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-        {
-            problems.Add(new DaemonConfigProblem(DaemonErrorIds.ServerCertificateInvalid,
-                $"The server files cannot be read ({e.Message}). Run as a user that can read them (root on Linux, Administrator on Windows)."));
-            return (null, problems);
-        }
 
         foreach (var finding in certificate.Findings)
         {
             var id = finding.Severity == FindingSeverity.Error ? DaemonErrorIds.ServerCertificateInvalid
-                : finding.Id == CertificateFindingIds.CertificateExpiring ? "ServerCertificateExpiring"
+                : finding.Id == CertificateFindingIds.CertificateExpiring ? DaemonErrorIds.ServerCertificateExpiring
                 : DaemonErrorIds.ServerCertificateNotStrict;
-            problems.Add(new DaemonConfigProblem(id, $"The server certificate '{certPath}' (checked against '{caPath}'): {finding.Message}", finding.Id));
+            problems.Add(new DaemonConfigProblem(id, $"The server certificate '{certPath}' (checked against '{caPath}'): {finding.Message}", finding.Id, finding.Severity, certPath));
         }
 
         if (certificate.KeyEncrypted == true)

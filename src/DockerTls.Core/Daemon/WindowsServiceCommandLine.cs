@@ -44,19 +44,7 @@ public sealed class WindowsServiceCommandLine
         var words = new List<string>();
         var i = 0;
         while (i < text.Length && IsBlank(text[i])) i++;
-        if (i < text.Length)
-        {
-            var program = new StringBuilder();
-            if (text[i] == '"')
-            {
-                i++;
-                while (i < text.Length && text[i] != '"') program.Append(text[i++]);
-                i++;
-            }
-            while (i < text.Length && !IsBlank(text[i])) program.Append(text[i++]);
-            words.Add(program.ToString());
-        }
-
+        if (i < text.Length) words.Add(ProgramName(text, ref i));
         var current = new StringBuilder();
         var inWord = false;
         var quoted = false;
@@ -65,50 +53,39 @@ public sealed class WindowsServiceCommandLine
             var c = text[i];
             if (c == '\\')
             {
-                var start = i;
-                while (i < text.Length && text[i] == '\\') i++;
-                var count = i - start;
+                Backslashes(text, ref i, current);
                 inWord = true;
-                if (i < text.Length && text[i] == '"')
-                {
-                    current.Append('\\', count / 2);
-                    if (count % 2 == 1)
-                    {
-                        current.Append('"');
-                        i++;
-                    }
-                }
-                else
-                {
-                    current.Append('\\', count);
-                }
-                continue;
             }
-            if (c == '"')
+            else if (c == '"')
             {
                 inWord = true;
                 if (quoted && i + 1 < text.Length && text[i + 1] == '"')
                 {
                     current.Append('"');
-                    i += 2;
-                    continue;
+                    i++;
                 }
-                quoted = !quoted;
+                else
+                {
+                    quoted = !quoted;
+                }
+
                 i++;
-                continue;
             }
-            if (IsBlank(c) && !quoted)
+            else if (IsBlank(c) && !quoted)
             {
                 if (inWord) words.Add(current.ToString());
                 current.Clear();
                 inWord = false;
                 i++;
-                continue;
             }
-            current.Append(c);
-            inWord = true;
-            i++;
+            else
+            {
+                current.Append(c);
+                inWord = true;
+                i++;
+            }
         }
+
         if (inWord) words.Add(current.ToString());
         return new WindowsServiceCommandLine(text, words);
     }
@@ -153,6 +130,43 @@ public sealed class WindowsServiceCommandLine
 
     [DllImport("advapi32.dll", CharSet = CharSet.Unicode)]
     private static extern int RegGetValueW(IntPtr key, string subKey, string value, uint flags, out uint type, char[]? data, ref int size);
+
+    // The program name runs to the next blank, or between quotes with no escapes.
+    private static string ProgramName(string text, ref int i)
+    {
+        var program = new StringBuilder();
+        if (text[i] == '"')
+        {
+            i++;
+            while (i < text.Length && text[i] != '"') program.Append(text[i++]);
+            i++;
+        }
+
+        while (i < text.Length && !IsBlank(text[i])) program.Append(text[i++]);
+        return program.ToString();
+    }
+
+    // Backslashes are literal except before a quote: 2n and a quote give n (the quote then opens or closes quoting),
+    // 2n+1 give n and a literal quote.
+    private static void Backslashes(string text, ref int i, StringBuilder current)
+    {
+        var start = i;
+        while (i < text.Length && text[i] == '\\') i++;
+        var count = i - start;
+        if (i < text.Length && text[i] == '"')
+        {
+            current.Append('\\', count / 2);
+            if (count % 2 == 1)
+            {
+                current.Append('"');
+                i++;
+            }
+        }
+        else
+        {
+            current.Append('\\', count);
+        }
+    }
 
     private static bool IsBlank(char c) => c == ' ' || c == '\t';
 

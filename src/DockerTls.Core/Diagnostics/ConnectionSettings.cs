@@ -72,14 +72,7 @@ public sealed class ConnectionSettings
             throw new ArgumentNullException(nameof(getVariable));
         }
 
-        if (!string.IsNullOrEmpty(dockerHost) && !string.IsNullOrEmpty(context))
-        {
-            throw new DockerTlsException(
-                "ConflictingHostAndContext",
-                ErrorKind.InvalidArgument,
-                "Give either -DockerHost or -Context, not both (the docker CLI refuses --host with --context too).");
-        }
-
+        RefuseHostWithContext(dockerHost, context);
         var configFolder = DockerConfigFolder.Resolve(Empty(getVariable(DockerConfigFolder.Variable)), userHome);
         var store = new DockerContextStore(configFolder);
         var defaultCertPath = Empty(getVariable(ClientEnvironment.CertPathVariable)) ?? configFolder;
@@ -111,9 +104,7 @@ public sealed class ConnectionSettings
                 overriddenHost)
             {
                 IsDefaultCertPath = certPath is null && defaultCertPath == configFolder,
-                Tls = Empty(getVariable(ClientEnvironment.TlsVerifyVariable)) != null ? TlsMode.TlsVerify
-                    : Empty(getVariable(ClientEnvironment.TlsVariable)) != null ? TlsMode.Tls
-                    : TlsMode.None,
+                Tls = TlsFromVariables(getVariable),
             };
         }
 
@@ -128,6 +119,23 @@ public sealed class ConnectionSettings
             "There is no TLS daemon to test: DOCKER_HOST is not set and no Docker context is selected, so the docker CLI talks to the "
             + "local socket. Give -DockerHost tcp://host:2376, or point the CLI at the daemon first with Set-DockerClientEnv or New-DockerContext -Use.");
     }
+
+    private static void RefuseHostWithContext(string? dockerHost, string? context)
+    {
+        if (!string.IsNullOrEmpty(dockerHost) && !string.IsNullOrEmpty(context))
+        {
+            throw new DockerTlsException(
+                "ConflictingHostAndContext",
+                ErrorKind.InvalidArgument,
+                "Give either -DockerHost or -Context, not both (the docker CLI refuses --host with --context too).");
+        }
+    }
+
+    // How the CLI speaks to DOCKER_HOST: any non-empty DOCKER_TLS_VERIFY (even 0) verifies, DOCKER_TLS alone does not.
+    private static TlsMode TlsFromVariables(Func<string, string?> getVariable) =>
+        Empty(getVariable(ClientEnvironment.TlsVerifyVariable)) != null ? TlsMode.TlsVerify
+        : Empty(getVariable(ClientEnvironment.TlsVariable)) != null ? TlsMode.Tls
+        : TlsMode.None;
 
     private static ConnectionSettings FromContext(DockerContextStore store, string name, string? certPath, string source)
     {

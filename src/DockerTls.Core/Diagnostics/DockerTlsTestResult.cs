@@ -59,14 +59,17 @@ public sealed class DockerTlsTestResult
     /// <summary>How long the test took, in milliseconds.</summary>
     public long ElapsedMilliseconds { get; set; }
 
-    /// <summary>A sentence for each certificate of the test (the server's, the client's) that ends within <paramref name="days"/> days.</summary>
-    public System.Collections.Generic.IEnumerable<string> ExpiryWarnings(int days)
+    /// <summary>
+    /// A warning for the server's and the client's certificate that ends within
+    /// <see cref="Pki.CertificateAssessment.ExpiryWarningDays"/> days: their <c>CertificateExpiring</c> finding, told with its id.
+    /// </summary>
+    public System.Collections.Generic.IEnumerable<string> ExpiryWarnings()
     {
         foreach (var (certificate, whose) in new[] { (ServerCertificate, "server's"), (ClientCertificate, "client's") })
         {
-            if (certificate is null || certificate.DaysRemaining >= days || certificate.DaysRemaining < 0) continue;
+            if (certificate is null || !System.Linq.Enumerable.Any(certificate.Findings, f => f.ChainDepth == 0 && f.Id == Pki.CertificateFindingIds.CertificateExpiring)) continue;
             yield return System.FormattableString.Invariant(
-                $"The {whose} certificate ({certificate.Subject}) expires in {certificate.DaysRemaining} days, on {certificate.NotAfter:yyyy-MM-dd}. Renew it with Update-DockerCertificate -CAPath <the CA folder> on the CA's machine.");
+                $"{Pki.CertificateFindingIds.CertificateExpiring}: The {whose} certificate ({certificate.Subject}) expires in {certificate.DaysRemaining} days, on {certificate.NotAfter:yyyy-MM-dd}. Renew it with Update-DockerCertificate -CAPath <the CA folder> on the CA's machine.");
         }
     }
 

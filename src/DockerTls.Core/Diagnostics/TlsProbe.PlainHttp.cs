@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace DockerTls.Core.Diagnostics;
 
@@ -14,27 +13,16 @@ public sealed partial class TlsProbe
     // whether DOCKER_TLS_VERIFY=1 is all that is missing.
     private void AskPlain()
     {
-        var addresses = Resolve();
-        if (addresses is null)
+        using var connection = Open();
+        if (connection is null)
         {
             return;
         }
 
-        using var socket = OpenSocket(addresses);
-        if (socket is null)
-        {
-            return;
-        }
-
-        using var guard = deadline.Guard(socket);
         HttpExchange.Response response;
         try
         {
-            SetTimeouts(socket);
-            using var stream = new NetworkStream(socket, ownsSocket: false);
-            var request = Encoding.ASCII.GetBytes("GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n");
-            stream.Write(request, 0, request.Length);
-            response = HttpExchange.Read(stream);
+            response = PlainPing(connection.Socket);
         }
         catch (Exception e) when (e is IOException || e is SocketException || e is InvalidDataException || e is ObjectDisposedException)
         {
@@ -85,11 +73,7 @@ public sealed partial class TlsProbe
                 }
 
                 using var guard = deadline.Guard(socket);
-                SetTimeouts(socket);
-                using var stream = new NetworkStream(socket, ownsSocket: false);
-                var request = Encoding.ASCII.GetBytes("GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n");
-                stream.Write(request, 0, request.Length);
-                var response = HttpExchange.Read(stream);
+                var response = PlainPing(socket);
                 response.Headers.TryGetValue("Api-Version", out answer);
                 diagnosis.ServerNotTls(true, answer, handshakeError);
                 return;

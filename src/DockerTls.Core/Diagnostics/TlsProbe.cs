@@ -7,12 +7,10 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using DockerTls.Core.Daemon;
 using DockerTls.Core.IO;
 using DockerTls.Core.Json;
 using DockerTls.Core.Pki;
-using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 using BcParser = Org.BouncyCastle.X509.X509CertificateParser;
 
 namespace DockerTls.Core.Diagnostics;
@@ -33,6 +31,7 @@ public sealed partial class TlsProbe
     private DockerTlsTestResult result = null!;
     private ConnectionDiagnosis diagnosis = null!;
     private ConnectionFailure serverVerdict;
+    private bool serverSeen;
 
     /// <summary>A probe of <paramref name="settings"/> that gives up after <paramref name="timeout"/>.</summary>
     public TlsProbe(ConnectionSettings settings, TimeSpan timeout)
@@ -67,157 +66,88 @@ public sealed partial class TlsProbe
         return result;
     }
 
-    private ClientCertificateFiles? ReadClientFiles(out X509Certificate2? clientCertificate)
-    {
-        clientCertificate = null;
-        var missing = ClientCertificateFiles.FileNames.Where(name => !File.Exists(Path.Combine(settings.CertPath, name))).ToList();
-        if (missing.Count > 0)
-        {
-            diagnosis.ClientCertificateMissing(missing);
-            return null;
-        }
-
-        ClientCertificateFiles files;
-        try
-        {
-            files = ClientCertificateFiles.Read(settings.CertPath);
-        }
-        catch (DockerTlsException e) when (e.ErrorId == "CertificateInvalid" || e.ErrorId == "CertificateNotFound")
-        {
-            diagnosis.ClientCertificateMissing(Array.Empty<string>(), e.Target as string ?? settings.CertPath);
-            return null;
-        }
-        catch (DockerTlsException e)
-        {
-            // A FIFO, a device, a link to nothing or a file it may not read: refused at once, without waiting on it.
-            diagnosis.ClientFileUnusable(e.ErrorId, e.Message);
-            return null;
-        }
-
-        try
-        {
-            result.ClientCertificate = files.Summary();
-        }
-        catch (DockerTlsException)
-        {
-            // The diagnosis below names what is wrong with the files; the summary is only shown when it can be read.
-        }
-
-        if (files.KeyEncrypted)
-        {
-            diagnosis.EncryptedKey(files.KeyPath);
-            return null;
-        }
-
-        try
-        {
-            clientCertificate = files.LoadWithKey();
-        }
-        catch (DockerTlsException e) when (e.ErrorId == "ClientKeyStoreUnavailable")
-        {
-            diagnosis.ClientCredentialsUnavailable(files.KeyPath, e.InnerException?.Message ?? e.Message);
-            return null;
-        }
-        catch (DockerTlsException e)
-        {
-            diagnosis.KeyMismatch(files.CertPath, files.KeyPath, unreadable: e.ErrorId.EndsWith("KeyInvalid", StringComparison.Ordinal));
-            return null;
-        }
-
-        var now = DateTime.UtcNow;
-        result.ClientCertificate = files.Summary();
-        if (files.Certificate.NotAfter.ToUniversalTime() < now || files.Certificate.NotBefore.ToUniversalTime() > now)
-        {
-            clientCertificate.Dispose();
-            clientCertificate = null;
-            diagnosis.ClientCertificateOutOfValidity(files.Summary(), now);
-            return null;
-        }
-
-        return files;
-    }
-
     private TimeSpan Remaining => deadline.Remaining;
 
     private bool Expired => deadline.Expired;
 
     private void Connect(ClientCertificateFiles files, X509Certificate2 clientCertificate)
     {
-        var addresses = Resolve();
-        if (addresses is null)
+        using var connection = Open();
+        if (connection is null)
         {
             return;
         }
 
-        using var socket = OpenSocket(addresses);
-        if (socket is null)
-        {
-            return;
-        }
-
-        using var guard = deadline.Guard(socket);
-
-        using var network = new NetworkStream(socket, ownsSocket: false);
+        using var network = new NetworkStream(connection.Socket, ownsSocket: false);
         using var tls = new SslStream(network, false, (_, certificate, _, _) => ValidateServer(certificate, files), (_, _, _, _, _) => clientCertificate);
         serverVerdict = ConnectionFailure.None;
-        var serverSeen = false;
-        bool ValidateServer(X509Certificate? presented, ClientCertificateFiles client)
-        {
-            if (presented is null)
-            {
-                return false;
-            }
-
-            serverSeen = true;
-            var now = DateTime.UtcNow;
-            var certificate = new BcParser().ReadCertificate(presented.GetRawCertData());
-            var summary = CertificateReader.Summarize(certificate, ".", now);
-            serverVerdict = ServerCertificateCheck.Check(certificate, summary, client.Authorities, settings.Host.Host, now);
-            summary.Path = settings.Host.Uri;
-            summary.ChainCAPath = client.CAPath;
-            result.ServerCertificate = summary;
-
-            // DOCKER_TLS without DOCKER_TLS_VERIFY: the CLI takes any certificate; the verdict is told, not enforced.
-            return serverVerdict == ConnectionFailure.None || settings.Tls == TlsMode.Tls;
-        }
-
+        serverSeen = false;
         try
         {
-            SetTimeouts(socket);
+            SetTimeouts(connection.Socket);
             tls.AuthenticateAsClient(settings.Host.Host, new X509CertificateCollection { clientCertificate }, Protocols, checkCertificateRevocation: false);
         }
         catch (Exception e) when (e is AuthenticationException || e is IOException || e is SocketException || e is ObjectDisposedException)
         {
-            if (IsTimeout(e))
-            {
-                diagnosis.Timeout("TLS handshake", timeout);
-            }
-            else if (serverSeen && serverVerdict != ConnectionFailure.None && settings.Tls != TlsMode.Tls)
-            {
-                var authorities = files.Authorities.Select(a => CertificateReader.Summarize(a, files.CAPath, DateTime.UtcNow)).ToList();
-                diagnosis.ServerCertificateRejected(serverVerdict, result.ServerCertificate!, authorities, DateTime.UtcNow);
-            }
-            else if (serverSeen)
-            {
-                diagnosis.ClientCertificateRejected(files.Summary(), CASubjects(files));
-            }
-            else if (HandshakeError.IsLocalCredentialFailure(e))
-            {
-                diagnosis.ClientCredentialsUnavailable(files.KeyPath, Innermost(e));
-            }
-            else
-            {
-                ProbePlainHttp(addresses, Innermost(e));
-            }
-
+            HandshakeFailed(e, files, connection.Addresses);
             return;
         }
 
         result.TlsProtocol = ProtocolName(tls.SslProtocol);
-        Ask(tls, files);
+        if (Ping(tls, files))
+        {
+            AskVersion(tls);
+        }
     }
 
-    private void Ask(SslStream tls, ClientCertificateFiles files)
+    // The docker CLI's check of the daemon's certificate, told as a verdict; whether the handshake goes on.
+    private bool ValidateServer(X509Certificate? presented, ClientCertificateFiles client)
+    {
+        if (presented is null)
+        {
+            return false;
+        }
+
+        serverSeen = true;
+        var now = DateTime.UtcNow;
+        var certificate = new BcParser().ReadCertificate(presented.GetRawCertData());
+        var summary = CertificateReader.Summarize(certificate, ".", now);
+        serverVerdict = ServerCertificateCheck.Check(certificate, summary, client.Authorities, settings.Host.Host, now);
+        summary.Path = settings.Host.Uri;
+        summary.ChainCAPath = client.CAPath;
+        result.ServerCertificate = summary;
+
+        // DOCKER_TLS without DOCKER_TLS_VERIFY: the CLI takes any certificate; the verdict is told, not enforced.
+        return serverVerdict == ConnectionFailure.None || settings.Tls == TlsMode.Tls;
+    }
+
+    private void HandshakeFailed(Exception e, ClientCertificateFiles files, IPAddress[] addresses)
+    {
+        if (IsTimeout(e))
+        {
+            diagnosis.Timeout("TLS handshake", timeout);
+        }
+        else if (serverSeen && serverVerdict != ConnectionFailure.None && settings.Tls != TlsMode.Tls)
+        {
+            var authorities = files.Authorities.Select(a => CertificateReader.Summarize(a, files.CAPath, DateTime.UtcNow)).ToList();
+            diagnosis.ServerCertificateRejected(serverVerdict, result.ServerCertificate!, authorities, DateTime.UtcNow);
+        }
+        else if (serverSeen)
+        {
+            diagnosis.ClientCertificateRejected(files.Summary(), CASubjects(files));
+        }
+        else if (HandshakeError.IsLocalCredentialFailure(e))
+        {
+            diagnosis.ClientCredentialsUnavailable(files.KeyPath, Innermost(e));
+        }
+        else
+        {
+            ProbePlainHttp(addresses, Innermost(e));
+        }
+    }
+
+    // GET /_ping over TLS; false when it failed (the diagnosis is made).
+    private bool Ping(SslStream tls, ClientCertificateFiles files)
     {
         HttpExchange.Response ping;
         try
@@ -237,20 +167,25 @@ public sealed partial class TlsProbe
                 diagnosis.ClientCertificateRejected(files.Summary(), CASubjects(files));
             }
 
-            return;
+            return false;
         }
         catch (InvalidDataException e)
         {
             diagnosis.ApiError($"GET /_ping got no HTTP response ({e.Message})");
-            return;
+            return false;
         }
 
         if (ping.StatusCode != 200)
         {
             diagnosis.ApiError($"GET /_ping answered '{ping.StatusLine}'");
-            return;
+            return false;
         }
 
+        return true;
+    }
+
+    private void AskVersion(SslStream tls)
+    {
         try
         {
             var version = HttpExchange.Get(tls, "/version");
@@ -286,91 +221,6 @@ public sealed partial class TlsProbe
                 diagnosis.ApiError($"GET /version failed ({Innermost(e)})");
             }
         }
-    }
-
-    private IPAddress[]? Resolve()
-    {
-        if (IPAddress.TryParse(settings.Host.Host, out var literal))
-        {
-            return new[] { literal };
-        }
-
-        var lookup = Dns.GetHostAddressesAsync(settings.Host.Host);
-        try
-        {
-            if (!lookup.Wait(Remaining))
-            {
-                diagnosis.Timeout("name lookup", timeout);
-                return null;
-            }
-        }
-        catch (AggregateException e) when (e.InnerException is SocketException socketError)
-        {
-            diagnosis.HostNotFound(socketError.Message);
-            return null;
-        }
-
-        if (lookup.Result.Length == 0)
-        {
-            diagnosis.HostNotFound("no addresses");
-            return null;
-        }
-
-        return lookup.Result;
-    }
-
-    private Socket? OpenSocket(IPAddress[] addresses)
-    {
-        var refusals = new List<string>();
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                var connect = socket.ConnectAsync(address, settings.Host.Port);
-                if (connect.Wait(Remaining))
-                {
-                    return socket;
-                }
-
-                socket.Dispose();
-                diagnosis.Timeout("TCP connect", timeout);
-                return null;
-            }
-            catch (AggregateException e) when (e.InnerException is SocketException socketError)
-            {
-                socket.Dispose();
-                refusals.Add($"{address}: {socketError.Message}");
-            }
-        }
-
-        diagnosis.ConnectionRefused(string.Join("; ", refusals));
-        return null;
-    }
-
-    private void SetTimeouts(Socket socket)
-    {
-        var ms = (int)Math.Ceiling(Remaining.TotalMilliseconds);
-        socket.ReceiveTimeout = ms;
-        socket.SendTimeout = ms;
-    }
-
-    private bool IsTimeout(Exception e)
-    {
-        if (Expired)
-        {
-            return true;
-        }
-
-        for (Exception? inner = e; inner != null; inner = inner.InnerException)
-        {
-            if (inner is SocketException { SocketErrorCode: SocketError.TimedOut })
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static IReadOnlyList<string> CASubjects(ClientCertificateFiles files) =>

@@ -118,7 +118,7 @@ public sealed class FileTransaction
                     $"'{file.Path}' changed after it was read (another command wrote it meanwhile). Nothing was written. Run again to apply the change to what is there now.", file.Path);
             }
 
-            if (!File.Exists(file.Path) || _overwrite || file.Rewrite || IsUnchanged(file)) continue;
+            if (!File.Exists(file.Path) || _overwrite || file.Rewrite || file.IsUnchanged()) continue;
             throw new DockerTlsException("KeyFileExists", ErrorKind.ResourceExists,
                 $"'{file.Path}' exists already. Nothing was written. Use -Force to replace it" + (_destinationParameter is null ? "." : $", or choose another {_destinationParameter}."), file.Path);
         }
@@ -135,189 +135,14 @@ public sealed class FileTransaction
     public IReadOnlyList<string> Commit()
     {
         CheckTargets();
-        var created = new List<string>();
-        var staged = new List<(PlannedFile File, string Temp)>();
-        var stagingFolders = new List<string>();
-        var previous = new List<PreviousFile>();
-        var locks = new List<FolderLock>();
-        var moved = 0;
-        try
-        {
-            foreach (var (path, mode) in _directories) EnsureDirectory(path, mode, created);
-            // The claim on every target folder, in one order for every writer (no deadlock), held to the last rename;
-            // the check is repeated under it, so that of two writers without -Force only the first writes.
-            var folders = _files.Select(f => Path.GetDirectoryName(f.Path)!).Distinct().OrderBy(f => f, StringComparer.Ordinal).ToList();
-            foreach (var folder in folders)
-            {
-                EnsureDirectory(folder, FileModes.PublicDirectory, created);
-                locks.Add(FolderLock.Acquire(folder, FolderLock.DefaultWait));
-            }
-
-            CheckTargets();
-            foreach (var folder in folders) StaleFiles.Remove(folder);
-            var pending = _files.Where(f => !(File.Exists(f.Path) && IsUnchanged(f))).ToList();
-            foreach (var group in pending.GroupBy(f => Path.GetDirectoryName(f.Path)!))
-            {
-                string? privateStaging = null; // Windows: made for the folder's first key
-                foreach (var file in group)
-                {
-                    var folder = group.Key;
-                    if (PlatformInfo.IsWindows && IsPrivate(file))
-                    {
-                        if (privateStaging == null) stagingFolders.Add(privateStaging = CreateStagingFolder(group.Key));
-                        folder = privateStaging;
-                    }
-                    staged.Add((file, Stage(folder, file)));
-                }
-            }
-
-            foreach (var (file, _) in staged) previous.Add(PreviousFile.Keep(file.Path, file.Mode));
-            foreach (var (file, temp) in staged)
-            {
-                MoveIntoPlace(temp, file.Path);
-                moved++;
-                if (PlatformInfo.IsWindows && (file.Mode & 0x92) == 0) File.SetAttributes(file.Path, FileAttributes.ReadOnly);
-            }
-
-            foreach (var kept in previous) kept.Discard();
-            previous.Clear();
-            foreach (var (file, _) in staged)
-                FileWritten?.Invoke(file.Path, PlatformInfo.IsWindows ? (IsPrivate(file) ? "owner-only ACL" : "inherited ACL") : FileModes.Format(file.Mode));
-            return staged.Select(s => s.File.Path).ToList();
-        }
-        catch (Exception e)
-        {
-            var lost = new List<string>();
-            for (var i = moved - 1; i >= 0; i--)
-            {
-                try { previous[i].Restore(); }
-                catch (Exception restore) when (restore is IOException || restore is UnauthorizedAccessException || restore is DockerTlsException) { lost.Add(staged[i].File.Path); }
-            }
-
-            foreach (var kept in previous) kept.Discard();
-            foreach (var (_, temp) in staged) TryDelete(() => File.Delete(temp));
-            foreach (var folder in stagingFolders) TryDelete(() => Directory.Delete(folder, recursive: true));
-            foreach (var claim in locks) claim.Dispose();
-            for (var i = created.Count - 1; i >= 0; i--) TryDelete(() => Directory.Delete(created[i]));
-            if (!(e is IOException || e is UnauthorizedAccessException || e is DockerTlsException)) throw;
-            var failure = FileSystemErrors.FromException(e, staged.Count > moved ? staged[moved].File.Path : _files[0].Path);
-            if (lost.Count == 0) throw failure;
-            throw new DockerTlsException(failure.ErrorId, failure.Kind,
-                failure.Message.Replace("Nothing was changed.", $"The new file is left in place of the old at '{string.Join("', '", lost)}', which could not be put back."), failure.Target, failure);
-        }
-        finally
-        {
-            foreach (var (_, temp) in staged) TryDelete(() => File.Delete(temp)); // only those not moved are left
-            foreach (var folder in stagingFolders) TryDelete(() => Directory.Delete(folder, recursive: true));
-            foreach (var claim in locks) claim.Dispose();
-        }
+        return new FileCommit(_files, _directories, CheckTargets, Written).Run();
     }
 
-    private static bool IsPrivate(PlannedFile file) => FileModes.IsPrivate(file.Mode);
+    private void Written(PlannedFile file)
+    {
+        FileWritten?.Invoke(file.Path, PlatformInfo.IsWindows ? (file.IsPrivate ? "owner-only ACL" : "inherited ACL") : FileModes.Format(file.Mode));
+    }
 
     private static bool Holds(string path, byte[]? content) =>
         content is null ? !File.Exists(path) : SafeFile.HoldsExactly(path, content);
-
-    private static bool IsUnchanged(PlannedFile file) =>
-        !IsPrivate(file) && SafeFile.HoldsExactly(file.Path, file.Content);
-
-    /// <summary>Creates a folder and its missing parents; adds those it made to <paramref name="created"/>, parents first.</summary>
-    private static void EnsureDirectory(string path, int mode, List<string> created)
-    {
-        if (Directory.Exists(path)) return;
-        var parent = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(parent)) EnsureDirectory(parent!, FileModes.PublicDirectory, created);
-        bool made;
-        if (PlatformInfo.IsWindows)
-        {
-            made = !Directory.Exists(path);
-            if (FileModes.IsPrivate(mode)) NativeMethods.CreatePrivateDirectoryWindows(path);
-            else if (DockerDataFolderAcl.ForNewFolder(path, Environment.GetEnvironmentVariable("ProgramData")) is { } sddl) NativeMethods.CreateDirectoryWindows(path, sddl);
-            else Directory.CreateDirectory(path);
-        }
-        else
-        {
-            made = NativeMethods.Mkdir(path, mode);
-        }
-        if (made) created.Add(path);
-    }
-
-    // Windows: a folder whose inheritable ACL admits the owner, SYSTEM and Administrators only.
-    private static string CreateStagingFolder(string directory)
-    {
-        var staging = Path.Combine(directory, ".dockertls-" + Guid.NewGuid().ToString("N").Substring(0, 12));
-        NativeMethods.CreatePrivateDirectoryWindows(staging);
-        return staging;
-    }
-
-    private static void TryDelete(Action delete)
-    {
-        try { delete(); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private static string Stage(string folder, PlannedFile file)
-    {
-        var temp = PreviousFile.StagingName(file.Path, folder);
-        try
-        {
-            if (PlatformInfo.IsWindows)
-            {
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-                {
-                    stream.Write(file.Content, 0, file.Content.Length);
-                    stream.Flush(flushToDisk: true);
-                }
-                if (IsPrivate(file)) NativeMethods.SetPrivateAclWindows(temp); // inside the private staging folder
-                return temp;
-            }
-
-            using (var stream = NativeMethods.CreateExclusive(temp, file.Mode))
-            {
-                var fd = stream.SafeFileHandle.DangerousGetHandle();
-                if (file.Owner is not null) KeepOwner(fd, file);
-                var errno = UnixFileCalls.WriteAll(fd, file.Content);
-                if (errno != 0) throw FileSystemErrors.FromCode(errno, file.Path);
-            }
-
-            return temp;
-        }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is DockerTlsException)
-        {
-            TryDelete(() => File.Delete(temp)); // a half-written file is never left behind
-            // The user asked for the target, not for our temporary name beside it.
-            if (e is DockerTlsException known) throw new DockerTlsException(known.ErrorId, known.Kind, known.Message.Replace(temp, file.Path), file.Path, known);
-            throw FileSystemErrors.FromException(e, file.Path);
-        }
-    }
-
-    // The owner and group of the file being rewritten, on the staged file before it holds anything. Root may give it
-    // away; another user keeps the file as theirs where the system refuses (they may not give a file away).
-    private static void KeepOwner(IntPtr fd, PlannedFile file)
-    {
-        if (UnixFileCalls.Fchown(fd, file.Owner!.Value, file.Group!.Value) == 0) return;
-        var errno = System.Runtime.InteropServices.Marshal.GetLastWin32Error();
-        if (UnixFileCalls.Geteuid() == 0) throw FileSystemErrors.FromCode(errno, file.Path, "keep the owner of");
-    }
-
-    private static void MoveIntoPlace(string temp, string target)
-    {
-        if (!PlatformInfo.IsWindows)
-        {
-            NativeMethods.Rename(temp, target); // atomic, also over an existing file
-            return;
-        }
-        if (File.Exists(target)) File.SetAttributes(target, FileAttributes.Normal); // a read-only target cannot be replaced
-        NativeMethods.ReplaceWindows(temp, target);
-    }
-
-    private sealed class PlannedFile
-    {
-        public PlannedFile(string path, byte[] content, int mode) { Path = path; Content = content; Mode = mode; }
-        public string Path { get; }
-        public byte[] Content { get; }
-        public int Mode { get; }
-        public bool Rewrite { get; set; }
-        public uint? Owner { get; set; }
-        public uint? Group { get; set; }
-    }
 }

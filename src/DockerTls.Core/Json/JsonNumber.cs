@@ -17,7 +17,7 @@ public sealed class JsonNumber : JsonNode
             throw new ArgumentNullException(nameof(raw));
         }
 
-        if (JsonParser.MatchNumber(raw, 0) != raw.Length)
+        if (JsonNumberSyntax.Match(raw, 0) != raw.Length)
         {
             throw new FormatException($"'{raw}' is not a JSON number.");
         }

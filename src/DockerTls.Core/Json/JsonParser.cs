@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using System.Globalization;
-using System.Text;
 
 namespace DockerTls.Core.Json;
 
@@ -17,68 +14,6 @@ internal sealed class JsonParser
     {
         this.text = text;
         this.duplicates = duplicates;
-    }
-
-    /// <summary>The end index of an RFC 8259 number starting at <paramref name="start"/>, or -1.</summary>
-    internal static int MatchNumber(string s, int start)
-    {
-        var i = start;
-        if (i < s.Length && s[i] == '-')
-        {
-            i++;
-        }
-
-        if (i >= s.Length || !IsDigit(s[i]))
-        {
-            return -1;
-        }
-
-        if (s[i] == '0')
-        {
-            i++;
-        }
-        else
-        {
-            while (i < s.Length && IsDigit(s[i]))
-            {
-                i++;
-            }
-        }
-
-        if (i < s.Length && s[i] == '.')
-        {
-            i++;
-            if (i >= s.Length || !IsDigit(s[i]))
-            {
-                return -1;
-            }
-
-            while (i < s.Length && IsDigit(s[i]))
-            {
-                i++;
-            }
-        }
-
-        if (i < s.Length && (s[i] == 'e' || s[i] == 'E'))
-        {
-            i++;
-            if (i < s.Length && (s[i] == '+' || s[i] == '-'))
-            {
-                i++;
-            }
-
-            if (i >= s.Length || !IsDigit(s[i]))
-            {
-                return -1;
-            }
-
-            while (i < s.Length && IsDigit(s[i]))
-            {
-                i++;
-            }
-        }
-
-        return i;
     }
 
     internal JsonNode ParseDocument()
@@ -104,38 +39,11 @@ internal sealed class JsonParser
         return value;
     }
 
-    private static bool IsDigit(char c) => c >= '0' && c <= '9';
-
     private JsonParseException Error(string reason) => ErrorAt(pos, reason);
 
-    private JsonParseException ErrorAt(int at, string reason)
-    {
-        // Line and column are computed for any earlier index by rescanning; errors are rare, so that is fine.
-        int l = 1, start = 0;
-        for (var i = 0; i < at && i < text.Length; i++)
-        {
-            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.Length || text[i + 1] != '\n')))
-            {
-                l++;
-                start = i + 1;
-            }
-        }
+    private JsonParseException ErrorAt(int at, string reason) => JsonParseException.At(text, at, reason);
 
-        return new JsonParseException(l, at - start + 1, reason);
-    }
-
-    private string Describe(int at)
-    {
-        if (at >= text.Length)
-        {
-            return "end of text";
-        }
-
-        var c = text[at];
-        return c < 0x20 || c == 0x7F
-            ? "control character U+" + ((int)c).ToString("X4", CultureInfo.InvariantCulture)
-            : "'" + c + "'";
-    }
+    private string Describe(int at) => JsonParseException.Describe(text, at);
 
     private void SkipWhitespace()
     {
@@ -185,10 +93,10 @@ internal sealed class JsonParser
                 return new JsonNull();
             default:
                 var c = text[pos];
-                if (c == '-' || IsDigit(c))
+                if (c == '-' || JsonNumberSyntax.IsDigit(c))
                 {
-                    var end = MatchNumber(text, pos);
-                    if (end < 0 || (end < text.Length && (IsDigit(text[end]) || text[end] == '.')))
+                    var end = JsonNumberSyntax.Match(text, pos);
+                    if (end < 0 || (end < text.Length && (JsonNumberSyntax.IsDigit(text[end]) || text[end] == '.')))
                     {
                         throw Error("invalid number (JSON numbers have no leading zeros, '+', or bare '.')");
                     }
@@ -216,21 +124,13 @@ internal sealed class JsonParser
 
     private JsonObject ParseObject(int depth)
     {
-        if (depth > MaxDepth)
-        {
-            throw Error($"nesting deeper than {MaxDepth} levels");
-        }
-
         var obj = new JsonObject();
-        pos++; // '{'
-        SkipWhitespace();
-        if (pos < text.Length && text[pos] == '}')
+        if (Open(depth, '}'))
         {
-            pos++;
             return obj;
         }
 
-        while (true)
+        do
         {
             SkipWhitespace();
             if (pos >= text.Length)
@@ -265,155 +165,79 @@ internal sealed class JsonParser
             pos++;
             SkipWhitespace();
             obj[key] = ParseValue(depth);
-            SkipWhitespace();
-            if (pos >= text.Length)
-            {
-                throw Error("unexpected end of text; expected ',' or '}'");
-            }
-
-            if (text[pos] == '}')
-            {
-                pos++;
-                return obj;
-            }
-
-            if (text[pos] != ',')
-            {
-                throw Error($"unexpected {Describe(pos)}; expected ',' or '}}'");
-            }
-
-            var commaAt = pos++;
-            SkipWhitespace();
-            if (pos < text.Length && text[pos] == '}')
-            {
-                // The fault is the comma: the line that holds the closing bracket is often another one.
-                throw ErrorAt(commaAt, "trailing comma before '}'");
-            }
         }
+        while (!Close('}'));
+
+        return obj;
     }
 
     private JsonArray ParseArray(int depth)
+    {
+        var array = new JsonArray();
+        if (Open(depth, ']'))
+        {
+            return array;
+        }
+
+        do
+        {
+            SkipWhitespace();
+            array.Add(ParseValue(depth));
+        }
+        while (!Close(']'));
+
+        return array;
+    }
+
+    /// <summary>Steps over the opening bracket of an object or array; true when the bracket closes at once.</summary>
+    private bool Open(int depth, char close)
     {
         if (depth > MaxDepth)
         {
             throw Error($"nesting deeper than {MaxDepth} levels");
         }
 
-        var array = new JsonArray();
-        pos++; // '['
+        pos++;
         SkipWhitespace();
-        if (pos < text.Length && text[pos] == ']')
+        if (pos < text.Length && text[pos] == close)
         {
             pos++;
-            return array;
+            return true;
         }
 
-        while (true)
-        {
-            SkipWhitespace();
-            array.Add(ParseValue(depth));
-            SkipWhitespace();
-            if (pos >= text.Length)
-            {
-                throw Error("unexpected end of text; expected ',' or ']'");
-            }
-
-            if (text[pos] == ']')
-            {
-                pos++;
-                return array;
-            }
-
-            if (text[pos] != ',')
-            {
-                throw Error($"unexpected {Describe(pos)}; expected ',' or ']'");
-            }
-
-            var commaAt = pos++;
-            SkipWhitespace();
-            if (pos < text.Length && text[pos] == ']')
-            {
-                // The fault is the comma: the line that holds the closing bracket is often another one.
-                throw ErrorAt(commaAt, "trailing comma before ']'");
-            }
-        }
+        return false;
     }
 
-    private string ParseString()
+    /// <summary>After a member or element: true when <paramref name="close"/> ends the container, false after a comma.</summary>
+    private bool Close(char close)
     {
-        var open = pos;
-        pos++; // '"'
-        StringBuilder? sb = null;
-        var runStart = pos;
-        while (true)
+        SkipWhitespace();
+        if (pos >= text.Length)
         {
-            if (pos >= text.Length)
-            {
-                throw ErrorAt(open, "string is not closed (missing '\"')");
-            }
-
-            var c = text[pos];
-            if (c == '"')
-            {
-                string result;
-                if (sb is null)
-                {
-                    result = text.Substring(runStart, pos - runStart);
-                }
-                else
-                {
-                    sb.Append(text, runStart, pos - runStart);
-                    result = sb.ToString();
-                }
-
-                pos++;
-                return result;
-            }
-
-            if (c < 0x20)
-            {
-                throw Error($"{Describe(pos)} inside a string must be escaped");
-            }
-
-            if (c != '\\')
-            {
-                pos++;
-                continue;
-            }
-
-            sb ??= new StringBuilder();
-            sb.Append(text, runStart, pos - runStart);
-            if (pos + 1 >= text.Length)
-            {
-                throw ErrorAt(open, "string is not closed (missing '\"')");
-            }
-
-            var e = text[pos + 1];
-            switch (e)
-            {
-                case '"': sb.Append('"'); break;
-                case '\\': sb.Append('\\'); break;
-                case '/': sb.Append('/'); break;
-                case 'b': sb.Append('\b'); break;
-                case 'f': sb.Append('\f'); break;
-                case 'n': sb.Append('\n'); break;
-                case 'r': sb.Append('\r'); break;
-                case 't': sb.Append('\t'); break;
-                case 'u':
-                    if (pos + 6 > text.Length || !ushort.TryParse(text.Substring(pos + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
-                    {
-                        throw Error("invalid \\u escape (expected four hex digits)");
-                    }
-
-                    sb.Append((char)code);
-                    pos += 4;
-                    break;
-                default:
-                    throw Error($"invalid escape '\\{e}'");
-            }
-
-            pos += 2;
-            runStart = pos;
+            throw Error($"unexpected end of text; expected ',' or '{close}'");
         }
+
+        if (text[pos] == close)
+        {
+            pos++;
+            return true;
+        }
+
+        if (text[pos] != ',')
+        {
+            throw Error($"unexpected {Describe(pos)}; expected ',' or '{close}'");
+        }
+
+        var commaAt = pos++;
+        SkipWhitespace();
+        if (pos < text.Length && text[pos] == close)
+        {
+            // The fault is the comma: the line that holds the closing bracket is often another one.
+            throw ErrorAt(commaAt, $"trailing comma before '{close}'");
+        }
+
+        return false;
     }
+
+    private string ParseString() => JsonStringLiteral.Read(text, ref pos);
 }

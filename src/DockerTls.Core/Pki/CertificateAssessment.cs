@@ -10,7 +10,7 @@ using Org.BouncyCastle.X509;
 namespace DockerTls.Core.Pki;
 
 /// <summary>
-/// The one certificate verdict of the module. Builds the chain as Go and OpenSSL do (every certificate in ca.pem is a
+/// The one certificate verdict of the module. Builds the chain as Go and OpenSSL do (<see cref="CertificateChain"/>: every certificate in ca.pem is a
 /// trust anchor; the certificates after the leaf in its own file may be intermediates) and applies the rules of
 /// openssl <c>verify -x509_strict</c> at security level 2 (Debian's default, what Python and curl use) and of Go's
 /// crypto/x509 (dockerd and the docker CLI): issuers are CAs (basicConstraints CA:TRUE, critical) whose keyUsage holds
@@ -21,8 +21,6 @@ public static class CertificateAssessment
 {
     /// <summary>A certificate with fewer days left than this gets <see cref="CertificateFindingIds.CertificateExpiring"/>.</summary>
     public const int ExpiryWarningDays = 30;
-
-    private const int MaxDepth = 8;
 
     private static readonly HashSet<string> WeakSignatures = new(StringComparer.Ordinal)
     {
@@ -44,11 +42,11 @@ public static class CertificateAssessment
     {
         var findings = new List<CertificateFinding>();
         var chain = new List<X509Certificate> { certificate };
-        var complete = authorities is not null && BuildChain(chain, authorities, intermediates ?? Array.Empty<X509Certificate>());
+        var complete = authorities is not null && CertificateChain.Build(chain, authorities, intermediates ?? Array.Empty<X509Certificate>());
         if (authorities is not null && !complete)
         {
             var last = chain[chain.Count - 1];
-            findings.Add(Finding(CertificateFindingIds.IssuerNotFound, FindingSeverity.Error, true, last,
+            findings.Add(Finding(CertificateFindingIds.IssuerNotFound, FindingSeverity.Error, true, last, chain.Count - 1,
                 $"'{Name(last)}' was not signed by a CA in the given ca.pem (it names '{last.IssuerDN}' as its issuer); clients that trust that CA fail with 'x509: certificate signed by unknown authority'. "
                 + "Use the ca.pem of the CA that issued it, or issue a new certificate from this CA (New-DockerServerCert, New-DockerClientCert)."));
         }
@@ -67,7 +65,7 @@ public static class CertificateAssessment
         {
             if (chain[i].GetBasicConstraints() >= 0)
             {
-                CAProfile(findings, chain[i], breaksChain: !anchorAlone);
+                CAProfile(findings, chain[i], i, breaksChain: !anchorAlone);
             }
         }
 
@@ -77,7 +75,7 @@ public static class CertificateAssessment
         if (purpose is not null && purpose.Equals(KeyPurposeID.id_kp_serverAuth) && certificate.GetSubjectAlternativeNames() is not { Count: > 0 }
             && leafFitsPurpose)
         {
-            findings.Add(Finding(CertificateFindingIds.SubjectAltNameMissing, FindingSeverity.Error, false, certificate,
+            findings.Add(Finding(CertificateFindingIds.SubjectAltNameMissing, FindingSeverity.Error, false, certificate, 0,
                 $"The server certificate '{Name(certificate)}' has no subjectAltName; Go ignores the common name, so clients fail with 'x509: certificate relies on legacy Common Name field'. Issue one that lists every name and address with New-DockerServerCert -DnsName ... -IPAddress ...."));
         }
 
@@ -85,9 +83,6 @@ public static class CertificateAssessment
         var ordered = findings.OrderBy(f => Rank(f)).ToList();
         return new CertificateVerdict(ordered, chain, authorities is null ? null : !ordered.Any(f => f.BreaksChain));
     }
-
-    /// <summary>Whether <paramref name="certificate"/> names itself as its issuer (a root).</summary>
-    public static bool IsSelfIssued(X509Certificate certificate) => certificate.SubjectDN.Equivalent(certificate.IssuerDN);
 
     // Errors that end the chain first (validity, issuer), then the rest in the order they were found.
     private static int Rank(CertificateFinding finding) => finding.Id switch
@@ -97,40 +92,6 @@ public static class CertificateAssessment
         _ => finding.Severity == FindingSeverity.Error ? 2 : finding.BreaksChain ? 3 : 4,
     };
 
-    // True when the chain reaches a trusted CA. A certificate that is itself in ca.pem is its own anchor (ca.pem checked against itself).
-    private static bool BuildChain(List<X509Certificate> chain, IReadOnlyList<X509Certificate> authorities, IReadOnlyList<X509Certificate> intermediates)
-    {
-        if (authorities.Any(a => a.Equals(chain[0])))
-        {
-            return true;
-        }
-
-        while (chain.Count <= MaxDepth)
-        {
-            var current = chain[chain.Count - 1];
-            var anchor = FindIssuer(current, authorities);
-            if (anchor is not null)
-            {
-                chain.Add(anchor);
-                return true;
-            }
-
-            var next = IsSelfIssued(current) ? null : FindIssuer(current, intermediates.Where(c => !chain.Contains(c)));
-            if (next is null)
-            {
-                return false;
-            }
-
-            chain.Add(next);
-        }
-
-        return false;
-    }
-
-    /// <summary>The certificate among <paramref name="candidates"/> whose name is the issuer's and whose key made the signature, or null.</summary>
-    public static X509Certificate? FindIssuer(X509Certificate certificate, IEnumerable<X509Certificate> candidates) =>
-        candidates.FirstOrDefault(ca => ca.SubjectDN.Equivalent(certificate.IssuerDN) && CertificateSignature.IsSignedBy(certificate, ca));
-
     // Each issuer is a CA (basicConstraints CA:TRUE) whose path length allows the CAs below it.
     private static void Constraints(List<CertificateFinding> findings, List<X509Certificate> chain)
     {
@@ -138,12 +99,12 @@ public static class CertificateAssessment
         {
             if (chain[i].GetBasicConstraints() < 0)
             {
-                findings.Add(Finding(CertificateFindingIds.IssuerNotCA, FindingSeverity.Error, true, chain[i],
+                findings.Add(Finding(CertificateFindingIds.IssuerNotCA, FindingSeverity.Error, true, chain[i], i,
                     $"'{Name(chain[i])}' signed '{Name(chain[i - 1])}' but is not a CA (its basicConstraints do not say CA:TRUE); Go fails with 'x509: ... parent certificate cannot sign this kind of certificate'. Issue the certificate from a CA made with New-DockerCA."));
             }
             else if (chain[i].GetBasicConstraints() < i - 1)
             {
-                findings.Add(Finding(CertificateFindingIds.PathLengthExceeded, FindingSeverity.Error, true, chain[i],
+                findings.Add(Finding(CertificateFindingIds.PathLengthExceeded, FindingSeverity.Error, true, chain[i], i,
                     $"The CA '{Name(chain[i])}' allows {chain[i].GetBasicConstraints()} CA(s) below it (pathLenConstraint), but the chain has {i - 1}; verifiers fail with 'path length constraint exceeded'. Issue the certificate from a CA directly (New-DockerServerCert, New-DockerClientCert), or from a CA the constraint allows."));
             }
         }
@@ -162,45 +123,45 @@ public static class CertificateAssessment
         var notBefore = certificate.NotBefore.ToUniversalTime();
         if (notAfter < now)
         {
-            findings.Add(Finding(CertificateFindingIds.CertificateExpired, FindingSeverity.Error, true, certificate,
+            findings.Add(Finding(CertificateFindingIds.CertificateExpired, FindingSeverity.Error, true, certificate, depth,
                 FormattableString.Invariant($"{what} '{Name(certificate)}' expired on {notAfter:yyyy-MM-dd HH:mm} UTC; clients fail with 'x509: certificate has expired or is not yet valid'. {fix}")));
         }
         else if (notBefore > now)
         {
-            findings.Add(Finding(CertificateFindingIds.CertificateNotYetValid, FindingSeverity.Error, true, certificate,
+            findings.Add(Finding(CertificateFindingIds.CertificateNotYetValid, FindingSeverity.Error, true, certificate, depth,
                 FormattableString.Invariant($"{what} '{Name(certificate)}' is not valid before {notBefore:yyyy-MM-dd HH:mm} UTC (it is {now:yyyy-MM-dd HH:mm} UTC here); clients fail with 'x509: certificate has expired or is not yet valid'. Check this host's clock (timedatectl set-ntp true), or {Lower(fix)}")));
         }
         else if (notAfter < now.AddDays(ExpiryWarningDays))
         {
-            findings.Add(Finding(CertificateFindingIds.CertificateExpiring, FindingSeverity.Warning, false, certificate,
+            findings.Add(Finding(CertificateFindingIds.CertificateExpiring, FindingSeverity.Warning, false, certificate, depth,
                 FormattableString.Invariant($"{what} '{Name(certificate)}' expires in {Math.Max(0, (int)(notAfter - now).TotalDays)} days ({notAfter:yyyy-MM-dd}). {soon}")));
         }
     }
 
-    private static void CAProfile(List<CertificateFinding> findings, X509Certificate ca, bool breaksChain)
+    private static void CAProfile(List<CertificateFinding> findings, X509Certificate ca, int depth, bool breaksChain)
     {
         const string renew = "Renew the CA with Update-DockerCertificate (same key and name, strict profile), or make a new one with New-DockerCA; its leaves stay valid once the new ca.pem is in place.";
         var usage = ca.GetKeyUsage();
         if (usage is null)
         {
-            findings.Add(Finding(CertificateFindingIds.CAKeyUsageMissing, FindingSeverity.Warning, breaksChain, ca,
+            findings.Add(Finding(CertificateFindingIds.CAKeyUsageMissing, FindingSeverity.Warning, breaksChain, ca, depth,
                 $"The CA '{Name(ca)}' has no keyUsage extension (as the Docker docs' openssl recipe makes it); Docker accepts it, but openssl verify -x509_strict, Python 3.13 and docker-py refuse every certificate it issued ('CA cert does not include key usage extension'). {renew}"));
         }
         else if (usage.Length <= 5 || !usage[5])
         {
-            findings.Add(Finding(CertificateFindingIds.CAKeyCertSignMissing, FindingSeverity.Error, breaksChain, ca,
+            findings.Add(Finding(CertificateFindingIds.CAKeyCertSignMissing, FindingSeverity.Error, breaksChain, ca, depth,
                 $"The CA '{Name(ca)}' has a keyUsage without keyCertSign, so it may not sign certificates; for every certificate it issued, the docker CLI and dockerd fail with 'x509: ... parent certificate cannot sign this kind of certificate', openssl with 'invalid CA certificate'. {renew}"));
         }
 
         if (ca.GetCriticalExtensionOids()?.Contains(X509Extensions.BasicConstraints.Id) != true)
         {
-            findings.Add(Finding(CertificateFindingIds.CABasicConstraintsNotCritical, FindingSeverity.Warning, breaksChain, ca,
+            findings.Add(Finding(CertificateFindingIds.CABasicConstraintsNotCritical, FindingSeverity.Warning, breaksChain, ca, depth,
                 $"The CA '{Name(ca)}' has a basicConstraints extension that is not marked critical; Docker accepts it, but openssl verify -x509_strict and Python 3.13 refuse every certificate it issued ('Basic Constraints of CA cert not marked critical'). {renew}"));
         }
 
         if (ca.GetExtensionValue(X509Extensions.SubjectKeyIdentifier) is null)
         {
-            findings.Add(Finding(CertificateFindingIds.CASubjectKeyIdentifierMissing, FindingSeverity.Warning, breaksChain, ca,
+            findings.Add(Finding(CertificateFindingIds.CASubjectKeyIdentifierMissing, FindingSeverity.Warning, breaksChain, ca, depth,
                 $"The CA '{Name(ca)}' has no Subject Key Identifier, which RFC 5280 requires of a CA; Docker accepts it, but openssl verify -x509_strict and Python 3.13 refuse every certificate it issued ('Missing Subject Key Identifier'). {renew}"));
         }
     }
@@ -225,7 +186,7 @@ public static class CertificateAssessment
 
             leafFits &= i != 0;
             var fix = name == "serverAuth" ? "Issue a server certificate with New-DockerServerCert." : "Issue a client certificate with New-DockerClientCert.";
-            findings.Add(Finding(CertificateFindingIds.ExtendedKeyUsageMismatch, FindingSeverity.Error, true, chain[i],
+            findings.Add(Finding(CertificateFindingIds.ExtendedKeyUsageMismatch, FindingSeverity.Error, true, chain[i], i,
                 i == 0
                     ? $"The certificate '{Name(chain[i])}' has no {name} extended key usage, so it may not be used for that; Go fails with 'x509: certificate specifies an incompatible key usage', openssl with 'unsuitable certificate purpose'. {fix}"
                     : $"The CA '{Name(chain[i])}' limits its extended key usage to other purposes than {name}; verifiers refuse every {name} certificate below it. Use a CA without that limit (New-DockerCA)."));
@@ -238,20 +199,20 @@ public static class CertificateAssessment
     {
         for (var i = 0; i < chain.Count; i++)
         {
-            var anchor = complete && i == chain.Count - 1 && IsSelfIssued(chain[i]);
+            var anchor = complete && i == chain.Count - 1 && CertificateChain.IsSelfIssued(chain[i]);
             if (WeakSignatures.Contains(chain[i].SigAlgOid))
             {
                 findings.Add(anchor
-                    ? Finding(CertificateFindingIds.WeakSignatureAlgorithm, FindingSeverity.Warning, false, chain[i],
+                    ? Finding(CertificateFindingIds.WeakSignatureAlgorithm, FindingSeverity.Warning, false, chain[i], i,
                         $"The CA '{Name(chain[i])}' signed itself with {chain[i].SigAlgName}; verifiers do not check a trusted CA's own signature, but it marks an old CA. Make a new CA with New-DockerCA (SHA-256) when you can.")
-                    : Finding(CertificateFindingIds.WeakSignatureAlgorithm, FindingSeverity.Error, true, chain[i],
+                    : Finding(CertificateFindingIds.WeakSignatureAlgorithm, FindingSeverity.Error, true, chain[i], i,
                         $"'{Name(chain[i])}' is signed with {chain[i].SigAlgName}; the docker CLI (Go 1.18 on) fails with 'x509: ... insecure algorithm', openssl at security level 2 with 'CA signature digest algorithm too weak'. Issue it again with SHA-256 (New-DockerServerCert, New-DockerClientCert)."));
             }
 
             var bits = KeyBits(chain[i].CertificateStructure.SubjectPublicKeyInfo, out var rsa);
             if (bits > 0 && bits < (rsa ? 2048 : 224))
             {
-                findings.Add(Finding(CertificateFindingIds.WeakKey, FindingSeverity.Warning, true, chain[i],
+                findings.Add(Finding(CertificateFindingIds.WeakKey, FindingSeverity.Warning, true, chain[i], i,
                     $"'{Name(chain[i])}' has a {(rsa ? "RSA" : "EC")} key of {bits} bits; OpenSSL at security level 2 (Python, curl, docker-py) refuses it ('key too weak'). Issue it again with a stronger key: New-DockerServerCert or New-DockerClientCert with -KeyAlgorithm RSA2048 or larger, or ECDSA."));
             }
         }
@@ -261,9 +222,9 @@ public static class CertificateAssessment
     {
         for (var i = 0; i < chain.Count; i++)
         {
-            if (!IsSelfIssued(chain[i]) && chain[i].GetExtensionValue(X509Extensions.AuthorityKeyIdentifier) is null)
+            if (!CertificateChain.IsSelfIssued(chain[i]) && chain[i].GetExtensionValue(X509Extensions.AuthorityKeyIdentifier) is null)
             {
-                findings.Add(Finding(CertificateFindingIds.AuthorityKeyIdentifierMissing, FindingSeverity.Warning, true, chain[i],
+                findings.Add(Finding(CertificateFindingIds.AuthorityKeyIdentifierMissing, FindingSeverity.Warning, true, chain[i], i,
                     $"'{Name(chain[i])}' has no Authority Key Identifier, which RFC 5280 requires; Docker accepts it, but openssl verify -x509_strict and Python 3.13 refuse it ('Missing Authority Key Identifier'). Issue it again from its CA with DockerTls (New-DockerServerCert, New-DockerClientCert, or Update-DockerCertificate)."));
             }
         }
@@ -304,6 +265,6 @@ public static class CertificateAssessment
 
     private static string Lower(string sentence) => sentence.Length == 0 ? sentence : char.ToLowerInvariant(sentence[0]) + sentence.Substring(1);
 
-    private static CertificateFinding Finding(string id, FindingSeverity severity, bool breaksChain, X509Certificate certificate, string message) =>
-        new(id, severity, breaksChain, Name(certificate), message);
+    private static CertificateFinding Finding(string id, FindingSeverity severity, bool breaksChain, X509Certificate certificate, int depth, string message) =>
+        new(id, severity, breaksChain, Name(certificate), message) { ChainDepth = depth };
 }

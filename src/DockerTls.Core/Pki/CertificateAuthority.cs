@@ -97,10 +97,12 @@ public sealed class CertificateAuthority : IDisposable
 
     /// <summary>
     /// Loads a CA from a folder holding ca.pem and ca-key.pem, or from the path of its ca.pem (the key beside it).
-    /// Refuses a certificate that is not a CA, a CA whose keyUsage lacks keyCertSign (<c>CACannotSign</c>), a key that
-    /// is not its pair, and a wrong passphrase.
+    /// Refuses a certificate that is not a CA, a CA whose keyUsage lacks keyCertSign (<c>CACannotSign</c>), an expired
+    /// CA (<c>CAExpired</c>), a key that is not its pair, and a wrong passphrase. With <paramref name="forRenewal"/> a
+    /// CA that cannot sign or has expired is loaded all the same, so that it can renew itself (same key and name, the
+    /// strict profile); it refuses to issue or renew a leaf until then.
     /// </summary>
-    public static CertificateAuthority Load(string path, char[]? passphrase = null)
+    public static CertificateAuthority Load(string path, char[]? passphrase = null, bool forRenewal = false)
     {
         var certPath = Directory.Exists(path) ? Path.Combine(path, "ca.pem") : path;
         if (!File.Exists(certPath))
@@ -113,17 +115,48 @@ public sealed class CertificateAuthority : IDisposable
                 $"'{certPath}' is not a CA certificate (its basicConstraints do not say CA:TRUE). Use the ca.pem that New-DockerCA made.", certPath);
 
         var keyPath = CertificateReader.KeyPathFor(certPath);
-        var key = PemFormat.ReadKeyPair(keyPath, passphrase, idPrefix: "CA");
+        var key = PemFormat.ReadKeyPair(keyPath, passphrase, KeyFileErrorIds.CAKey);
         var certificate = authorities.FirstOrDefault(key.Matches)
             ?? throw new DockerTlsException("CAKeyMismatch", ErrorKind.InvalidData,
                 $"'{keyPath}' is not the private key of the CA in '{certPath}'. Keep each ca.pem with its own ca-key.pem.", keyPath);
-        if (certificate.GetKeyUsage() is { } usage && (usage.Length <= 5 || !usage[5]))
-            throw new DockerTlsException("CACannotSign", ErrorKind.InvalidData,
-                $"The CA in '{certPath}' has a keyUsage without keyCertSign, so what it issues is refused by the docker CLI, dockerd and openssl (\"x509: ... parent certificate cannot sign this kind of certificate\"); nothing was issued. Renew the CA with Update-DockerCertificate (same key and name, strict profile), or make a new one with New-DockerCA.", certPath);
-        if (!certificate.IsValid(DateTime.UtcNow))
-            throw new DockerTlsException("CAExpired", ErrorKind.InvalidData,
-                FormattableString.Invariant($"The CA in '{certPath}' is valid only from {certificate.NotBefore:u} to {certificate.NotAfter:u}. Make a new CA with New-DockerCA."), certPath);
-        return new CertificateAuthority(certificate, key, SafeFile.ReadAllBytes(certPath, SafeFile.Pem), Path.GetFullPath(certPath));
+        var refusal = IssueRefusal(certificate, certPath);
+        if (refusal != null && !forRenewal) throw refusal();
+        if (!forRenewal && !certificate.IsValid(DateTime.UtcNow)) throw Expired(certificate, certPath, DateTime.UtcNow);
+        var retiring = CARolloverLayout.RetiringCertificatePath(Path.GetDirectoryName(Path.GetFullPath(certPath))!);
+        return new CertificateAuthority(certificate, key, SafeFile.ReadAllBytes(certPath, SafeFile.Pem), Path.GetFullPath(certPath))
+        {
+            _refusal = refusal,
+            Retiring = File.Exists(retiring) ? PemFormat.ReadCertificates(retiring).Where(c => !key.Matches(c)).ToList() : Array.Empty<X509Certificate>(),
+        };
+    }
+
+    // Why this CA may never issue a leaf as it is (CACannotSign), or null.
+    private static Func<DockerTlsException>? IssueRefusal(X509Certificate certificate, string certPath) =>
+        CertificateProfile.CanSignCertificates(certificate) ? null : () => new DockerTlsException("CACannotSign", ErrorKind.InvalidData,
+            $"The CA in '{certPath}' has a keyUsage without keyCertSign, so what it issues is refused by the docker CLI, dockerd and openssl (\"x509: ... parent certificate cannot sign this kind of certificate\"); nothing was issued. Renew the CA first with Update-DockerCertificate '{certPath}' -CAPath (same key and name, strict profile), or make a new one with New-DockerCA.", certPath);
+
+    private static DockerTlsException Expired(X509Certificate certificate, string? certPath, DateTime now) =>
+        new("CAExpired", ErrorKind.InvalidData,
+            FormattableString.Invariant($"The CA in '{certPath}' is valid only from {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u}, not at {now:u}. Renew it first with Update-DockerCertificate '{certPath}' -CAPath (same key and name), or make a new CA with New-DockerCA."), certPath);
+
+    private Func<DockerTlsException>? _refusal;
+
+    /// <summary>
+    /// The certificates of the CA a rollover retires (retiring/ca.pem beside ca.pem, <see cref="CARolloverLayout"/>):
+    /// leaves they signed are re-issued by this CA. Empty outside a rollover.
+    /// </summary>
+    public IReadOnlyList<X509Certificate> Retiring { get; private set; } = Array.Empty<X509Certificate>();
+
+    /// <summary>Whether a CA this one retires signed <paramref name="certificate"/>.</summary>
+    internal bool RetiringSigned(X509Certificate certificate) =>
+        Retiring.Any(ca => ca.SubjectDN.Equivalent(certificate.IssuerDN) && CertificateSignature.IsSignedBy(certificate, ca));
+
+    /// <summary><c>CACannotSign</c>, or <c>CAExpired</c> when the CA is not valid at <paramref name="now"/>: a CA loaded for its own renewal may be either.</summary>
+    internal void CheckCanIssue(DateTime now)
+    {
+        if (_refusal != null) throw _refusal();
+        if (now < Certificate.NotBefore.ToUniversalTime() - CertificateProfile.Backdate || now >= Certificate.NotAfter.ToUniversalTime())
+            throw Expired(Certificate, CertificatePath, now);
     }
 
     /// <summary>
@@ -178,6 +211,7 @@ public sealed class CertificateAuthority : IDisposable
     private IssuedCertificate Issue(string commonName, Func<KeyPair> newKey, int validityDays, KeyPurposeID purpose, Action<X509V3CertificateGenerator> addNames)
     {
         CheckValidity(validityDays);
+        CheckCanIssue(DateTime.UtcNow);
         var subject = CertificateProfile.Name(commonName);
         var now = DateTime.UtcNow;
         var notAfter = now.AddDays(validityDays);
@@ -209,6 +243,7 @@ public sealed class CertificateAuthority : IDisposable
     internal IssuedCertificate Reissue(X509Certificate old, KeyPair pair, int validityDays, DateTime now)
     {
         CheckValidity(validityDays);
+        CheckCanIssue(now);
         var notAfter = now.AddDays(validityDays);
         string? warning = null;
         if (notAfter > Certificate.NotAfter)
@@ -228,8 +263,11 @@ public sealed class CertificateAuthority : IDisposable
 
     /// <summary>
     /// This CA's certificate made again: the same key, the same name and subjectKeyIdentifier (so that every leaf's
-    /// AKI still finds it), a new serial, the strict profile, valid from <paramref name="now"/> for <paramref name="validityDays"/>.
-    /// The key is not written again (<see cref="IssuedCertificate.KeyPem"/> is empty).
+    /// AKI still finds it), the strict profile, valid from <paramref name="now"/> for <paramref name="validityDays"/>.
+    /// A new serial, except in a repair (a CA made elsewhere without keyUsage, without keyCertSign or with basicConstraints
+    /// not critical): that keeps its serial too, so that leaves whose AKI names the issuer and serial
+    /// (openssl's <c>authorityKeyIdentifier=keyid,issuer:always</c>) still find it. The key is not written again
+    /// (<see cref="IssuedCertificate.KeyPem"/> is empty). The warning says what an expired CA or a repair means.
     /// </summary>
     internal IssuedCertificate RenewSelf(int validityDays, DateTime now)
     {
@@ -237,9 +275,16 @@ public sealed class CertificateAuthority : IDisposable
         var ski = Certificate.GetExtensionValue(X509Extensions.SubjectKeyIdentifier);
         var keyId = ski == null ? null : SubjectKeyIdentifier.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(ski.GetOctets()));
         var generator = CertificateProfile.NewGenerator(Certificate.SubjectDN, Certificate.SubjectDN, _key.PublicKey, now, now.AddDays(validityDays), keyId);
+        var repair = !CertificateProfile.IsStrictAuthority(Certificate);
+        if (repair) generator.SetSerialNumber(Certificate.SerialNumber);
         CertificateProfile.AddCAExtensions(generator);
         var certificate = generator.Generate(_signer);
-        return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), Array.Empty<byte>(), _key, null);
+        string? warning = null;
+        if (now > Certificate.NotAfter.ToUniversalTime())
+            warning = FormattableString.Invariant($"The CA '{Certificate.SubjectDN}' expired on {Certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}: renewed with the same key and name. Its leaves expired with it (none outlives its CA): renew them next, and copy the new ca.pem to every daemon and client.");
+        else if (repair)
+            warning = $"The CA '{Certificate.SubjectDN}' was repaired to the strict profile (basicConstraints critical, keyUsage keyCertSign, cRLSign, digitalSignature) with the same key, name and serial: the leaves it issued pass strict verifiers once the new ca.pem is beside them (copy it to every daemon and client).";
+        return new IssuedCertificate(certificate, PemFormat.WriteCertificate(certificate), Array.Empty<byte>(), _key, warning);
     }
 
     /// <summary><c>InvalidValidity</c> unless 1 to 36500 days.</summary>

@@ -39,6 +39,9 @@ public sealed class CertificateFinding
     /// <summary>The subject of the certificate it is about (the leaf, or a CA of its chain), control and bidi characters replaced by '?'.</summary>
     public string Subject { get; }
 
+    /// <summary>Which certificate of the chain it is about: 0 the certificate itself, 1 its issuer, and so on up to the trusted CA.</summary>
+    public int ChainDepth { get; internal set; }
+
     /// <summary>What is wrong and what to do about it.</summary>
     public string Message { get; }
 

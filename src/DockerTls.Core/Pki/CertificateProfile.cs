@@ -42,6 +42,14 @@ internal static class CertificateProfile
         generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign | KeyUsage.DigitalSignature));
     }
 
+    /// <summary>Whether a CA's keyUsage allows it to sign certificates (no keyUsage at all does, under RFC 5280 and Go).</summary>
+    public static bool CanSignCertificates(X509Certificate ca) => ca.GetKeyUsage() is not { } usage || (usage.Length > 5 && usage[5]);
+
+    /// <summary>Whether a CA carries what <see cref="AddCAExtensions"/> gives: basicConstraints critical, keyUsage with keyCertSign.</summary>
+    public static bool IsStrictAuthority(X509Certificate ca) =>
+        ca.GetKeyUsage() is { } usage && usage.Length > 5 && usage[5]
+        && ca.GetCriticalExtensionOids()?.Contains(X509Extensions.BasicConstraints.Id) == true;
+
     public static void AddLeafExtensions(X509V3CertificateGenerator generator, X509Certificate issuer, KeyPair key, params DerObjectIdentifier[] purposes)
     {
         generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, AuthorityKeyIdentifierFor(issuer));
@@ -103,7 +111,7 @@ internal static class CertificateProfile
             // The native import refuses a key whose public point is not its own; BouncyCastle would sign with it.
             if (signingKey is ECPrivateKeyParameters owner
                 && !owner.Parameters.G.Multiply(owner.D).Normalize().Equals(owner.Parameters.Curve.DecodePoint(key.PublicKey.PublicKey.GetBytes())))
-                throw new DockerTlsException("CAKeyInvalid", ErrorKind.InvalidData,
+                throw new DockerTlsException(KeyFileErrorIds.CAKey.Invalid, ErrorKind.InvalidData,
                     "The CA key is damaged: the public key stored in it does not belong to its private key. Restore ca-key.pem from a backup or make a new CA.", null, e);
             var algorithm = signingKey is ECPrivateKeyParameters ec
                 ? ec.Parameters.Curve.FieldSize > 256 ? "SHA384WITHECDSA" : "SHA256WITHECDSA"

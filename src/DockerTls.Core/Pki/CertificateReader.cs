@@ -39,18 +39,31 @@ public static class CertificateReader
     /// <summary><see cref="Read(string, string?, string?, KeyPurposeID?)"/> at <paramref name="nowUtc"/>.</summary>
     public static DockerCertificate Read(string certPath, string? keyPath, string? caPath, KeyPurposeID? purpose, DateTime nowUtc)
     {
-        var certificates = PemFormat.ReadCertificates(certPath);
+        var certificate = new PemFile(Path.GetFullPath(certPath), SafeFile.TryReadAllBytes(certPath, SafeFile.Pem) ?? throw PemFormat.NotFound(certPath));
+        var key = keyPath != null && File.Exists(keyPath) ? new PemFile(Path.GetFullPath(keyPath), SafeFile.ReadAllBytes(keyPath, SafeFile.Pem)) : null;
+        var ca = caPath is null ? null : new PemFile(Path.GetFullPath(caPath), SafeFile.TryReadAllBytes(caPath, SafeFile.Pem) ?? throw PemFormat.NotFound(caPath));
+        return Read(certificate, key, ca, purpose, nowUtc);
+    }
+
+    /// <summary>
+    /// <see cref="Read(string, string?, string?, KeyPurposeID?, DateTime)"/> of files read already (a Docker host's, which
+    /// may be remote): the paths only name them, as the host names them.
+    /// </summary>
+    public static DockerCertificate Read(PemFile cert, PemFile? key, PemFile? ca, KeyPurposeID? purpose, DateTime nowUtc)
+    {
+        var certificates = PemFormat.ReadCertificates(cert.Path, cert.Bytes);
         var certificate = certificates[0];
-        var summary = Summarize(certificate, certPath, nowUtc);
-        if (keyPath != null && File.Exists(keyPath))
+        var summary = Summarize(certificate, cert.Path, nowUtc);
+        summary.Path = cert.Path;
+        if (key != null)
         {
-            summary.KeyPath = Path.GetFullPath(keyPath);
-            summary.KeyEncrypted = PemFormat.IsEncryptedKey(keyPath);
-            if (summary.KeyEncrypted == false) summary.KeyMatches = KeyMatches(certificate, keyPath);
+            summary.KeyPath = key.Path;
+            summary.KeyEncrypted = PemFormat.IsEncryptedPem(key.Bytes);
+            if (summary.KeyEncrypted == false) summary.KeyMatches = PemFormat.ReadKeyPair(key.Path, key.Bytes, null).Matches(certificate);
         }
-        var authorities = caPath is null ? null : PemFormat.ReadCertificates(caPath);
+        var authorities = ca is null ? null : PemFormat.ReadCertificates(ca.Path, ca.Bytes);
         var verdict = CertificateAssessment.Assess(certificate, authorities, purpose ?? PurposeOf(summary.Kind), nowUtc, certificates.Skip(1).ToList());
-        if (caPath != null) summary.ChainCAPath = Path.GetFullPath(caPath);
+        if (ca != null) summary.ChainCAPath = ca.Path;
         summary.ChainValid = verdict.ChainValid;
         summary.Findings = verdict.Findings.ToArray();
         return summary;
@@ -146,6 +159,7 @@ public static class CertificateReader
             SerialNumber = certificate.SerialNumber.ToString(16).ToUpperInvariant(),
             Thumbprint = Hex(Digest.Sha1(der), ""),
             Sha256Fingerprint = Hex(Digest.Sha256(der), ":"),
+            AuthorityKeyId = KeyIdentifiers.AuthorityOf(certificate),
             IsCA = isCA,
             ServerAuth = serverAuth,
             ClientAuth = clientAuth,

@@ -61,7 +61,8 @@ public sealed class CertificateRenewal
 
     /// <summary>
     /// Reads the certificate at <paramref name="path"/> and decides whether it is due. <c>CertificateNotFound</c>,
-    /// <c>NotIssuedByCA</c> (another CA signed it), <c>CertificateRevoked</c> (the inventory says so: never renewed).
+    /// <c>NotIssuedByCA</c> (another CA signed it), <c>CertificateRevoked</c> (the inventory says so: never renewed). In a
+    /// rollover (<see cref="CARollover"/>) a leaf the retiring CA signed is always due: it is re-issued from the new CA.
     /// </summary>
     public RenewalPlan Assess(string path, bool force)
     {
@@ -70,15 +71,22 @@ public sealed class CertificateRenewal
             throw new DockerTlsException("CertificateNotFound", ErrorKind.ObjectNotFound, $"'{full}' does not exist. Give the certificate file to renew.", full);
         var certificate = PemFormat.ReadCertificates(full)[0];
         var now = Now;
-        var isAuthority = Authority.IsOwnCertificate(certificate);
-        if (!isAuthority && !Authority.Signed(certificate))
+        // A copy of the retiring CA's certificate is a CA file too: it is refreshed with the leaf beside it, never renewed.
+        var isAuthority = Authority.IsOwnCertificate(certificate) || Authority.Retiring.Any(c => c.Equals(certificate));
+        var signed = isAuthority || Authority.Signed(certificate);
+        var retiring = !signed && !CertificateReader.IsCertificateAuthority(certificate) && Authority.RetiringSigned(certificate);
+        if (!signed && !retiring)
             throw new DockerTlsException("NotIssuedByCA", ErrorKind.InvalidArgument,
                 $"'{full}' ({certificate.SubjectDN}, issued by {certificate.IssuerDN}) was not signed by the CA in '{Authority.CertificatePath}'. Renew it with the CA that issued it (-CAPath).", full);
         var serial = certificate.SerialNumber.ToString(16).ToUpperInvariant();
         if (Authority.InventoryPath is { } inventory && CertificateInventory.Find(inventory, serial) is { Revoked: true })
             throw new DockerTlsException("CertificateRevoked", ErrorKind.InvalidOperation,
                 $"'{full}' (serial {serial}) is revoked in '{inventory}'; a revoked certificate is never renewed. Issue a new one if its holder should have access again.", full);
-        var (due, reason) = Decide(certificate, now, force);
+        var (due, reason) = retiring
+            ? (true, $"signed by the CA that the rollover retires ('{certificate.IssuerDN}'): re-issued from the new CA")
+            : isAuthority && !CertificateProfile.IsStrictAuthority(certificate) && now < certificate.NotAfter.ToUniversalTime()
+                ? (true, "a CA whose extensions strict verifiers refuse (no keyUsage with keyCertSign, or basicConstraints not critical): repaired with the same key, name and serial")
+                : Decide(certificate, now, force);
         var current = CertificateReader.Summarize(certificate, full, now);
         return new RenewalPlan(full, CertificateReader.KeyPathFor(full), certificate, isAuthority, due, reason, current);
     }
@@ -98,9 +106,11 @@ public sealed class CertificateRenewal
     }
 
     /// <summary>The key spec a renewal makes: that of the old key, raised to what strict verifiers accept (RSA 2048, P-256).</summary>
-    public static KeySpec KeySpecOf(RenewalPlan plan)
+    public static KeySpec KeySpecOf(RenewalPlan plan) => KeySpecOf(plan.Certificate);
+
+    internal static KeySpec KeySpecOf(X509Certificate certificate)
     {
-        var described = CertificateReader.DescribeKey(plan.Certificate.CertificateStructure.SubjectPublicKeyInfo);
+        var described = CertificateReader.DescribeKey(certificate.CertificateStructure.SubjectPublicKeyInfo);
         if (described.StartsWith("RSA ", StringComparison.Ordinal) && int.TryParse(described.Substring(4), out var bits))
             return new KeySpec(KeyAlgorithm.RSA, bits <= 2048 ? 2048 : bits <= 3072 ? 3072 : 4096);
         return new KeySpec(KeyAlgorithm.ECDSA, curve: described == "ECDSA P-256" ? EcCurve.P256 : EcCurve.P384);
@@ -122,6 +132,7 @@ public sealed class CertificateRenewal
         if (plan.IsAuthority)
         {
             issued = Authority.RenewSelf(days, now);
+            if (issued.Warning != null) onWarning?.Invoke(issued.Warning);
             var others = PemFormat.ReadCertificates(plan.CertificatePath).Where(c => !Authority.IsOwnCertificate(c));
             var bundle = issued.CertificatePem.Concat(others.SelectMany(PemFormat.WriteCertificate)).ToArray();
             Replace(transaction, plan.CertificatePath, bundle, key: false, now);
@@ -151,7 +162,7 @@ public sealed class CertificateRenewal
         {
             var before = File.ReadAllBytes(path);
             if (before.SequenceEqual(content)) return;
-            var backup = Daemon.DaemonConfigPlan.BackupName(path, now);
+            var backup = BackupFileName.Next(path, now, File.Exists);
             if (key || PemFormat.IsEncryptedPem(before) || IsPrivateFile(path)) transaction.AddKey(backup, before);
             else transaction.AddCertificate(backup, before);
         }

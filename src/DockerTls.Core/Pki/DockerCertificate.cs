@@ -66,6 +66,9 @@ public sealed class DockerCertificate
     /// <summary>SHA-256 of the DER certificate, colon-separated, as <c>openssl x509 -fingerprint -sha256</c> shows it.</summary>
     public string Sha256Fingerprint { get; set; } = "";
 
+    /// <summary>The key identifier (hex) of the CA that signed it (its AKI; a self-signed CA's own), or null: a rollover tells old-CA certificates by it.</summary>
+    public string? AuthorityKeyId { get; set; }
+
     public bool IsCA { get; set; }
 
     /// <summary>Extended key usage serverAuth: a daemon may present it.</summary>

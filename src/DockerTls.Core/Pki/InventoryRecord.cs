@@ -21,6 +21,9 @@ public sealed class InventoryRecord
     /// <summary>SHA-256 of the DER certificate, colon-separated.</summary>
     public string Sha256Fingerprint { get; set; } = "";
 
+    /// <summary>The key identifier of the CA that signed it (hex), or null in a record written before records had it.</summary>
+    public string? AuthorityKeyId { get; set; }
+
     /// <summary>Where the certificate file was written (full path).</summary>
     public string Path { get; set; } = "";
 
@@ -46,6 +49,7 @@ public sealed class InventoryRecord
         NotAfter = certificate.NotAfter,
         KeyAlgorithm = certificate.KeyAlgorithm,
         Sha256Fingerprint = certificate.Sha256Fingerprint,
+        AuthorityKeyId = certificate.AuthorityKeyId,
         Path = certificate.Path,
         Recorded = now,
     };
@@ -65,6 +69,7 @@ public sealed class InventoryRecord
         KeyAlgorithm = KeyAlgorithm,
         SerialNumber = SerialNumber,
         Sha256Fingerprint = Sha256Fingerprint,
+        AuthorityKeyId = AuthorityKeyId,
         IsCA = Kind == CertificateKind.CA,
         ServerAuth = Kind == CertificateKind.Server,
         ClientAuth = Kind == CertificateKind.Client,
@@ -84,6 +89,7 @@ public sealed class InventoryRecord
         json["notAfter"] = new JsonString(Time(NotAfter));
         json["keyAlgorithm"] = new JsonString(KeyAlgorithm);
         json["sha256"] = new JsonString(Sha256Fingerprint);
+        if (AuthorityKeyId != null) json["authorityKeyId"] = new JsonString(AuthorityKeyId);
         json["path"] = new JsonString(Path);
         json["recorded"] = new JsonString(Time(Recorded));
         json["revoked"] = new JsonBool(Revoked);
@@ -103,6 +109,7 @@ public sealed class InventoryRecord
         NotAfter = ParseTime(Text(json, "notAfter")),
         KeyAlgorithm = Text(json, "keyAlgorithm"),
         Sha256Fingerprint = Text(json, "sha256"),
+        AuthorityKeyId = json["authorityKeyId"] is JsonString aki ? aki.Value : null,
         Path = Text(json, "path"),
         Recorded = ParseTime(Text(json, "recorded")),
         Revoked = json["revoked"] is JsonBool { Value: true },

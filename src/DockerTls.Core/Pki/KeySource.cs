@@ -10,12 +10,14 @@ namespace DockerTls.Core.Pki;
 /// taken, so that the hosts of a CSV get keys side by side instead of one after another; the keys not taken then are
 /// dropped, and a worker finishes the key it is making in the background and writes nothing. A command with one
 /// item makes exactly one key per ask and leaves nothing running, so a script that calls it in a loop does not pile
-/// up spare keys. ECDSA keys take a millisecond and are made when asked.
+/// up spare keys. A command that knows how many keys it needs (Initialize-DockerTls: three) has them all made side by
+/// side from the first ask, and no more. ECDSA keys take a millisecond and are made when asked.
 /// </summary>
 public sealed class KeySource : IDisposable
 {
     private readonly object _gate = new();
     private readonly bool _pipeline;
+    private readonly int _count;
     private KeyRace<KeyPair>? _race;
     private bool _ended;
 
@@ -27,6 +29,15 @@ public sealed class KeySource : IDisposable
         _pipeline = pipeline;
     }
 
+    /// <param name="spec">The keys to make.</param>
+    /// <param name="count">How many keys the command takes: all of them are made side by side from the first ask.</param>
+    public KeySource(KeySpec spec, int count)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), "A source gives at least one key.");
+        Spec = spec;
+        _count = count;
+    }
+
     public KeySpec Spec { get; }
 
     /// <summary>
@@ -35,12 +46,16 @@ public sealed class KeySource : IDisposable
     /// </summary>
     internal KeyPair Next()
     {
-        if (Spec.Algorithm != KeyAlgorithm.RSA) return KeyGenerator.Generate(Spec);
+        if (Spec.Algorithm != KeyAlgorithm.RSA && _count == 0) return KeyGenerator.Generate(Spec);
         KeyRace<KeyPair> race;
         lock (_gate)
         {
             if (_ended) throw new OperationCanceledException("The command's keys were ended before this one was made.");
-            if (_pipeline)
+            if (_count > 0)
+            {
+                race = _race ??= KeyGenerator.Race(Spec, _count);
+            }
+            else if (_pipeline)
             {
                 race = _race ??= KeyGenerator.Supply(Spec);
             }

@@ -46,10 +46,14 @@ public static class PemFormat
     }
 
     /// <summary>Every certificate in a PEM file (a ca.pem may hold several CAs during a rollover).</summary>
-    public static IReadOnlyList<X509Certificate> ReadCertificates(string path)
-    {
-        var text = ReadText(path) ?? throw NotFound(path);
+    public static IReadOnlyList<X509Certificate> ReadCertificates(string path) =>
+        ParseCertificates(path, ReadText(path) ?? throw NotFound(path));
 
+    /// <summary>Every certificate in <paramref name="pem"/>, the bytes of the file <paramref name="path"/> read already (a host's file).</summary>
+    public static IReadOnlyList<X509Certificate> ReadCertificates(string path, byte[] pem) => ParseCertificates(path, Encoding.UTF8.GetString(pem));
+
+    private static IReadOnlyList<X509Certificate> ParseCertificates(string path, string text)
+    {
         var result = new List<X509Certificate>();
         try
         {
@@ -89,23 +93,33 @@ public static class PemFormat
 
     /// <summary>
     /// Reads a private key (PKCS#1, PKCS#8, SEC1; encrypted with a passphrase). Errors: <c>KeyNotFound</c>,
-    /// <c>PassphraseRequired</c>, <c>PassphraseWrong</c>, <c>KeyInvalid</c>, each prefixed with <paramref name="idPrefix"/>.
+    /// <c>PassphraseRequired</c>, <c>PassphraseWrong</c>, <c>KeyInvalid</c>, or the ids of <paramref name="ids"/>
+    /// (<see cref="KeyFileErrorIds.CAKey"/>: <c>CAKeyNotFound</c> and so on).
     /// </summary>
-    public static AsymmetricKeyParameter ReadPrivateKey(string path, char[]? passphrase, string idPrefix = "") =>
-        PrivateKeyFactory.CreateKey(ReadKeyPair(path, passphrase, idPrefix).PrivateKey);
+    public static AsymmetricKeyParameter ReadPrivateKey(string path, char[]? passphrase, KeyFileErrorIds? ids = null) =>
+        PrivateKeyFactory.CreateKey(ReadKeyPair(path, passphrase, ids).PrivateKey);
 
     /// <summary>
     /// The same key as its encoded halves, without BouncyCastle's key objects where the file allows (see
     /// <see cref="KeyPair"/>): how a CA's key is loaded to sign.
     /// </summary>
-    internal static KeyPair ReadKeyPair(string path, char[]? passphrase, string idPrefix = "")
+    internal static KeyPair ReadKeyPair(string path, char[]? passphrase, KeyFileErrorIds? ids = null)
     {
+        ids ??= KeyFileErrorIds.Key;
         var text = ReadText(path)
-            ?? throw new DockerTlsException(idPrefix + "KeyNotFound", ErrorKind.ObjectNotFound,
+            ?? throw new DockerTlsException(ids.NotFound, ErrorKind.ObjectNotFound,
                 $"The private key '{path}' does not exist. It must sit beside its certificate with Docker's name (ca-key.pem, server-key.pem, key.pem).", path);
+        return ParseKeyPair(path, text, passphrase, ids);
+    }
+
+    /// <summary><see cref="ReadKeyPair(string, char[], KeyFileErrorIds)"/> of the bytes of <paramref name="path"/> read already (a host's file).</summary>
+    internal static KeyPair ReadKeyPair(string path, byte[] pem, char[]? passphrase) => ParseKeyPair(path, Encoding.UTF8.GetString(pem), passphrase, KeyFileErrorIds.Key);
+
+    private static KeyPair ParseKeyPair(string path, string text, char[]? passphrase, KeyFileErrorIds ids)
+    {
         var encrypted = IsEncryptedPem(text);
         if (encrypted && (passphrase is null || passphrase.Length == 0))
-            throw new DockerTlsException(idPrefix + "PassphraseRequired", ErrorKind.SecurityError,
+            throw new DockerTlsException(ids.PassphraseRequired, ErrorKind.SecurityError,
                 $"The key '{path}' is encrypted. Give its passphrase (-CAPassphrase (Read-Host -AsSecureString)).", path);
         try
         {
@@ -116,17 +130,17 @@ public static class PemFormat
             {
                 AsymmetricCipherKeyPair pair => KeyPair.FromBouncyCastle(pair.Private, pair.Public),
                 AsymmetricKeyParameter { IsPrivate: true } key => KeyPair.FromPrivateKey(PrivateKeyInfoFactory.CreatePrivateKeyInfo(key)),
-                _ => throw new DockerTlsException(idPrefix + "KeyInvalid", ErrorKind.InvalidData, $"'{path}' holds no private key.", path),
+                _ => throw new DockerTlsException(ids.Invalid, ErrorKind.InvalidData, $"'{path}' holds no private key.", path),
             };
         }
         catch (Exception e) when (encrypted && e is not DockerTlsException)
         {
-            throw new DockerTlsException(idPrefix + "PassphraseWrong", ErrorKind.SecurityError,
+            throw new DockerTlsException(ids.PassphraseWrong, ErrorKind.SecurityError,
                 $"The passphrase does not open '{path}'. Nothing was written. Check the passphrase and try again.", path, e);
         }
         catch (Exception e) when (e is IOException or PemException or ArgumentException or InvalidCastException)
         {
-            throw new DockerTlsException(idPrefix + "KeyInvalid", ErrorKind.InvalidData,
+            throw new DockerTlsException(ids.Invalid, ErrorKind.InvalidData,
                 $"'{path}' is not a PEM private key this module can read (PKCS#1, PKCS#8 or SEC1).", path, e);
         }
     }
@@ -164,7 +178,7 @@ public static class PemFormat
         return Pkcs8Encryption.TryDecrypt(EncryptedPrivateKeyInfo.GetInstance(pem.Content), passphrase);
     }
 
-    private static DockerTlsException NotFound(string path) =>
+    internal static DockerTlsException NotFound(string path) =>
         new("CertificateNotFound", ErrorKind.ObjectNotFound, $"The certificate '{path}' does not exist.", path);
 
     private static DockerTlsException Invalid(string path, Exception? inner) =>

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Threading;
 using DockerTls.Core.IO;
 
 namespace DockerTls.Core.Pki;
@@ -115,10 +114,11 @@ public static class TlsKit
     /// <summary>
     /// Makes the three keys side by side (and the CA key's encryption key beside them), each certificate as soon as
     /// a key is ready (the CA's while the other two keys are still being made), then writes all nine files in one go.
-    /// Cancelling <paramref name="cancel"/> (Ctrl+C) while keys are being made throws <see cref="OperationCanceledException"/>
-    /// at once, with nothing written.
+    /// The keys come from <paramref name="keys"/> (three of <see cref="TlsKitRequest.Key"/>, made side by side: see
+    /// <see cref="KeysFor"/>), or from a source of its own when null. Ending that source (Ctrl+C, from any thread) while
+    /// keys are being made throws <see cref="OperationCanceledException"/> at once, with nothing written.
     /// </summary>
-    public static TlsKitResult Create(TlsKitRequest request, bool overwrite, Action<string, string>? onWritten = null, CancellationToken cancel = default, Action<CertificateKind, int>? onSigned = null)
+    public static TlsKitResult Create(TlsKitRequest request, bool overwrite, Action<string, string>? onWritten = null, KeySource? keys = null, Action<CertificateKind, int>? onSigned = null)
     {
         var dns = SubjectAltNames.NormalizeDnsNames(request.DnsNames);
         var ips = WithIPv6Loopback(dns, SubjectAltNames.NormalizeIPAddresses(request.IPAddresses));
@@ -129,8 +129,8 @@ public static class TlsKit
         CertificateAuthority.CheckValidity(request.ValidityDays);
 
         using var encryption = Pkcs8Encryption.PassphraseKey.Start(request.Passphrase);
-        using var keys = KeyGenerator.Race(request.Key, 3);
-        using var stop = cancel.Register(keys.Dispose);
+        using var ownKeys = keys is null ? KeysFor(request.Key) : null;
+        keys ??= ownKeys!;
         string Folder(string name) => Path.Combine(request.OutputPath, name);
 
         var caIssued = CertificateAuthority.Create(request.CACommonName ?? CACommonNameFor(dns, ips, DateTime.UtcNow), request.CAValidityDays, encryption, keys.Next);
@@ -157,6 +157,9 @@ public static class TlsKit
             Warnings = new[] { server.Warning, client.Warning }.Where(w => w != null).Select(w => w!).ToList(),
         };
     }
+
+    /// <summary>The keys of a kit: three, made side by side from the first ask (the CA's signed while the others are made).</summary>
+    public static KeySource KeysFor(KeySpec spec) => new(spec, count: 3);
 
     private static bool IsValidDnsName(string name)
     {

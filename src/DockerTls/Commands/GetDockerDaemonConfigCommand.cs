@@ -19,14 +19,13 @@ public sealed class GetDockerDaemonConfigCommand : DockerTlsCmdlet
 
     protected override void ProcessRecord()
     {
-        var platform = DaemonPlatforms.Current;
-        var path = Path is null ? DaemonPaths.DefaultConfigPath(platform, DaemonPaths.CurrentProgramData()) : ResolvePath(Path);
-        var systemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : platform == DaemonPlatform.Linux ? "/" : null;
-        var service = platform == DaemonPlatform.Windows ? WindowsServiceCommandLine.ReadCurrent() : null;
-        var report = DaemonConfigReport.Build(path, systemdRoot, platform, DateTime.UtcNow, service);
+        var host = LocalDaemonHost.Current;
+        var path = Path is null ? DaemonDefaults.ConfigPath(host) : ResolvePath(Path);
+        var systemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : DaemonDefaults.SystemdRootOf(host);
+        var report = DaemonConfigReport.Build(host, path, systemdRoot, DateTime.UtcNow, DaemonDefaults.Service(host));
         foreach (var problem in report.Problems)
         {
-            if (problem.Id == "ServerCertificateExpiring") WriteWarning(problem.Message);
+            if (problem.Id == DaemonErrorIds.ServerCertificateExpiring) WriteWarning(problem.Message);
         }
 
         WriteObject(report);

@@ -3,7 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using DockerTls.Core;
-using DockerTls.Core.IO;
+using DockerTls.Core.Daemon;
 using DockerTls.Core.Pki;
 using DockerTls.Formatting;
 
@@ -11,8 +11,10 @@ namespace DockerTls.Commands;
 
 [Cmdlet(VerbsData.Initialize, "DockerTls", SupportsShouldProcess = true)]
 [OutputType(typeof(DockerCertificate))]
-public sealed class InitializeDockerTlsCommand : KeyCmdlet
+public sealed class InitializeDockerTlsCommand : KeyCmdlet, IDisposable
 {
+    private bool _progressShown;
+
     [Parameter]
     public string[]? DnsName { get; set; }
 
@@ -34,12 +36,9 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
     protected override void ProcessRecord()
     {
         var root = OutputFolder;
-        char[]? passphrase = null;
-        var progressShown = false;
         try
         {
-            RequireOnePassphraseSource(Passphrase, PromptPassphrase);
-            passphrase = ToNewKeyPassphrase(Passphrase, "-Passphrase");
+            using var passphrase = KeyPassphrase.ForNewKey(Passphrase, PromptPassphrase, Host.UI);
             var named = DnsName != null || IPAddress != null;
             var request = new TlsKitRequest
             {
@@ -49,44 +48,43 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
                 Key = KeySpec,
                 ValidityDays = ValidityDays,
                 CAValidityDays = CAValidityDays,
-                Passphrase = passphrase,
+                Passphrase = passphrase.Chars,
             };
             var names = string.Join(", ", request.DnsNames.Concat(request.IPAddresses));
             if (!ShouldProcess(root, $"Create a TLS kit (ca/, server/, client/; {request.Key}) for {names}")) return;
-            if (PromptPassphrase)
-            {
-                passphrase = PromptNewPassphrase("Passphrase for the new CA key (ca/ca-key.pem)");
-                request.Passphrase = passphrase;
-            }
-
-            progressShown = true;
+            request.Passphrase = passphrase.Ask("Passphrase for the new CA key (ca/ca-key.pem)");
+            _progressShown = true;
             WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", $"Generating three {request.Key} keys: none done yet") { PercentComplete = 0 });
-            var kit = TlsKit.Create(request, Force, VerboseFileWritten, StopRequested, (kind, done) =>
-                WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", $"{done} of 3 {request.Key} keys done: {Done(done)}; " + (done < 3 ? $"making the {Pending(done)}" : "writing the files"))
-                {
-                    PercentComplete = done * 100 / 3,
-                }));
-            EndProgress(ref progressShown);
-            foreach (var warning in kit.Warnings) WriteWarning(warning);
-            WriteObject(kit.CA);
-            WriteObject(kit.Server);
-            WriteObject(kit.Client);
-            WriteHostText(KitNextSteps.Text(root, kit, PlatformInfo.IsLinux ? "/" : null, SessionState.Path.CurrentFileSystemLocation.ProviderPath));
+            StopsOnCtrlC(() => Create(request, root));
         }
         catch (DockerTlsException e)
         {
-            EndProgress(ref progressShown);
+            EndProgress();
             ThrowTerminating(e);
         }
-        catch (OperationCanceledException) when (StopRequested.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        finally
-        {
-            Wipe(passphrase);
-        }
     }
+
+    /// <summary>The kit's three keys, made side by side (<see cref="TlsKit.KeysFor"/>), come through <see cref="KeyCmdlet.Keys"/> as every command's do.</summary>
+    protected override KeySource NewKeySource() => TlsKit.KeysFor(KeySpec);
+
+    private void Create(TlsKitRequest request, string root)
+    {
+        var kit = TlsKit.Create(request, Force, VerboseFileWritten, Keys, (kind, done) =>
+            WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", $"{done} of 3 {request.Key} keys done: {Done(done)}; " + (done < 3 ? $"making the {Pending(done)}" : "writing the files"))
+            {
+                PercentComplete = done * 100 / 3,
+            }));
+        EndProgress();
+        foreach (var warning in kit.Warnings) WriteWarning(warning);
+        WriteObject(kit.CA);
+        WriteObject(kit.Server);
+        WriteObject(kit.Client);
+        WriteHostText(KitNextSteps.Text(root, kit, DaemonDefaults.SystemdRootOf(LocalDaemonHost.Current), SessionState.Path.CurrentFileSystemLocation.ProviderPath));
+    }
+
+    protected override void EndProcessing() => EndKeys();
+
+    public void Dispose() => EndKeys();
 
     private static string Done(int done) => done switch
     {
@@ -98,10 +96,10 @@ public sealed class InitializeDockerTlsCommand : KeyCmdlet
     private static string Pending(int done) => done == 1 ? "server and client keys" : "client key";
 
     // The bar goes away at the end, after a failure too: a record left Processing stays on the screen.
-    private void EndProgress(ref bool shown)
+    private void EndProgress()
     {
-        if (!shown) return;
-        shown = false;
+        if (!_progressShown) return;
+        _progressShown = false;
         WriteProgress(new ProgressRecord(1, "Initialize-DockerTls", "Done") { RecordType = ProgressRecordType.Completed });
     }
 }

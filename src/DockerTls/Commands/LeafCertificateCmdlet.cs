@@ -17,7 +17,7 @@ namespace DockerTls.Commands;
 public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
 {
     private readonly Dictionary<string, CertificateAuthority> _authorities = new(StringComparer.Ordinal);
-    private char[]? _passphrase;
+    private KeyPassphrase? _passphrase;
     private HashSet<string> _commandLine = new();
     private readonly Stopwatch _sinceProgress = new();
     private bool _progressShown;
@@ -49,7 +49,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
 
     protected override void BeginProcessing()
     {
-        _passphrase = ToChars(CAPassphrase);
+        _passphrase = KeyPassphrase.Of(CAPassphrase);
         _commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
         _batch = new CertificateBatch(Kind, Force);
     }
@@ -70,43 +70,59 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
     {
         try
         {
-            var spec = KeySpec;
-            var ca = LoadAuthority();
-            var root = OutputFolder;
-            var folder = FolderPerItem ? Path.Combine(root, FolderName(commonName)) : root;
-            var names = string.Join(", ", CertificateFiles.Targets(folder, Kind).Select(Path.GetFileName));
-            if (!ShouldProcess(folder, $"Create the {Kind.ToString().ToLowerInvariant()} certificate '{commonName}' ({spec}): {names}")) return;
-            _batch!.Claim(folder, ca.BundlePem);
-            // Before the seconds an RSA key takes, say so; ECDSA keys take a fraction of a millisecond.
-            if (_issued == 0 || spec.Algorithm == KeyAlgorithm.RSA) Progress($"Generating the {spec} key for {commonName}");
-            var issued = issue(ca);
-            if (issued.Warning != null) WriteWarning(issued.Warning);
-            _batch.Enqueue(folder, issued, ca.BundlePem, ca.InventoryPath);
-            ReportWritten(waitForAll: !MyInvocation.ExpectingInput);
+            StopsOnCtrlC(() => Issue(commonName, issue));
         }
         catch (DockerTlsException e)
         {
             Report(e);
         }
-        catch (OperationCanceledException) when (StopRequested.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
     }
 
-    /// <summary>One bad row among many is reported and the rest go on; a bad CA, or a single item, ends the command.</summary>
+    private void Issue(string commonName, Func<CertificateAuthority, IssuedCertificate> issue)
+    {
+        var spec = KeySpec;
+        var ca = LoadAuthority();
+        var root = OutputFolder;
+        var folder = FolderPerItem ? Path.Combine(root, FolderName(commonName)) : root;
+        var names = string.Join(", ", CertificateFiles.Targets(folder, Kind).Select(Path.GetFileName));
+        if (!ShouldProcess(folder, $"Create the {Kind.ToString().ToLowerInvariant()} certificate '{commonName}' ({spec}): {names}")) return;
+        _batch!.Claim(folder, ca.BundlePem);
+        // Before the seconds an RSA key takes, say so; ECDSA keys take a millisecond.
+        if (_issued == 0 || spec.Algorithm == KeyAlgorithm.RSA) Progress($"Generating the {spec} key for {commonName}");
+        IssuedCertificate issued;
+        try
+        {
+            issued = issue(ca);
+        }
+        catch (DockerTlsException e) when (e.ErrorId == KeyFileErrorIds.CAKey.Invalid)
+        {
+            EndCommand(e); // a CA key found damaged while signing fails every row alike
+            return;
+        }
+
+        if (issued.Warning != null) WriteWarning(issued.Warning);
+        _batch.Enqueue(folder, issued, ca.BundlePem, ca.InventoryPath);
+        ReportWritten(waitForAll: !MyInvocation.ExpectingInput);
+    }
+
+    /// <summary>One bad row among many is reported and the rest go on; a single item ends the command.</summary>
     private void Report(DockerTlsException e)
     {
-        if (MyInvocation.ExpectingInput && e.ErrorId is not ("CANotFound" or "NotACertificateAuthority"
-            or "CAKeyNotFound" or "CAPassphraseRequired" or "CAPassphraseWrong" or "CAKeyMismatch" or "CAExpired" or "CACannotSign" or "CAKeyInvalid"))
+        if (MyInvocation.ExpectingInput)
         {
             WriteDockerTlsError(e);
         }
         else
         {
-            EndProgress();
-            ThrowTerminating(e);
+            EndCommand(e);
         }
+    }
+
+    // A bad CA, or the error of a single item: the bar goes first, as a record left Processing stays on the screen.
+    private void EndCommand(DockerTlsException e)
+    {
+        EndProgress();
+        ThrowTerminating(e);
     }
 
     /// <summary>Writes out, in pipeline order, what the background writes have finished.</summary>
@@ -127,7 +143,22 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
     }
 
 
+    // The CA of this item, loaded once per path; whatever is wrong with it (not found, not a CA, its key, its passphrase,
+    // its validity) ends the command, for it would fail every row alike.
     private CertificateAuthority LoadAuthority()
+    {
+        try
+        {
+            return LoadAuthorityOnce();
+        }
+        catch (DockerTlsException e)
+        {
+            EndCommand(e);
+            throw;
+        }
+    }
+
+    private CertificateAuthority LoadAuthorityOnce()
     {
         string path;
         if (ParameterSetName == "CA")
@@ -143,7 +174,7 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
         }
         if (!_authorities.TryGetValue(path, out var ca))
         {
-            ca = CertificateAuthority.Load(path, _passphrase);
+            ca = CertificateAuthority.Load(path, _passphrase?.Chars);
             _authorities[path] = ca;
             // Docker accepts what such a CA issues, strict verifiers do not: say so once per CA, with the finding's id.
             foreach (var finding in ca.Findings.Where(f => f.Severity == FindingSeverity.Warning)) WriteWarning($"{finding.Id}: {finding.Message}");
@@ -196,6 +227,6 @@ public abstract class LeafCertificateCmdlet : KeyCmdlet, IDisposable
         EndKeys();
         foreach (var ca in _authorities.Values) ca.Dispose();
         _authorities.Clear();
-        Wipe(_passphrase);
+        _passphrase?.Dispose();
     }
 }

@@ -26,35 +26,28 @@ public sealed class NewDockerCACommand : KeyCmdlet, IDisposable
     protected override void ProcessRecord()
     {
         var folder = OutputFolder;
-        char[]? passphrase = null;
         var progressShown = false;
         try
         {
-            RequireOnePassphraseSource(Passphrase, PromptPassphrase);
-            passphrase = ToNewKeyPassphrase(Passphrase, "-Passphrase");
-            var spec = KeySpec;
-            if (!ShouldProcess(folder, $"Create the CA '{CommonName}' ({spec}, {ValidityDays} days): ca.pem, ca-key.pem")) return;
-            CertificateFiles.CheckTargets(folder, CertificateKind.CA, null, Force);
-            if (PromptPassphrase) passphrase = PromptNewPassphrase("Passphrase for the new CA key (ca-key.pem)");
-            ProgressKey(1, "New-DockerCA", $"Generating the {spec} key");
-            progressShown = true;
-            var issued = CertificateAuthority.Create(CommonName, Keys, ValidityDays, passphrase);
-            ProgressDone(1, "New-DockerCA");
-            progressShown = false;
-            WriteObject(CertificateFiles.Write(folder, CertificateKind.CA, issued, null, Force, VerboseFileWritten, CertificateInventory.InFolder(folder)));
+            using var passphrase = KeyPassphrase.ForNewKey(Passphrase, PromptPassphrase, Host.UI);
+            StopsOnCtrlC(() =>
+            {
+                var spec = KeySpec;
+                if (!ShouldProcess(folder, $"Create the CA '{CommonName}' ({spec}, {ValidityDays} days): ca.pem, ca-key.pem")) return;
+                CertificateFiles.CheckTargets(folder, CertificateKind.CA, null, Force);
+                var chars = passphrase.Ask("Passphrase for the new CA key (ca-key.pem)");
+                ProgressKey(1, "New-DockerCA", $"Generating the {spec} key");
+                progressShown = true;
+                var issued = CertificateAuthority.Create(CommonName, Keys, ValidityDays, chars);
+                ProgressDone(1, "New-DockerCA");
+                progressShown = false;
+                WriteObject(CertificateFiles.Write(folder, CertificateKind.CA, issued, null, Force, VerboseFileWritten, CertificateInventory.InFolder(folder)));
+            });
         }
         catch (DockerTlsException e)
         {
             if (progressShown) ProgressDone(1, "New-DockerCA");
             ThrowTerminating(e);
-        }
-        catch (OperationCanceledException) when (StopRequested.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        finally
-        {
-            Wipe(passphrase);
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class NewDockerSystemdUnitCommand : DockerTlsCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string SystemdRoot { get; set; } = "/";
+    public string SystemdRoot { get; set; } = DaemonDefaults.SystemdRoot;
 
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -28,7 +28,7 @@ public sealed class NewDockerSystemdUnitCommand : DockerTlsCmdlet
     {
         try
         {
-            var unit = SystemdUnitFile.Create(Kind, ResolvePath(SystemdRoot), Port);
+            var unit = SystemdUnitFile.Create(LocalDaemonHost.Current, Kind, ResolvePath(SystemdRoot), Port);
             foreach (var warning in unit.Warnings)
             {
                 WriteWarning(warning);

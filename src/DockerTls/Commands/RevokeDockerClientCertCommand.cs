@@ -55,8 +55,9 @@ public sealed class RevokeDockerClientCertCommand : DockerTlsCmdlet
             var revoked = CertificateInventory.Revoke(inventory, r => r.Kind == CertificateKind.Client && match(r));
             foreach (var record in revoked) WriteObject(record.ToCertificate(now));
             WriteWarning("dockerd cannot check revocation (it has no CRL or OCSP option): the revoked certificate still reaches every daemon that trusts this CA "
-                + "until it expires. Its access ends only when the daemons trust a CA that never signed it: make a new CA, re-issue every other certificate "
-                + "from it (Update-DockerCertificate never renews a revoked one), and install the new ca.pem on every daemon and client.");
+                + "until it expires. Its access ends only when the daemons trust a CA that never signed it: a rollover, which re-issues every other certificate "
+                + $"and leaves this one out: Start-DockerCARollover -CAPath '{ca}', then Get-DockerCertificate -IssuedBy '{ca}' | Where-Object {{ -not $_.Revoked }} | Update-DockerCertificate -CAPath '{ca}', "
+                + $"then Complete-DockerCARollover -CAPath '{ca}', restarting the daemons after each stage.");
         }
         catch (DockerTlsException e)
         {

@@ -33,34 +33,11 @@ public sealed class SetDockerClientEnvCommand : DockerTlsCmdlet
             var configFolder = DockerConfigFolder.Current();
             var environment = ClientEnvironment.ForHost(host, CertPath is null ? null : ResolvePath(CertPath), configFolder);
             ClientEnvironment.RequireCertificateFiles(environment.EffectiveCertPath);
-            if (host.IsPlainTextPort)
-            {
-                WriteWarning($"Port {host.Port} is Docker's plain-text port; a daemon with TLS usually listens on {ClientHostAddress.DefaultTlsPort}.");
-            }
-
-            var context = new DockerContextStore(configFolder).SelectedContext(Environment.GetEnvironmentVariable("DOCKER_CONTEXT"));
-            if (context != null)
-            {
-                WriteWarning($"The Docker context '{context}' is selected; DOCKER_HOST overrides it, so docker will talk to {host.Uri} instead. "
-                    + "Run Clear-DockerClientEnv to go back to the context.");
-            }
+            WarnAbout(host, configFolder);
 
             var user = string.Equals(Scope, ClientEnvironmentScope.User, StringComparison.OrdinalIgnoreCase);
             var settings = $"DOCKER_HOST={host.Uri}, DOCKER_TLS_VERIFY=1, " + (environment.CertPath is null ? "no DOCKER_CERT_PATH (default folder)" : "DOCKER_CERT_PATH=" + environment.CertPath);
-            string target;
-            if (!user)
-            {
-                target = "this PowerShell session";
-            }
-            else if (PlatformInfo.IsWindows)
-            {
-                target = "the user environment and this session";
-            }
-            else
-            {
-                target = $"the profile '{ClientEnvironmentScope.ProfilePath(this)}' and this session";
-            }
-
+            var target = Target(user);
             var alreadySet = environment.IsSetIn(Environment.GetEnvironmentVariable)
                 && (!user || (!PlatformInfo.IsWindows && ProfileFile.HoldsBlock(ClientEnvironmentScope.ProfilePath(this), ProfileBlock.Lines(environment))));
             if (WhatIfNothingToChange(alreadySet, $"{target} holds {settings} already.")) return;
@@ -71,16 +48,7 @@ public sealed class SetDockerClientEnvCommand : DockerTlsCmdlet
 
             if (user)
             {
-                if (PlatformInfo.IsWindows)
-                {
-                    ClientEnvironmentScope.ApplyToWindowsUser(environment, WriteVerbose);
-                }
-                else
-                {
-                    var profile = ClientEnvironmentScope.ProfilePath(this);
-                    var changed = ProfileFile.SetBlock(profile, ProfileBlock.Lines(environment), VerboseFileWritten);
-                    WriteVerbose(changed ? $"Wrote the DockerTls block into '{profile}'." : $"'{profile}' already holds these settings.");
-                }
+                ApplyToUser(environment);
             }
 
             ClientEnvironmentScope.ApplyToProcess(environment, WriteVerbose);
@@ -93,5 +61,45 @@ public sealed class SetDockerClientEnvCommand : DockerTlsCmdlet
         {
             ThrowTerminating(e);
         }
+    }
+
+    // A plain-text port, or a selected context that DOCKER_HOST will override: both are worth a word before the change.
+    private void WarnAbout(ClientHostAddress host, string configFolder)
+    {
+        if (host.IsPlainTextPort)
+        {
+            WriteWarning($"Port {host.Port} is Docker's plain-text port; a daemon with TLS usually listens on {ClientHostAddress.DefaultTlsPort}.");
+        }
+
+        var context = new DockerContextStore(configFolder).SelectedContext(Environment.GetEnvironmentVariable("DOCKER_CONTEXT"));
+        if (context != null)
+        {
+            WriteWarning($"The Docker context '{context}' is selected; DOCKER_HOST overrides it, so docker will talk to {host.Uri} instead. "
+                + "Run Clear-DockerClientEnv to go back to the context.");
+        }
+    }
+
+    private string Target(bool user)
+    {
+        if (!user)
+        {
+            return "this PowerShell session";
+        }
+
+        return PlatformInfo.IsWindows ? "the user environment and this session" : $"the profile '{ClientEnvironmentScope.ProfilePath(this)}' and this session";
+    }
+
+    // -Scope User: the Windows user environment, or the DockerTls block of the shell profile elsewhere.
+    private void ApplyToUser(ClientEnvironment environment)
+    {
+        if (PlatformInfo.IsWindows)
+        {
+            ClientEnvironmentScope.ApplyToWindowsUser(environment, WriteVerbose);
+            return;
+        }
+
+        var profile = ClientEnvironmentScope.ProfilePath(this);
+        var changed = ProfileFile.SetBlock(profile, ProfileBlock.Lines(environment), VerboseFileWritten);
+        WriteVerbose(changed ? $"Wrote the DockerTls block into '{profile}'." : $"'{profile}' already holds these settings.");
     }
 }

@@ -66,33 +66,12 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
 
     protected override void ProcessRecord()
     {
-        var platform = DaemonPlatforms.Current;
-        var programData = DaemonPaths.CurrentProgramData();
-        var request = new DaemonConfigRequest
-        {
-            Path = Path is null ? DaemonPaths.DefaultConfigPath(platform, programData) : ResolvePath(Path),
-            PathGiven = Path is not null,
-            CertPath = CertPath is null ? null : ResolvePath(CertPath),
-            CertDestination = CertDestination is null ? DaemonPaths.DefaultCertDestination(platform, programData) : ResolvePath(CertDestination),
-            TlsCACert = TlsCACert is null ? null : ResolvePath(TlsCACert),
-            TlsCert = TlsCert is null ? null : ResolvePath(TlsCert),
-            TlsKey = TlsKey is null ? null : ResolvePath(TlsKey),
-            DockerHost = DockerHost ?? Array.Empty<string>(),
-            NoLocalSocket = NoLocalSocket,
-            NoHosts = NoHosts,
-            AllowInsecure = AllowInsecure,
-            SystemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : platform == DaemonPlatform.Linux ? "/" : null,
-            WindowsService = platform == DaemonPlatform.Windows ? WindowsServiceCommandLine.ReadCurrent() : null,
-            ConfigureSystemd = ConfigureSystemd,
-            NoBackup = NoBackup,
-            Platform = platform,
-            Now = DateTime.Now,
-        };
-
+        var host = LocalDaemonHost.Current;
+        var request = Request(host);
         DaemonConfigPlan plan;
         try
         {
-            plan = DaemonConfigPlan.Create(request);
+            plan = DaemonConfigPlan.Create(host, request);
         }
         catch (DockerTlsException e)
         {
@@ -105,8 +84,8 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
             WriteWarning(warning);
         }
 
-        var dataFolder = DockerDataFolderAcl.FolderFor(programData);
-        if (platform == DaemonPlatform.Windows && DockerDataFolderAcl.Read(dataFolder) is { } acl && DockerDataFolderAcl.Weaknesses(acl) is { Count: > 0 } weak)
+        var dataFolder = DockerDataFolderAcl.FolderFor(DaemonPaths.CurrentProgramData());
+        if (host.Platform == DaemonPlatform.Windows && DockerDataFolderAcl.Read(dataFolder) is { } acl && DockerDataFolderAcl.Weaknesses(acl) is { Count: > 0 } weak)
         {
             WriteWarning($"'{dataFolder}' is less protected than dockerd makes it (Administrators and SYSTEM only): {string.Join("; ", weak)}. As an administrator, run: "
                 + $"$a = Get-Acl '{dataFolder}'; $a.SetSecurityDescriptorSddlForm('{DockerDataFolderAcl.Sddl}'); Set-Acl '{dataFolder}' $a");
@@ -114,7 +93,7 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
 
         // Changes lists only what differs, except the drop-in, which is listed whenever it is written.
         var unchanged = plan.ConfigUnchanged && plan.Changes.Count == (plan.DropInText is null ? 0 : 1)
-            && (plan.DropInText is null || SafeFile.HoldsExactly(plan.DropInPath!, new System.Text.UTF8Encoding(false).GetBytes(plan.DropInText)));
+            && (plan.DropInText is null || host.TryReadFile(plan.DropInPath!, SafeFile.SystemdUnit) is { } dropIn && dropIn.SequenceEqual(new System.Text.UTF8Encoding(false).GetBytes(plan.DropInText)));
         if (WhatIfNothingToChange(unchanged, $"'{plan.Path}' and the files it names hold this configuration already.")) return;
         var description = $"Configure mutual TLS in '{plan.Path}':" + Environment.NewLine + string.Join(Environment.NewLine, plan.Changes.Select(c => "  " + c));
         if (!ShouldProcess(description, $"Configure mutual TLS in '{plan.Path}'?", "Set-DockerDaemonConfig"))
@@ -139,7 +118,27 @@ public sealed class SetDockerDaemonConfigCommand : DockerTlsCmdlet
         WriteHostText($"TLS settings are read only when the daemon starts. Restart it to apply them: {plan.RestartCommand}");
         if (PassThru)
         {
-            WriteObject(DaemonConfigReport.Build(plan.Path, request.SystemdRoot, platform, DateTime.UtcNow, request.WindowsService));
+            WriteObject(DaemonConfigReport.Build(host, plan.Path, request.SystemdRoot, DateTime.UtcNow, request.WindowsService));
         }
     }
+
+    private DaemonConfigRequest Request(IDaemonHost host) => new()
+    {
+        Path = Path is null ? DaemonDefaults.ConfigPath(host) : ResolvePath(Path),
+        PathGiven = Path is not null,
+        CertPath = CertPath is null ? null : ResolvePath(CertPath),
+        CertDestination = CertDestination is null ? DaemonDefaults.CertDestination(host) : ResolvePath(CertDestination),
+        TlsCACert = TlsCACert is null ? null : ResolvePath(TlsCACert),
+        TlsCert = TlsCert is null ? null : ResolvePath(TlsCert),
+        TlsKey = TlsKey is null ? null : ResolvePath(TlsKey),
+        DockerHost = DockerHost ?? Array.Empty<string>(),
+        NoLocalSocket = NoLocalSocket,
+        NoHosts = NoHosts,
+        AllowInsecure = AllowInsecure,
+        SystemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : DaemonDefaults.SystemdRootOf(host),
+        WindowsService = DaemonDefaults.Service(host),
+        ConfigureSystemd = ConfigureSystemd,
+        NoBackup = NoBackup,
+        Now = DateTime.Now,
+    };
 }

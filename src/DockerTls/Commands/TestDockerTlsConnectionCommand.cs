@@ -54,7 +54,7 @@ public sealed class TestDockerTlsConnectionCommand : DockerTlsCmdlet
             WriteWarning($"DOCKER_HOST={settings.Host.Uri} overrides the current Docker context '{settings.OverriddenContext}'. Run Clear-DockerClientEnv to use the context.");
         }
 
-        foreach (var warning in result.ExpiryWarnings(Core.Pki.CertificateAssessment.ExpiryWarningDays))
+        foreach (var warning in result.ExpiryWarnings())
         {
             WriteWarning(warning);
         }

@@ -13,10 +13,8 @@ namespace DockerTls.Commands;
 [OutputType(typeof(DockerCertificate))]
 public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposable
 {
-    private readonly Dictionary<string, KeySource> _keys = new(StringComparer.Ordinal);
-    private readonly object _keysGate = new();
-    private bool _stopped;
-    private char[]? _passphrase;
+    private readonly CommandKeys _keys = new();
+    private KeyPassphrase? _passphrase;
     private string _caPath = "";
     private CertificateRenewal? _renewal;
 
@@ -50,12 +48,12 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
 
     protected override void BeginProcessing()
     {
-        _passphrase = ToChars(CAPassphrase);
+        _passphrase = KeyPassphrase.Of(CAPassphrase);
         _caPath = ResolvePath(CAPath);
         try
         {
             if (MyInvocation.BoundParameters.ContainsKey(nameof(ValidityDays))) CertificateAuthority.CheckValidity(ValidityDays);
-            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase));
+            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase?.Chars, forRenewal: true));
         }
         catch (DockerTlsException e)
         {
@@ -69,15 +67,11 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
         {
             try
             {
-                Renew(file);
+                _keys.StopsOnCtrlC(() => Renew(file));
             }
             catch (DockerTlsException e)
             {
                 WriteDockerTlsError(e);
-            }
-            catch (OperationCanceledException) when (_stopped)
-            {
-                throw new PipelineStoppedException();
             }
         }
     }
@@ -109,7 +103,7 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
         {
             // Leaves renewed after it in this command get the renewed ca.pem as their bundle.
             authority.Dispose();
-            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase));
+            _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase?.Chars, forRenewal: true));
         }
     }
 
@@ -143,39 +137,32 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
     }
 
     /// <summary>One key source per key spec: a pipeline of RSA renewals makes its keys on every core.</summary>
-    private KeySource KeysFor(KeySpec spec)
+    private KeySource KeysFor(KeySpec spec) => _keys.For(spec, () => new KeySource(spec, pipeline: MyInvocation.ExpectingInput));
+
+    protected override void EndProcessing()
     {
-        lock (_keysGate)
+        if (_renewal is { Authority: { Retiring.Count: > 0, InventoryPath: { } inventory } authority })
         {
-            var name = spec.ToString();
-            if (!_keys.TryGetValue(name, out var keys)) _keys[name] = keys = new KeySource(spec, pipeline: MyInvocation.ExpectingInput);
-            if (_stopped) keys.Dispose();
-            return keys;
+            // A rollover under way: what is left of this stage, as Start-DockerCARollover says it.
+            var left = CARollover.LeavesNotFrom(authority.Certificate, CertificateInventory.Read(inventory), DateTime.UtcNow).ToList();
+            var folder = System.IO.Path.GetDirectoryName(authority.CertificatePath);
+            if (left.Count > 0)
+                WriteWarning($"A CA rollover is under way: {left.Count} certificate(s) in the inventory are still signed by the CA it retires: "
+                    + string.Join(", ", left.Select(c => $"'{c.Path}'")) + $". Re-issue them before Complete-DockerCARollover -CAPath '{folder}'.");
+            else
+                WriteVerbose($"A CA rollover is under way and no unrevoked certificate of the retiring CA is left in the inventory: Complete-DockerCARollover -CAPath '{folder}' is next.");
         }
+        Release();
     }
 
-    protected override void EndProcessing() => Release();
-
-    protected override void StopProcessing()
-    {
-        lock (_keysGate) _stopped = true;
-        EndKeys();
-    }
+    protected override void StopProcessing() => _keys.Stop();
 
     public void Dispose() => Release();
 
-    private void EndKeys()
-    {
-        lock (_keysGate)
-        {
-            foreach (var keys in _keys.Values) keys.Dispose();
-        }
-    }
-
     private void Release()
     {
-        EndKeys();
+        _keys.End();
         _renewal?.Authority.Dispose();
-        Wipe(_passphrase);
+        _passphrase?.Dispose();
     }
 }

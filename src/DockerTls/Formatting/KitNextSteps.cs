@@ -31,7 +31,7 @@ public static class KitNextSteps
             throw new ArgumentNullException(nameof(kit));
         }
 
-        var hostFlag = systemdRoot is null ? null : SystemdUnits.Load(systemdRoot).HostFlags.FirstOrDefault();
+        var hostFlag = systemdRoot is null ? null : SystemdUnits.Load(LocalDaemonHost.Current, systemdRoot).HostFlags.FirstOrDefault();
         var host = kit.Server.DnsNames.FirstOrDefault() ?? kit.Server.IPAddresses.FirstOrDefault() ?? "localhost";
         var daemonCommand = $"Set-DockerDaemonConfig -CertPath {Shown(Path.Combine(root, TlsKit.ServerFolder), currentFolder)}"
             + (hostFlag is null ? "" : " -ConfigureSystemd");

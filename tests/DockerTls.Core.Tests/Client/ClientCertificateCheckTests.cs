@@ -32,6 +32,34 @@ public class ClientCertificateCheckTests : IClassFixture<TestCertificates>
         Assert.Equal(errorId, error.ErrorId);
     }
 
+    [Theory]
+    [InlineData("Good", null, null)]
+    [InlineData("Encrypted", "EncryptedKey", "EncryptedKey")]
+    [InlineData("Mismatch", "ClientKeyMismatch", "ClientKeyMismatch")]
+    [InlineData("NoClientAuth", null, "ClientCertificateInvalid")]
+    [InlineData("OtherCa", null, "ClientCertificateInvalid")]
+    public void TheConnectionTestMeetsOnlyWhatTheCliMeetsBeforeItConnects(string which, string? untilConnect, string? all)
+    {
+        // The probe reads the folder without a purpose, as Get-DockerCertificate does; the rules are the check's.
+        var folder = (string)typeof(TestCertificates).GetProperty(which)!.GetValue(certs)!;
+        var summary = DockerTls.Core.Pki.CertificateReader.Read(Path.Combine(folder, "cert.pem"), Path.Combine(folder, "key.pem"), Path.Combine(folder, "ca.pem"),
+            Org.BouncyCastle.Asn1.X509.KeyPurposeID.id_kp_clientAuth);
+        Assert.Equal(untilConnect, ClientCertificateCheck.Problem(summary, untilConnect: true)?.ErrorId);
+        Assert.Equal(all, ClientCertificateCheck.Problem(summary, untilConnect: false)?.ErrorId);
+    }
+
+    [Fact]
+    public void AnExpiredClientCertificateIsTheCertificatesFindingAndAnExpiredCAIsTheChains()
+    {
+        var folder = (string)typeof(TestCertificates).GetProperty("Good")!.GetValue(certs)!;
+        var reader = (string at) => DockerTls.Core.Pki.CertificateReader.Read(Path.Combine(folder, "cert.pem"), Path.Combine(folder, "key.pem"),
+            Path.Combine(folder, "ca.pem"), Org.BouncyCastle.Asn1.X509.KeyPurposeID.id_kp_clientAuth, System.DateTime.Parse(at, System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime());
+        var later = reader("2200-01-01T00:00:00Z");
+        Assert.Contains(later.Findings, f => f.Id == DockerTls.Core.Pki.CertificateFindingIds.CertificateExpired && f.ChainDepth == 0);
+        Assert.Contains(later.Findings, f => f.Id == DockerTls.Core.Pki.CertificateFindingIds.CertificateExpired && f.ChainDepth == 1);
+        Assert.Equal("ClientCertificateExpired", ClientCertificateCheck.Problem(later, untilConnect: true)?.ErrorId);
+    }
+
     [Fact]
     public void InstallCopiesWithDockerModes()
     {

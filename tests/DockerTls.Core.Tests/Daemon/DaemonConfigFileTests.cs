@@ -130,7 +130,7 @@ public class DaemonConfigFileTests
     public void MissingFileIsAnEmptyConfig()
     {
         using var temp = new TempFolder();
-        var file = DaemonConfigFile.Load(temp.Combine("daemon.json"));
+        var file = DaemonConfigFile.Load(LocalDaemonHost.Current, temp.Combine("daemon.json"));
         Assert.False(file.Exists);
         Assert.Equal(0, file.Root.Count);
         Assert.Equal(TlsMode.None, file.TlsMode);
@@ -148,7 +148,7 @@ public class DaemonConfigFileTests
     public void AFolderIsRefused()
     {
         using var temp = new TempFolder();
-        Assert.Equal("DaemonConfigInvalidJson", Assert.Throws<DockerTlsException>(() => DaemonConfigFile.Load(temp.Path)).ErrorId);
+        Assert.Equal("DaemonConfigInvalidJson", Assert.Throws<DockerTlsException>(() => DaemonConfigFile.Load(LocalDaemonHost.Current, temp.Path)).ErrorId);
     }
 
     [Fact]
@@ -156,6 +156,6 @@ public class DaemonConfigFileTests
     {
         using var temp = new TempFolder();
         var path = temp.Write("daemon.json", Existing);
-        Assert.Equal(File.ReadAllBytes(path), DaemonConfigFile.Load(path).OriginalBytes);
+        Assert.Equal(File.ReadAllBytes(path), DaemonConfigFile.Load(LocalDaemonHost.Current, path).OriginalBytes);
     }
 }

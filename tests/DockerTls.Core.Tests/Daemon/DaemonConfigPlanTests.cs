@@ -26,7 +26,6 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         CertPath = kits.ServerA,
         CertDestination = temp.Combine("etc/docker"),
         SystemdRoot = temp.Combine("root"),
-        Platform = DaemonPlatform.Linux,
         Now = now,
     };
 
@@ -40,7 +39,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
     {
         using var temp = new TempFolder();
         var path = temp.Write("etc/docker/daemon.json", Existing);
-        var plan = DaemonConfigPlan.Create(Request(temp));
+        var plan = DaemonConfigPlan.Create(LocalDaemonHost.Current, Request(temp));
         Assert.Equal(path + $".{Stamp}.bak", plan.BackupPath);
         Assert.Contains(plan.Changes, c => c == "set \"tlsverify\": true");
         Assert.DoesNotContain(plan.Warnings, w => w.Contains("live-restore"));
@@ -49,7 +48,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         var written = plan.Apply();
         Assert.Contains(path, written);
         Assert.Equal(Existing, File.ReadAllText(plan.BackupPath!));
-        var after = DaemonConfigFile.Load(path);
+        var after = DaemonConfigFile.Load(LocalDaemonHost.Current, path);
         Assert.Equal(new[] { "data-root", "log-opts", "live-restore", "tlsverify", "tlscacert", "tlscert", "tlskey", "hosts" }, after.Root.Keys);
         Assert.Equal(temp.Combine("etc/docker/server-key.pem"), after.TlsKey);
         Assert.Equal(new[] { "unix:///var/run/docker.sock", "tcp://0.0.0.0:2376" }, after.Hosts);
@@ -66,7 +65,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
     public void ANewFileIsCreatedWithoutBackupAndLiveRestoreWarning()
     {
         using var temp = new TempFolder();
-        var plan = DaemonConfigPlan.Create(Request(temp));
+        var plan = DaemonConfigPlan.Create(LocalDaemonHost.Current, Request(temp));
         Assert.Null(plan.BackupPath);
         Assert.Contains(plan.Warnings, w => w.Contains("live-restore"));
         plan.Apply();
@@ -81,7 +80,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         temp.Write("etc/docker/daemon.json", Existing);
         var request = Request(temp);
         request.NoBackup = true;
-        var plan = DaemonConfigPlan.Create(request);
+        var plan = DaemonConfigPlan.Create(LocalDaemonHost.Current, request);
         plan.Apply();
         Assert.Empty(Directory.GetFiles(temp.Combine("etc/docker"), "*.bak"));
     }
@@ -91,7 +90,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
     {
         using var temp = new TempFolder();
         TlsKitFixture.Assemble(temp.Combine("etc/docker"), Path.Combine(kits.KitB, "server", "ca.pem"), Path.Combine(kits.KitB, "server", "server-cert.pem"), Path.Combine(kits.KitB, "server", "server-key.pem"));
-        var plan = DaemonConfigPlan.Create(Request(temp));
+        var plan = DaemonConfigPlan.Create(LocalDaemonHost.Current, Request(temp));
         plan.Apply();
         var backups = Directory.GetFiles(temp.Combine("etc/docker"), "*.bak").Select(Path.GetFileName).OrderBy(n => n).ToArray();
         Assert.Equal(new[] { $"ca.pem.{Stamp}.bak", $"server-cert.pem.{Stamp}.bak", $"server-key.pem.{Stamp}.bak" }, backups);
@@ -101,8 +100,8 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
     public void RunningTwiceChangesNothingTheSecondTime()
     {
         using var temp = new TempFolder();
-        DaemonConfigPlan.Create(Request(temp)).Apply();
-        var second = DaemonConfigPlan.Create(Request(temp));
+        DaemonConfigPlan.Create(LocalDaemonHost.Current, Request(temp)).Apply();
+        var second = DaemonConfigPlan.Create(LocalDaemonHost.Current, Request(temp));
         Assert.True(second.ConfigUnchanged);
         Assert.Null(second.BackupPath);
     }
@@ -113,7 +112,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         using var temp = new TempFolder();
         var path = temp.Write("etc/docker/daemon.json", "{\n  \"debug\": true,\n}\n");
         var before = File.ReadAllBytes(path);
-        var ex = Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(Request(temp)));
+        var ex = Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(LocalDaemonHost.Current, Request(temp)));
         Assert.Equal("DaemonConfigInvalidJson", ex.ErrorId);
         Assert.Contains("line 2, column 16", ex.Message);
         Assert.Equal(before, File.ReadAllBytes(path));
@@ -126,9 +125,9 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         using var temp = new TempFolder();
         var request = Request(temp);
         request.DockerHost = new[] { "tcp://0.0.0.0:2375" };
-        Assert.Equal("InsecureHost", Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(request)).ErrorId);
+        Assert.Equal("InsecureHost", Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(LocalDaemonHost.Current, request)).ErrorId);
         request.AllowInsecure = true;
-        Assert.Contains(DaemonConfigPlan.Create(request).Warnings, w => w.Contains("root on this host"));
+        Assert.Contains(DaemonConfigPlan.Create(LocalDaemonHost.Current, request).Warnings, w => w.Contains("root on this host"));
     }
 
     [Fact]
@@ -137,17 +136,17 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         using var temp = new TempFolder();
         var unit = temp.Write("root/lib/systemd/system/docker.service", SystemdUnitsTests.DebianUnit);
         var request = Request(temp);
-        var ex = Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(request));
+        var ex = Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(LocalDaemonHost.Current, request));
         Assert.Equal("DaemonHostsConflict", ex.ErrorId);
         Assert.Contains(unit + " line 9 passes -H fd://", ex.Message);
         Assert.False(File.Exists(request.Path));
 
         request.ConfigureSystemd = true;
-        var plan = DaemonConfigPlan.Create(request);
+        var plan = DaemonConfigPlan.Create(LocalDaemonHost.Current, request);
         Assert.Equal(temp.Combine("root/etc/systemd/system/docker.service.d/docker.conf"), plan.DropInPath);
         plan.Apply();
         Assert.Contains("ExecStart=/usr/sbin/dockerd --containerd=/run/containerd/containerd.sock $DOCKER_OPTS", File.ReadAllText(plan.DropInPath!));
-        Assert.Empty(SystemdUnits.Load(request.SystemdRoot!).HostFlags);
+        Assert.Empty(SystemdUnits.Load(LocalDaemonHost.Current, request.SystemdRoot!).HostFlags);
         Assert.Equal("systemctl daemon-reload && systemctl restart docker", plan.RestartCommand);
     }
 
@@ -159,7 +158,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         temp.Write("root/etc/default/docker", "DOCKER_OPTS=\"-H tcp://0.0.0.0:2375\"\n");
         var request = Request(temp);
         request.ConfigureSystemd = true;
-        var ex = Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(request));
+        var ex = Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(LocalDaemonHost.Current, request));
         Assert.Equal("DaemonHostsConflict", ex.ErrorId);
         Assert.Contains("etc/default/docker", ex.Message.Replace('\\', '/'));
         Assert.False(Directory.Exists(temp.Combine("root/etc/systemd")));
@@ -174,13 +173,13 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         temp.Write("etc/docker/daemon.json", "{\n  \"hosts\": [\"unix:///var/run/docker.sock\", \"tcp://0.0.0.0:2376\"],\n  \"live-restore\": true\n}\n");
         request.NoHosts = true;
 
-        var plan = DaemonConfigPlan.Create(request);
+        var plan = DaemonConfigPlan.Create(LocalDaemonHost.Current, request);
         plan.Apply();
 
         Assert.Contains("remove \"hosts\": [\"unix:///var/run/docker.sock\",\"tcp://0.0.0.0:2376\"]", plan.Changes);
         Assert.Null(plan.DropInPath);
         Assert.DoesNotContain(plan.Warnings, w => w.Contains("has no -H"));
-        var written = DaemonConfigFile.Load(request.Path);
+        var written = DaemonConfigFile.Load(LocalDaemonHost.Current, request.Path);
         Assert.False(written.Root.ContainsKey("hosts"));
         Assert.Equal(TlsMode.TlsVerify, written.TlsMode);
         Assert.Equal(temp.Combine("etc/docker/server-key.pem"), written.TlsKey);
@@ -196,7 +195,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         var request = Request(temp);
         request.NoHosts = true;
 
-        var plan = DaemonConfigPlan.Create(request);
+        var plan = DaemonConfigPlan.Create(LocalDaemonHost.Current, request);
 
         Assert.Contains(plan.Warnings, w => w.Contains("has no -H") && w.Contains("New-DockerSystemdUnit -Kind Socket"));
     }
@@ -214,7 +213,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         if (other == "-NoLocalSocket") request.NoLocalSocket = true;
         if (other == "-ConfigureSystemd") request.ConfigureSystemd = true;
 
-        var ex = Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(request));
+        var ex = Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(LocalDaemonHost.Current, request));
 
         Assert.Equal("NoHostsConflict", ex.ErrorId);
         Assert.Contains(other, ex.Message);
@@ -228,7 +227,7 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         var request = Request(temp);
         request.CertPath = null;
         request.TlsCert = Path.Combine(kits.ServerA, "server-cert.pem");
-        Assert.Equal("DaemonTlsFilesIncomplete", Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(request)).ErrorId);
+        Assert.Equal("DaemonTlsFilesIncomplete", Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(LocalDaemonHost.Current, request)).ErrorId);
     }
 
     [Fact]
@@ -240,9 +239,9 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         request.TlsCACert = Path.Combine(kits.ServerA, "ca.pem");
         request.TlsCert = Path.Combine(kits.ServerA, "server-cert.pem");
         request.TlsKey = Path.Combine(kits.ServerA, "server-key.pem");
-        var plan = DaemonConfigPlan.Create(request);
+        var plan = DaemonConfigPlan.Create(LocalDaemonHost.Current, request);
         plan.Apply();
-        Assert.Equal(request.TlsKey, DaemonConfigFile.Load(request.Path).TlsKey);
+        Assert.Equal(request.TlsKey, DaemonConfigFile.Load(LocalDaemonHost.Current, request.Path).TlsKey);
         Assert.False(File.Exists(temp.Combine("etc/docker/server-key.pem")));
     }
 
@@ -253,9 +252,9 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         var request = Request(temp);
         request.CertPath = temp.Combine("empty");
         Directory.CreateDirectory(request.CertPath);
-        Assert.Equal("ServerCertificateNotFound", Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(request)).ErrorId);
+        Assert.Equal("ServerCertificateNotFound", Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(LocalDaemonHost.Current, request)).ErrorId);
         request.CertPath = TlsKitFixture.Assemble(temp.Combine("mixed"), Path.Combine(kits.KitB, "ca", "ca.pem"), Path.Combine(kits.ServerA, "server-cert.pem"), Path.Combine(kits.ServerA, "server-key.pem"));
-        Assert.Equal("ServerCertificateInvalid", Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(request)).ErrorId);
+        Assert.Equal("ServerCertificateInvalid", Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(LocalDaemonHost.Current, request)).ErrorId);
         Assert.False(Directory.Exists(temp.Combine("etc")));
     }
 
@@ -265,9 +264,9 @@ public class DaemonConfigPlanTests : IClassFixture<TlsKitFixture>
         using var temp = new TempFolder();
         var path = temp.Write("daemon.json", "{}");
         var now = new DateTime(2026, 1, 2, 3, 4, 5);
-        var first = DaemonConfigPlan.BackupName(path, now);
+        var first = BackupFileName.Next(path, now, File.Exists);
         Assert.Equal(path + ".20260102030405.bak", first);
         File.WriteAllText(first, "{}");
-        Assert.Equal(path + ".20260102030405-2.bak", DaemonConfigPlan.BackupName(path, now));
+        Assert.Equal(path + ".20260102030405-2.bak", BackupFileName.Next(path, now, File.Exists));
     }
 }

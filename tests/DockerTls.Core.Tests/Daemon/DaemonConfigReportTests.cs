@@ -23,7 +23,7 @@ public class DaemonConfigReportTests : IClassFixture<TlsKitFixture>
         using var temp = new TempFolder();
         var s = kits.ServerA;
         var path = temp.Write("daemon.json", $"{{\"live-restore\": true, \"tlsverify\": true, \"tlscacert\": \"{Json(Path.Combine(s, "ca.pem"))}\", \"tlscert\": \"{Json(Path.Combine(s, "server-cert.pem"))}\", \"tlskey\": \"{Json(Path.Combine(s, "server-key.pem"))}\", \"hosts\": [\"unix:///var/run/docker.sock\", \"tcp://127.0.0.1:2376\"]}}");
-        var report = DaemonConfigReport.Build(path, temp.Combine("root"), DaemonPlatform.Linux, DateTime.UtcNow);
+        var report = DaemonConfigReport.Build(new LocalDaemonHost(DaemonPlatform.Linux), path, temp.Combine("root"), DateTime.UtcNow);
         Assert.Empty(report.Problems);
         Assert.Equal(TlsMode.TlsVerify, report.TlsMode);
         Assert.True(report.TlsCACertExists && report.TlsCertExists && report.TlsKeyExists);
@@ -38,7 +38,7 @@ public class DaemonConfigReportTests : IClassFixture<TlsKitFixture>
         using var temp = new TempFolder();
         temp.Write("root/lib/systemd/system/docker.service", SystemdUnitsTests.DebianUnit);
         var path = temp.Write("daemon.json", "{\"hosts\": [\"tcp://0.0.0.0:2375\"], \"tlscert\": \"/nonexistent/server-cert.pem\"}");
-        var report = DaemonConfigReport.Build(path, temp.Combine("root"), DaemonPlatform.Linux, DateTime.UtcNow);
+        var report = DaemonConfigReport.Build(new LocalDaemonHost(DaemonPlatform.Linux), path, temp.Combine("root"), DateTime.UtcNow);
         var ids = report.Problems.Select(p => p.Id).ToArray();
         Assert.Contains("InsecureHost", ids);
         Assert.Contains("NoLocalSocket", ids);
@@ -58,9 +58,9 @@ public class DaemonConfigReportTests : IClassFixture<TlsKitFixture>
         var path = temp.Write("daemon.json", $"{{\"live-restore\": true, \"tlsverify\": true, \"tlscacert\": \"{Json(Path.Combine(s, "ca.pem"))}\", \"tlscert\": \"{Json(Path.Combine(s, "server-cert.pem"))}\", \"tlskey\": \"{Json(Path.Combine(s, "server-key.pem"))}\"}}");
         var unit = temp.Write("root/lib/systemd/system/docker.service", SystemdUnitsTests.DebianUnit.Replace("-H fd:// ", ""));
 
-        var bare = DaemonConfigReport.Build(path, temp.Combine("root"), DaemonPlatform.Linux, DateTime.UtcNow);
+        var bare = DaemonConfigReport.Build(new LocalDaemonHost(DaemonPlatform.Linux), path, temp.Combine("root"), DateTime.UtcNow);
         File.WriteAllText(unit, SystemdUnitsTests.DebianUnit);
-        var socketStyle = DaemonConfigReport.Build(path, temp.Combine("root"), DaemonPlatform.Linux, DateTime.UtcNow);
+        var socketStyle = DaemonConfigReport.Build(new LocalDaemonHost(DaemonPlatform.Linux), path, temp.Combine("root"), DateTime.UtcNow);
 
         var problem = Assert.Single(bare.Problems);
         Assert.Equal("NoTcpHost", problem.Id);
@@ -74,7 +74,7 @@ public class DaemonConfigReportTests : IClassFixture<TlsKitFixture>
         using var temp = new TempFolder();
         var path = temp.Combine("daemon.json");
         File.WriteAllBytes(path, new byte[] { 0xEF, 0xBB, 0xBF }.Concat(System.Text.Encoding.UTF8.GetBytes("{\"hosts\": [\"unix:///var/run/docker.sock\"]}")).ToArray());
-        var report = DaemonConfigReport.Build(path, null, DaemonPlatform.Linux, DateTime.UtcNow);
+        var report = DaemonConfigReport.Build(new LocalDaemonHost(DaemonPlatform.Linux), path, null, DateTime.UtcNow);
         Assert.Equal("DaemonConfigByteOrderMark", Assert.Single(report.Problems).Id);
         Assert.Equal(new[] { "unix:///var/run/docker.sock" }, report.Hosts);
     }
@@ -84,7 +84,7 @@ public class DaemonConfigReportTests : IClassFixture<TlsKitFixture>
     {
         using var temp = new TempFolder();
         var path = temp.Write("daemon.json", "{\n  \"a\": 1,\n}");
-        var report = DaemonConfigReport.Build(path, null, DaemonPlatform.Linux, DateTime.UtcNow);
+        var report = DaemonConfigReport.Build(new LocalDaemonHost(DaemonPlatform.Linux), path, null, DateTime.UtcNow);
         var problem = Assert.Single(report.Problems);
         Assert.Equal("DaemonConfigInvalidJson", problem.Id);
         Assert.Contains("line 2, column 9", problem.Message);
@@ -97,7 +97,7 @@ public class DaemonConfigReportTests : IClassFixture<TlsKitFixture>
         using var temp = new TempFolder();
         var s = kits.ServerA;
         var path = temp.Write("daemon.json", $"{{\"tls\": true, \"tlsverify\": false, \"tlscert\": \"{Json(Path.Combine(s, "server-cert.pem"))}\", \"tlskey\": \"{Json(Path.Combine(s, "server-key.pem"))}\", \"hosts\": [\"npipe://\", \"tcp://0.0.0.0:2376\"]}}");
-        var report = DaemonConfigReport.Build(path, null, DaemonPlatform.Windows, DateTime.UtcNow);
+        var report = DaemonConfigReport.Build(new LocalDaemonHost(DaemonPlatform.Windows), path, null, DateTime.UtcNow);
         Assert.Equal(TlsMode.Tls, report.TlsMode);
         Assert.Equal("ClientsNotVerified", Assert.Single(report.Problems).Id);
     }
@@ -106,7 +106,7 @@ public class DaemonConfigReportTests : IClassFixture<TlsKitFixture>
     public void MissingFileIsNoTlsAndNoProblem()
     {
         using var temp = new TempFolder();
-        var report = DaemonConfigReport.Build(temp.Combine("daemon.json"), null, DaemonPlatform.Linux, DateTime.UtcNow);
+        var report = DaemonConfigReport.Build(new LocalDaemonHost(DaemonPlatform.Linux), temp.Combine("daemon.json"), null, DateTime.UtcNow);
         Assert.False(report.Exists);
         Assert.Equal(TlsMode.None, report.TlsMode);
         Assert.Empty(report.Problems);

@@ -12,7 +12,7 @@ public class DaemonPathsTests
         Assert.Equal("/etc/docker", DaemonPaths.DefaultCertDestination(DaemonPlatform.Linux));
         Assert.Equal("unix:///var/run/docker.sock", DaemonPaths.LocalSocket(DaemonPlatform.Linux));
         Assert.Equal("systemctl daemon-reload && systemctl restart docker", DaemonPaths.RestartCommand(DaemonPlatform.Linux, systemd: true));
-        Assert.Equal("/etc/docker/ca.pem", DaemonPaths.Combine(DaemonPlatform.Linux, "/etc/docker", "ca.pem"));
+        Assert.Equal("/etc/docker/ca.pem", HostPath.Combine(DaemonPlatform.Linux, "/etc/docker", "ca.pem"));
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public class DaemonPathsTests
         Assert.Equal(@"C:\ProgramData\docker\certs.d", DaemonPaths.DefaultCertDestination(DaemonPlatform.Windows, @"C:\ProgramData"));
         Assert.Equal("npipe://", DaemonPaths.LocalSocket(DaemonPlatform.Windows));
         Assert.Equal("Restart-Service docker", DaemonPaths.RestartCommand(DaemonPlatform.Windows, systemd: false));
-        Assert.Equal(@"C:\ProgramData\docker\certs.d\server-cert.pem", DaemonPaths.Combine(DaemonPlatform.Windows, @"C:\ProgramData\docker\certs.d", "server-cert.pem"));
+        Assert.Equal(@"C:\ProgramData\docker\certs.d\server-cert.pem", HostPath.Combine(DaemonPlatform.Windows, @"C:\ProgramData\docker\certs.d", "server-cert.pem"));
     }
 
     [Fact]

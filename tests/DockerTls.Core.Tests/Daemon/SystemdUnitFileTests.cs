@@ -10,12 +10,12 @@ public class SystemdUnitFileTests
     public void SocketIsWrittenAndNotReplacedWithoutForce()
     {
         using var root = new TempFolder();
-        var unit = SystemdUnitFile.Create(SystemdUnitKind.Socket, root.Path, 2376);
+        var unit = SystemdUnitFile.Create(LocalDaemonHost.Current, SystemdUnitKind.Socket, root.Path, 2376);
         Assert.Equal(root.Combine("etc/systemd/system/docker-tcp.socket"), unit.Path);
         unit.Write(force: false);
         Assert.Equal(unit.Text, File.ReadAllText(unit.Path));
 
-        var other = SystemdUnitFile.Create(SystemdUnitKind.Socket, root.Path, 2377);
+        var other = SystemdUnitFile.Create(LocalDaemonHost.Current, SystemdUnitKind.Socket, root.Path, 2377);
         Assert.True(other.Exists);
         Assert.Equal("SystemdUnitExists", Assert.Throws<DockerTlsException>(() => other.Write(force: false)).ErrorId);
         Assert.Contains("ListenStream=2376", File.ReadAllText(unit.Path));
@@ -28,12 +28,12 @@ public class SystemdUnitFileTests
     {
         using var root = new TempFolder();
         root.Write("lib/systemd/system/docker.service", SystemdUnitsTests.DebianUnit);
-        var unit = SystemdUnitFile.Create(SystemdUnitKind.DropIn, root.Path, 2376);
+        var unit = SystemdUnitFile.Create(LocalDaemonHost.Current, SystemdUnitKind.DropIn, root.Path, 2376);
         Assert.Equal(root.Combine("etc/systemd/system/docker.service.d/docker.conf"), unit.Path);
         Assert.Contains("ExecStart=\nExecStart=/usr/sbin/dockerd --containerd=/run/containerd/containerd.sock $DOCKER_OPTS\n", unit.Text);
         Assert.Equal(new[] { "systemctl daemon-reload", "systemctl restart docker" }, unit.Commands);
         unit.Write(force: false);
         // The same text again is not a conflict.
-        SystemdUnitFile.Create(SystemdUnitKind.DropIn, root.Path, 2376).Write(force: false);
+        SystemdUnitFile.Create(LocalDaemonHost.Current, SystemdUnitKind.DropIn, root.Path, 2376).Write(force: false);
     }
 }

@@ -28,7 +28,7 @@ public class SystemdUnitsTests
     {
         using var root = new TempFolder();
         var unit = root.Write("lib/systemd/system/docker.service", DebianUnit);
-        var units = SystemdUnits.Load(root.Path);
+        var units = SystemdUnits.Load(LocalDaemonHost.Current, root.Path);
         Assert.True(units.HasDockerService);
         Assert.Equal(unit, units.UnitFile);
         var flag = Assert.Single(units.HostFlags);
@@ -43,7 +43,7 @@ public class SystemdUnitsTests
     {
         using var root = new TempFolder();
         root.Write("lib/systemd/system/docker.service", DebianUnit);
-        var text = SystemdUnits.Load(root.Path).DropInText();
+        var text = SystemdUnitFile.DropInText(SystemdUnits.Load(LocalDaemonHost.Current, root.Path));
         Assert.EndsWith("[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd --containerd=/run/containerd/containerd.sock $DOCKER_OPTS\n", text);
         Assert.DoesNotContain("-H", text.Split('\n').Where(l => !l.StartsWith("#")));
     }
@@ -53,14 +53,14 @@ public class SystemdUnitsTests
     {
         using var root = new TempFolder();
         root.Write("lib/systemd/system/docker.service", DebianUnit);
-        var text = SystemdUnits.Load(root.Path).DropInText();
-        var planned = SystemdUnits.Load(root.Path, new Dictionary<string, string> { [SystemdUnits.DropInRelativePath] = text });
+        var text = SystemdUnitFile.DropInText(SystemdUnits.Load(LocalDaemonHost.Current, root.Path));
+        var planned = SystemdUnits.Load(LocalDaemonHost.Current, root.Path, new Dictionary<string, string> { [SystemdUnitFile.DropInRelativePath] = text });
         Assert.Empty(planned.HostFlags);
         Assert.Equal("/usr/sbin/dockerd --containerd=/run/containerd/containerd.sock $DOCKER_OPTS", Assert.Single(planned.ExecStart).Value);
-        root.Write(SystemdUnits.DropInRelativePath, text);
-        var written = SystemdUnits.Load(root.Path);
+        root.Write(SystemdUnitFile.DropInRelativePath, text);
+        var written = SystemdUnits.Load(LocalDaemonHost.Current, root.Path);
         Assert.Empty(written.HostFlags);
-        Assert.Equal(new[] { root.Combine(SystemdUnits.DropInRelativePath) }, written.DropIns);
+        Assert.Equal(new[] { root.Combine(SystemdUnitFile.DropInRelativePath) }, written.DropIns);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class SystemdUnitsTests
         using var root = new TempFolder();
         root.Write("lib/systemd/system/docker.service", DebianUnit);
         var etc = root.Write("etc/systemd/system/docker.service", "[Service]\nExecStart=/usr/bin/dockerd\n");
-        var units = SystemdUnits.Load(root.Path);
+        var units = SystemdUnits.Load(LocalDaemonHost.Current, root.Path);
         Assert.Equal(etc, units.UnitFile);
         Assert.Empty(units.HostFlags);
     }
@@ -79,7 +79,7 @@ public class SystemdUnitsTests
     {
         using var root = new TempFolder();
         var unit = root.Write("usr/lib/systemd/system/docker.service", "[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n");
-        var units = SystemdUnits.Load(root.Path);
+        var units = SystemdUnits.Load(LocalDaemonHost.Current, root.Path);
         Assert.Equal(unit, units.UnitFile);
         Assert.Equal("/usr/bin/dockerd --containerd=/run/containerd/containerd.sock", units.DockerdCommand!.WithoutHostFlags());
     }
@@ -90,12 +90,12 @@ public class SystemdUnitsTests
         using var root = new TempFolder();
         root.Write("lib/systemd/system/docker.service", DebianUnit);
         root.Write("lib/systemd/system/docker.service.d/10-host.conf", "[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd -H tcp://0.0.0.0:2375\n");
-        var masked = SystemdUnits.Load(root.Path);
+        var masked = SystemdUnits.Load(LocalDaemonHost.Current, root.Path);
         Assert.Equal("-H tcp://0.0.0.0:2375", Assert.Single(masked.HostFlags).Flag);
 
         root.Write("etc/systemd/system/docker.service.d/10-host.conf", "[Service]\nEnvironment=HTTP_PROXY=http://proxy:3128\n");
         var late = root.Write("etc/systemd/system/docker.service.d/zz-late.conf", "[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd \\\n  --host=unix:///run/d.sock\n");
-        var units = SystemdUnits.Load(root.Path);
+        var units = SystemdUnits.Load(LocalDaemonHost.Current, root.Path);
         Assert.Equal(new[] { "10-host.conf", "zz-late.conf" }, units.DropIns.Select(Path.GetFileName));
         var flag = Assert.Single(units.HostFlags);
         Assert.Equal(late, flag.File);
@@ -109,7 +109,7 @@ public class SystemdUnitsTests
         using var root = new TempFolder();
         root.Write("lib/systemd/system/docker.service", DebianUnit);
         root.Write("etc/systemd/system/docker.service.d/override.conf", "[Service]\nExecStart=/usr/sbin/dockerd --debug\n");
-        var units = SystemdUnits.Load(root.Path);
+        var units = SystemdUnits.Load(LocalDaemonHost.Current, root.Path);
         Assert.Equal(2, units.ExecStart.Count);
         Assert.Single(units.HostFlags);
     }
@@ -120,14 +120,14 @@ public class SystemdUnitsTests
         using var root = new TempFolder();
         root.Write("lib/systemd/system/docker.service", DebianUnit);
         var defaults = root.Write("etc/default/docker", "# Debian\n\nDOCKER_OPTS=\"--dns 8.8.8.8 -H tcp://0.0.0.0:2375\"\n");
-        var units = SystemdUnits.Load(root.Path);
+        var units = SystemdUnits.Load(LocalDaemonHost.Current, root.Path);
         Assert.Equal(2, units.HostFlags.Count);
         var fromDefaults = units.HostFlags.Single(f => f.File == defaults);
         Assert.Equal(3, fromDefaults.Line);
         Assert.Equal("-H tcp://0.0.0.0:2375", fromDefaults.Flag);
 
         // The drop-in keeps $DOCKER_OPTS, so that conflict stays and is still reported.
-        var planned = SystemdUnits.Load(root.Path, new Dictionary<string, string> { [SystemdUnits.DropInRelativePath] = units.DropInText() });
+        var planned = SystemdUnits.Load(LocalDaemonHost.Current, root.Path, new Dictionary<string, string> { [SystemdUnitFile.DropInRelativePath] = SystemdUnitFile.DropInText(units) });
         Assert.Equal(defaults, Assert.Single(planned.HostFlags).File);
     }
 
@@ -136,20 +136,20 @@ public class SystemdUnitsTests
     {
         using var root = new TempFolder();
         var defaults = root.Write("etc/default/docker", "export DOCKER_OPTS='-H unix:///var/run/docker.sock'\n");
-        Assert.Equal(defaults, Assert.Single(SystemdUnits.Load(root.Path).HostFlags).File);
+        Assert.Equal(defaults, Assert.Single(SystemdUnits.Load(LocalDaemonHost.Current, root.Path).HostFlags).File);
 
         root.Write("lib/systemd/system/docker.service", "[Service]\nExecStart=/usr/bin/dockerd --containerd=/run/containerd/containerd.sock\n");
-        Assert.Empty(SystemdUnits.Load(root.Path).HostFlags);
+        Assert.Empty(SystemdUnits.Load(LocalDaemonHost.Current, root.Path).HostFlags);
     }
 
     [Fact]
     public void NoUnitGivesTheDefaultDockerd()
     {
         using var root = new TempFolder();
-        var units = SystemdUnits.Load(root.Path);
+        var units = SystemdUnits.Load(LocalDaemonHost.Current, root.Path);
         Assert.False(units.HasDockerService);
         Assert.Empty(units.HostFlags);
-        Assert.EndsWith("ExecStart=\nExecStart=/usr/bin/dockerd\n", units.DropInText());
+        Assert.EndsWith("ExecStart=\nExecStart=/usr/bin/dockerd\n", SystemdUnitFile.DropInText(units));
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public class SystemdUnitsTests
         using var root = new TempFolder();
         root.Write("lib/systemd/system/docker.service", DebianUnit);
         var existing = "[Unit]\nAfter=network-online.target\n\n[Service]\nEnvironment=HTTP_PROXY=http://proxy:3128\nExecStart=\nExecStart=/usr/sbin/dockerd -H fd:// \\\n  --debug\nLimitNOFILE=1024\n";
-        var text = SystemdUnits.Load(root.Path).DropInText(existing);
+        var text = SystemdUnitFile.DropInText(SystemdUnits.Load(LocalDaemonHost.Current, root.Path), existing);
         Assert.Equal(
             "[Unit]\nAfter=network-online.target\n\n[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd --containerd=/run/containerd/containerd.sock $DOCKER_OPTS\nEnvironment=HTTP_PROXY=http://proxy:3128\nLimitNOFILE=1024\n",
             text);
@@ -167,16 +167,16 @@ public class SystemdUnitsTests
     [Fact]
     public void SocketUnitIsCoreOsStyle()
     {
-        var text = SystemdUnits.SocketUnitText(2376);
+        var text = SystemdUnitFile.SocketUnitText(2376);
         Assert.Contains("[Socket]\nListenStream=2376\nBindIPv6Only=both\nService=docker.service\n", text);
         Assert.EndsWith("[Install]\nWantedBy=sockets.target\n", text);
-        Assert.Throws<System.ArgumentOutOfRangeException>(() => SystemdUnits.SocketUnitText(0));
+        Assert.Throws<System.ArgumentOutOfRangeException>(() => SystemdUnitFile.SocketUnitText(0));
     }
 
     [Fact]
     public void SocketCommandsStartTheSocketBeforeDocker()
     {
-        var commands = SystemdUnits.SocketCommands().ToList();
+        var commands = SystemdUnitFile.SocketCommands().ToList();
         Assert.Equal("systemctl daemon-reload", commands[0]);
         Assert.True(commands.IndexOf("systemctl start docker-tcp.socket") < commands.IndexOf("systemctl start docker"));
         Assert.True(commands.IndexOf("systemctl stop docker") < commands.IndexOf("systemctl start docker-tcp.socket"));

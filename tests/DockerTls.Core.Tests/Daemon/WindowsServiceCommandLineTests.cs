@@ -83,7 +83,7 @@ public class WindowsServiceCommandLineTests : IClassFixture<TlsKitFixture>
         using var temp = new TempFolder();
         var request = WindowsRequest(temp);
         request.WindowsService = WindowsServiceCommandLine.Parse(Registered);
-        var error = Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(request));
+        var error = Assert.Throws<DockerTlsException>(() => DaemonConfigPlan.Create(Windows, request));
         Assert.Equal(DaemonErrorIds.DaemonHostsConflict, error.ErrorId);
         Assert.Contains("-H npipe://", error.Message);
         Assert.Contains("Set-ItemProperty 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\docker' ImagePath '\"C:\\Program Files\\docker\\dockerd.exe\" --run-service'", error.Message);
@@ -98,11 +98,11 @@ public class WindowsServiceCommandLineTests : IClassFixture<TlsKitFixture>
         var request = WindowsRequest(temp);
         request.NoHosts = true;
         request.WindowsService = WindowsServiceCommandLine.Parse(Registered);
-        Assert.DoesNotContain(DaemonConfigPlan.Create(request).Warnings, w => w.Contains("has no -H"));
+        Assert.DoesNotContain(DaemonConfigPlan.Create(Windows, request).Warnings, w => w.Contains("has no -H"));
         request.WindowsService = WindowsServiceCommandLine.Parse(@"""C:\Program Files\docker\dockerd.exe"" --run-service");
-        Assert.Contains(DaemonConfigPlan.Create(request).Warnings, w => w.Contains("has no -H"));
+        Assert.Contains(DaemonConfigPlan.Create(Windows, request).Warnings, w => w.Contains("has no -H"));
         request.NoHosts = false;
-        Assert.NotNull(DaemonConfigPlan.Create(request)); // no flag, hosts in daemon.json: fine
+        Assert.NotNull(DaemonConfigPlan.Create(Windows, request)); // no flag, hosts in daemon.json: fine
     }
 
     [Fact]
@@ -112,12 +112,12 @@ public class WindowsServiceCommandLineTests : IClassFixture<TlsKitFixture>
         var s = kits.ServerA;
         string J(string p) => p.Replace("\\", "\\\\");
         var path = temp.Write("daemon.json", $"{{\"tlsverify\": true, \"tlscacert\": \"{J(Path.Combine(s, "ca.pem"))}\", \"tlscert\": \"{J(Path.Combine(s, "server-cert.pem"))}\", \"tlskey\": \"{J(Path.Combine(s, "server-key.pem"))}\", \"hosts\": [\"npipe://\", \"tcp://127.0.0.1:2376\"]}}");
-        var report = DaemonConfigReport.Build(path, null, DaemonPlatform.Windows, DateTime.UtcNow, WindowsServiceCommandLine.Parse(Registered));
+        var report = DaemonConfigReport.Build(new LocalDaemonHost(DaemonPlatform.Windows), path, null, DateTime.UtcNow, WindowsServiceCommandLine.Parse(Registered));
         Assert.Equal(new[] { "-H npipe://", "-H tcp://0.0.0.0:2376" }, report.HostFlags.Select(f => f.Flag));
         var conflict = Assert.Single(report.Problems, p => p.Id == DaemonErrorIds.DaemonHostsConflict);
         Assert.Contains("Set-ItemProperty", conflict.Message);
 
-        var withoutFlags = DaemonConfigReport.Build(path, null, DaemonPlatform.Windows, DateTime.UtcNow, WindowsServiceCommandLine.Parse(@"C:\docker\dockerd.exe --run-service"));
+        var withoutFlags = DaemonConfigReport.Build(new LocalDaemonHost(DaemonPlatform.Windows), path, null, DateTime.UtcNow, WindowsServiceCommandLine.Parse(@"C:\docker\dockerd.exe --run-service"));
         Assert.DoesNotContain(withoutFlags.Problems, p => p.Id == DaemonErrorIds.DaemonHostsConflict);
     }
 
@@ -162,6 +162,8 @@ public class WindowsServiceCommandLineTests : IClassFixture<TlsKitFixture>
         finally { LocalFree(argv); }
     }
 
+    private static readonly LocalDaemonHost Windows = new(DaemonPlatform.Windows);
+
     private DaemonConfigRequest WindowsRequest(TempFolder temp) => new()
     {
         Path = temp.Combine("ProgramData/docker/config/daemon.json"),
@@ -169,7 +171,6 @@ public class WindowsServiceCommandLineTests : IClassFixture<TlsKitFixture>
         CertPath = kits.ServerA,
         CertDestination = temp.Combine("ProgramData/docker/certs.d"),
         SystemdRoot = null,
-        Platform = DaemonPlatform.Windows,
         Now = DateTime.Now,
     };
 
