@@ -1,5 +1,7 @@
 @{
-    RootModule           = 'DockerTls.psm1'
+    RootModule           = 'bin/DockerTls.dll'
+    # Windows PowerShell 5.1's checks (.NET Framework 4.7.2, another BouncyCastle loaded), run before the root module.
+    ScriptsToProcess     = @('DockerTls.Requirements.ps1')
     ModuleVersion        = '0.1.0'
     GUID                 = '6f0b7d64-3c1e-4f6a-9a51-2d9c7e8b1a40'
     Author               = 'DockerTls contributors'

@@ -50,16 +50,15 @@ function Get-ModuleVersion {
 function Invoke-BuildTask {
     $publish = Join-Path $output 'publish'
     Invoke-Dotnet publish (Join-Path $root 'src/DockerTls/DockerTls.csproj') -c $Configuration -o $publish --nologo -v quiet
-    Invoke-Dotnet publish (Join-Path $root 'src/DockerTls.Loader/DockerTls.Loader.csproj') -c $Configuration -o $publish --nologo -v quiet
     if (Test-Path $moduleOut) { Remove-Item -Recurse -Force $moduleOut }
-    # The assemblies live in bin/, out of the module's root: DockerTls.psm1 loads them through the loader, on
-    # PowerShell 7 into a load context of their own (see DockerTls.psm1).
+    # The root module bin/DockerTls.dll; its dependencies in bin/deps, which PowerShell does not search: the module's
+    # initializer (src/DockerTls/ModuleAssemblies.cs) loads them, on PowerShell 7 into a load context of their own.
     $bin = Join-Path $moduleOut 'bin'
-    New-Item -ItemType Directory -Force $bin | Out-Null
-    foreach ($name in 'DockerTls.Loader.dll', 'DockerTls.dll', 'DockerTls.Core.dll', 'BouncyCastle.Cryptography.dll') {
-        Copy-Item (Join-Path $publish $name) $bin
-    }
-    Copy-Item (Join-Path $root 'DockerTls.psm1') $moduleOut
+    $deps = Join-Path $bin 'deps'
+    New-Item -ItemType Directory -Force $deps | Out-Null
+    Copy-Item (Join-Path $publish 'DockerTls.dll') $bin
+    foreach ($name in 'DockerTls.Core.dll', 'BouncyCastle.Cryptography.dll') { Copy-Item (Join-Path $publish $name) $deps }
+    Copy-Item (Join-Path $root 'DockerTls.Requirements.ps1') $moduleOut
     Copy-Item (Join-Path $root 'src/DockerTls/DockerTls.Format.ps1xml') $moduleOut
     Copy-Item (Join-Path $root 'LICENSE') $moduleOut
     $version = Get-ModuleVersion

@@ -81,7 +81,7 @@ $report
 
         It 'binds DockerTls to its own BouncyCastle in its own load context, and scripts to the other copy' {
             $run.Result.Context | Should -Be 'DockerTls'
-            $run.Result.CoreBouncy | Should -Be (Join-Path $moduleOut 'bin/BouncyCastle.Cryptography.dll')
+            $run.Result.CoreBouncy | Should -Be (Join-Path $moduleOut 'bin/deps/BouncyCastle.Cryptography.dll')
             $run.Result.ScriptBouncy | Should -Be $olderBouncyCastle
             $run.Result.Sha256 | Should -Be 'BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD'
         }

@@ -50,13 +50,20 @@ Describe 'DockerTls.psd1' {
             $data.PowerShellVersion | Should -Be '5.1'
             $data.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
             $data.FormatsToProcess | Should -Be @('DockerTls.Format.ps1xml')
-            # A script root module that loads the assemblies from bin/ (on PowerShell 7 into a load context of their own)
-            $data.RootModule | Should -Be 'DockerTls.psm1'
+            # The cmdlet assembly is the root module; its dependencies are in bin/deps, which PowerShell does not search,
+            # so that only its initializer binds them (on PowerShell 7 in a load context of their own).
+            $data.RootModule | Should -Be 'bin/DockerTls.dll'
+            $data.ScriptsToProcess | Should -Be @('DockerTls.Requirements.ps1')
             $data.Keys | Should -Not -Contain 'RequiredAssemblies'
-            foreach ($name in 'DockerTls.Loader.dll', 'DockerTls.dll', 'DockerTls.Core.dll', 'BouncyCastle.Cryptography.dll') {
-                Join-Path $moduleOut "bin/$name" | Should -Exist
-                Join-Path $moduleOut $name | Should -Not -Exist
+            $data.Keys | Should -Not -Contain 'NestedModules'
+            foreach ($path in 'bin/DockerTls.dll', 'bin/deps/DockerTls.Core.dll', 'bin/deps/BouncyCastle.Cryptography.dll', 'DockerTls.Requirements.ps1') {
+                Join-Path $moduleOut $path | Should -Exist
             }
+            foreach ($name in 'DockerTls.Core.dll', 'BouncyCastle.Cryptography.dll') {
+                Join-Path $moduleOut $name | Should -Not -Exist
+                Join-Path $moduleOut "bin/$name" | Should -Not -Exist
+            }
+            @(Get-ChildItem -Recurse $moduleOut -Include *.psm1, DockerTls.Loader.dll) | Should -BeNullOrEmpty
             Join-Path $moduleOut 'DockerTls.Format.ps1xml' | Should -Exist
         }
 
@@ -107,7 +114,7 @@ Describe 'build.ps1 -Task Package' {
             Add-Type -AssemblyName System.IO.Compression.FileSystem
             $zip = [IO.Compression.ZipFile]::OpenRead($package)
             try { $names = $zip.Entries.FullName } finally { $zip.Dispose() }
-            foreach ($name in 'DockerTls.psd1', 'DockerTls.psm1', 'bin/DockerTls.Loader.dll', 'bin/DockerTls.dll', 'bin/DockerTls.Core.dll', 'bin/BouncyCastle.Cryptography.dll',
+            foreach ($name in 'DockerTls.psd1', 'DockerTls.Requirements.ps1', 'bin/DockerTls.dll', 'bin/deps/DockerTls.Core.dll', 'bin/deps/BouncyCastle.Cryptography.dll',
                 'DockerTls.Format.ps1xml', 'LICENSE', 'en-US/DockerTls.dll-Help.xml', 'en-US/about_DockerTls.help.txt') {
                 $names | Should -Contain $name
             }

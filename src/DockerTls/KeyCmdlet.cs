@@ -10,15 +10,21 @@ public abstract class KeyCmdlet : DockerTlsCmdlet
     [Parameter]
     public string? OutputPath { get; set; }
 
+    // The enum parameters keep their values in int fields: to lay out an instance field of an enum, the runtime loads
+    // the enum's assembly, and PowerShell loads these classes (GetExportedTypes) before ModuleAssemblies.OnImport has
+    // made DockerTls.Core loadable. The parameters' own types stay the enums.
+    private int _keyAlgorithm = (int)KeyAlgorithm.RSA;
+    private int _curve = (int)EcCurve.P256;
+
     [Parameter]
-    public KeyAlgorithm KeyAlgorithm { get; set; } = KeyAlgorithm.RSA;
+    public KeyAlgorithm KeyAlgorithm { get => (KeyAlgorithm)_keyAlgorithm; set => _keyAlgorithm = (int)value; }
 
     [Parameter]
     [ValidateSet("2048", "3072", "4096")]
     public int KeySize { get; set; } = 4096;
 
     [Parameter]
-    public EcCurve Curve { get; set; } = EcCurve.P256;
+    public EcCurve Curve { get => (EcCurve)_curve; set => _curve = (int)value; }
 
     [Parameter]
     public SwitchParameter Force { get; set; }

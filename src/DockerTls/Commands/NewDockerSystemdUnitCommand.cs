@@ -11,8 +11,11 @@ namespace DockerTls.Commands;
 [OutputType(typeof(SystemdUnitFile))]
 public sealed class NewDockerSystemdUnitCommand : DaemonHostCmdlet
 {
+    // An int field, not the enum's: see KeyCmdlet (its class is loaded before DockerTls.Core is loadable).
+    private int _kind;
+
     [Parameter(Mandatory = true, Position = 0)]
-    public SystemdUnitKind Kind { get; set; }
+    public SystemdUnitKind Kind { get => (SystemdUnitKind)_kind; set => _kind = (int)value; }
 
     [Parameter]
     [ValidateRange(1, 65535)]
