@@ -12,7 +12,7 @@ public class FileTransactionFaultTests
 {
     private static byte[] Bytes(string text) => Encoding.ASCII.GetBytes(text);
 
-    private static bool Run(string file, params string[] arguments)
+    internal static bool Run(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
@@ -21,7 +21,7 @@ public class FileTransactionFaultTests
         return process.ExitCode == 0;
     }
 
-    private static bool IsRootLinux => OperatingSystem.IsLinux() && UnixFileCalls.Geteuid() == 0;
+    internal static bool IsRootLinux => OperatingSystem.IsLinux() && UnixFileCalls.Geteuid() == 0;
 
     [Fact]
     public void AFailedRenamePutsBackEveryFileAlreadyMovedAndLeavesNoTemporaryFile()
