@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=${1:-5} n=${2:-20}
 work=$(mktemp -d /tmp/dt-fleet-bench.XXXXXX)
 pwsh=(dotnet pwsh -NoProfile -NonInteractive -File bench/fleet.ps1 -Work "$work")
-trap '"${pwsh[@]}" -Stop; rm -rf "$work"' EXIT
+trap '"${pwsh[@]}" -Stop || true; rm -rf "$work"' EXIT
 results=bench/results
 mkdir -p "$results"
 test -f output/DockerTls/DockerTls.psd1 || { echo "build first: dotnet pwsh -NoProfile -File ./build.ps1" >&2; exit 2; }

@@ -115,9 +115,9 @@ public sealed class HostOutput
         if (report is not null && result.Verdict != FleetVerdict.Failed) result.Report = report(host);
         var id = result.Verdict switch
         {
-            FleetVerdict.Failed => result.ErrorId ?? "DaemonRestartFailed",
-            FleetVerdict.RolledBack => "DaemonRolledBack",
-            FleetVerdict.NotVerified => "DaemonNotVerified",
+            FleetVerdict.Failed => result.ErrorId ?? FleetErrorIds.DaemonRestartFailed,
+            FleetVerdict.RolledBack => FleetErrorIds.DaemonRolledBack,
+            FleetVerdict.NotVerified => FleetErrorIds.DaemonNotVerified,
             _ => null,
         };
         if (id is not null)
@@ -128,7 +128,7 @@ public sealed class HostOutput
     /// <summary>The output of a host whose job threw: a failed <see cref="DockerHostResult"/> and its error.</summary>
     public static HostOutput Failed(string host, Exception e)
     {
-        var error = e as DockerTlsException ?? new DockerTlsException("HostFailed", ErrorKind.InvalidOperation, $"{host}: {e.Message}", host, e);
+        var error = e as DockerTlsException ?? new DockerTlsException(FleetErrorIds.HostFailed, ErrorKind.InvalidOperation, $"{host}: {e.Message}", host, e);
         var result = new DockerHostResult(host) { Verdict = FleetVerdict.Failed, ErrorId = error.ErrorId };
         result.AddProblem(error.Message);
         return new HostOutput { Object = result, Error = error };

@@ -95,7 +95,8 @@ public sealed class LocalDaemonHost : IDaemonHost
         }
     }
 
-    private static void Drain(StreamReader reader, StringBuilder into)
+    /// <summary>Reads <paramref name="reader"/> to its end into <paramref name="into"/> (shared by both streams, so locked), keeping the first 64 KiB.</summary>
+    internal static void Drain(StreamReader reader, StringBuilder into)
     {
         var buffer = new char[4096];
         int read;

@@ -58,7 +58,7 @@ public static class DaemonRestart
     public static void Run(IDaemonHost host, DaemonRestartRequest request, DockerHostResult result)
     {
         if (host.Platform == DaemonPlatform.Windows)
-            throw new DockerTlsException("RestartNotSupported", ErrorKind.InvalidOperation,
+            throw new DockerTlsException(FleetErrorIds.RestartNotSupported, ErrorKind.InvalidOperation,
                 $"-Restart works on Linux hosts with systemd; on Windows run 'Restart-Service docker' yourself. The files are written.", host.Name);
         if (!request.LiveRestore && request.WarnWithoutLiveRestore)
             result.AddWarning($"\"live-restore\" is not on in daemon.json on {host.Name}: the restart stops its running containers. Set \"live-restore\": true to keep them running across restarts.");

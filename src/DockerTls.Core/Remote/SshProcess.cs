@@ -26,7 +26,6 @@ internal static class SshProcess
         "sh -c 'if [ \"$(id -u)\" = 0 ]; then exec sh -s; fi; if sudo -n true >/dev/null 2>&1; then exec sudo -n sh -s; fi; echo " + NoRootMarker + " >&2; exit 97'";
 
     private const int StdoutCap = 64 << 20;
-    private const int StderrCap = 64 << 10;
 
     /// <summary>Runs <paramref name="script"/> on the host; ssh's own failures are thrown as their <see cref="SshErrorIds"/>.</summary>
     public static SshOutcome Run(SshTarget target, byte[] script, TimeSpan timeout)
@@ -56,7 +55,7 @@ internal static class SshProcess
             var stdout = new MemoryStream();
             var stderr = new StringBuilder();
             var readOut = Task.Factory.StartNew(() => Copy(process.StandardOutput.BaseStream, stdout, StdoutCap), TaskCreationOptions.LongRunning);
-            var readErr = Task.Factory.StartNew(() => Drain(process.StandardError, stderr), TaskCreationOptions.LongRunning);
+            var readErr = Task.Factory.StartNew(() => Daemon.LocalDaemonHost.Drain(process.StandardError, stderr), TaskCreationOptions.LongRunning);
             var write = Task.Factory.StartNew(() => Send(process.StandardInput.BaseStream, script), TaskCreationOptions.LongRunning);
             var exited = process.WaitForExit((int)Math.Min(int.MaxValue, Math.Max(1, timeout.TotalMilliseconds)));
             if (!exited)
@@ -97,19 +96,6 @@ internal static class SshProcess
         while ((read = from.Read(buffer, 0, buffer.Length)) > 0)
         {
             if (into.Length < cap) into.Write(buffer, 0, (int)Math.Min(read, cap - into.Length));
-        }
-    }
-
-    private static void Drain(StreamReader reader, StringBuilder into)
-    {
-        var buffer = new char[4096];
-        int read;
-        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            lock (into)
-            {
-                if (into.Length < StderrCap) into.Append(buffer, 0, Math.Min(read, StderrCap - into.Length));
-            }
         }
     }
 

@@ -131,13 +131,7 @@ public sealed class SetDockerDaemonConfigCommand : DaemonHostCmdlet
             WriteWarning(warning);
         }
 
-        var dataFolder = DockerDataFolderAcl.FolderFor(DaemonPaths.CurrentProgramData());
-        if (host.Platform == DaemonPlatform.Windows && host is LocalDaemonHost && DockerDataFolderAcl.Read(dataFolder) is { } acl && DockerDataFolderAcl.Weaknesses(acl) is { Count: > 0 } weak)
-        {
-            WriteWarning($"'{dataFolder}' is less protected than dockerd makes it (Administrators and SYSTEM only): {string.Join("; ", weak)}. As an administrator, run: "
-                + $"$a = Get-Acl '{dataFolder}'; $a.SetSecurityDescriptorSddlForm('{DockerDataFolderAcl.Sddl}'); Set-Acl '{dataFolder}' $a");
-        }
-
+        WarnWeakDataFolder(host);
         var where = IsRemote ? $"'{plan.Path}' on {host.Name}" : $"'{plan.Path}'";
         // Changes lists only what differs, except the drop-in, which is listed whenever it is written.
         var unchanged = plan.ConfigUnchanged && plan.Changes.Count == (plan.DropInText is null ? 0 : 1)
@@ -165,21 +159,36 @@ public sealed class SetDockerDaemonConfigCommand : DaemonHostCmdlet
             return;
         }
 
-        if (restart is null)
-        {
-            WriteHostText($"TLS settings are read only when the daemon starts. Restart it to apply them: {plan.RestartCommand}");
-        }
-        else
-        {
-            var output = HostOutput.Of(result, null, host);
-            foreach (var warning in output.Warnings) WriteWarning(warning);
-            if (output.Error is not null) WriteDockerTlsError(output.Error);
-            WriteObject(result);
-        }
+        WriteOutcome(host, plan, result, restart is not null);
 
         if (PassThru)
         {
             WriteObject(DaemonConfigReport.Build(host, plan.Path, request.SystemdRoot, DateTime.UtcNow, request.WindowsService));
+        }
+    }
+
+    // Without -Restart, how to apply the change; with it, the restart's result, its warnings and its error.
+    private void WriteOutcome(IDaemonHost host, DaemonConfigPlan plan, DockerHostResult result, bool restarted)
+    {
+        if (!restarted)
+        {
+            WriteHostText($"TLS settings are read only when the daemon starts. Restart it to apply them: {plan.RestartCommand}");
+            return;
+        }
+
+        var output = HostOutput.Of(result, null, host);
+        foreach (var warning in output.Warnings) WriteWarning(warning);
+        if (output.Error is not null) WriteDockerTlsError(output.Error);
+        WriteObject(result);
+    }
+
+    private void WarnWeakDataFolder(IDaemonHost host)
+    {
+        var dataFolder = DockerDataFolderAcl.FolderFor(DaemonPaths.CurrentProgramData());
+        if (host.Platform == DaemonPlatform.Windows && host is LocalDaemonHost && DockerDataFolderAcl.Read(dataFolder) is { } acl && DockerDataFolderAcl.Weaknesses(acl) is { Count: > 0 } weak)
+        {
+            WriteWarning($"'{dataFolder}' is less protected than dockerd makes it (Administrators and SYSTEM only): {string.Join("; ", weak)}. As an administrator, run: "
+                + $"$a = Get-Acl '{dataFolder}'; $a.SetSecurityDescriptorSddlForm('{DockerDataFolderAcl.Sddl}'); Set-Acl '{dataFolder}' $a");
         }
     }
 
