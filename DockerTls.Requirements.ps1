@@ -5,8 +5,7 @@ if ($PSEdition -eq 'Desktop') {
     & {
         function Get-NetFrameworkProblem([object] $Release) {
             # The netstandard2.0 assemblies need .NET Framework 4.7.2 (release 461808): on 4.6.1 to 4.7.1 their facades
-            # are missing or incomplete and the import fails with an assembly-load error that names none of this; the
-            # manifest's DotNetFrameworkVersion is not enforced by Windows PowerShell above 4.5, hence this check.
+            # are missing or incomplete and the import fails with an assembly-load error that names none of this.
             # https://learn.microsoft.com/dotnet/framework/migration-guide/how-to-determine-which-versions-are-installed
             if ($Release -is [int] -and $Release -ge 461808) { return }
             $known = @((461308, '4.7.1'), (460798, '4.7'), (394802, '4.6.2'), (394254, '4.6.1'), (393295, '4.6'), (379893, '4.5.2'), (378675, '4.5.1'), (378389, '4.5'))
