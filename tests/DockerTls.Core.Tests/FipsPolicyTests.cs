@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
+using DockerTls.Core.IO;
 using DockerTls.Core.Pki;
 using Xunit;
 

@@ -93,8 +93,10 @@ public class FormatFileTests
         return inside;
     }
 
+    // An interface's own properties exclude those it inherits (IReadOnlyList<T>.Count is IReadOnlyCollection<T>'s).
     private static PropertyInfo? Property(Type type, string name) =>
-        type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)
+        ?? (type.IsInterface ? type.GetInterfaces().Select(i => Property(i, name)).FirstOrDefault(p => p != null) : null);
 
     private static Type Resolve(string name) =>
         typeof(DockerTlsException).Assembly.GetType(name) ?? throw new InvalidOperationException($"The format file selects '{name}', which DockerTls.Core does not define.");

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using DockerTls.Core.Daemon;
+using DockerTls.Core.IO;
 
 namespace DockerTls.Core.Remote;
 
@@ -153,7 +154,7 @@ internal static class HostFileScript
 
     internal static string Sha256(byte[] content)
     {
-        using var sha = SHA256.Create();
-        return string.Concat(sha.ComputeHash(content).Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+        // Digest, not SHA256.Create(): Windows PowerShell 5.1 under the FIPS policy refuses SHA256Managed.
+        return string.Concat(Digest.Sha256(content).Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
     }
 }

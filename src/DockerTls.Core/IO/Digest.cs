@@ -1,7 +1,7 @@
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Digests;
 
-namespace DockerTls.Core.Pki;
+namespace DockerTls.Core.IO;
 
 /// <summary>
 /// SHA-256 and SHA-1 of a few bytes: certificate fingerprints and Docker's context ids. BouncyCastle's digests, not
