@@ -12,7 +12,8 @@ public class FileTransactionFaultTests
 {
     private static byte[] Bytes(string text) => Encoding.ASCII.GetBytes(text);
 
-    private static bool Run(string file, params string[] arguments)
+    /// <summary>Runs a program (chattr, chown) and says whether it succeeded, within 10 s.</summary>
+    internal static bool Run(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);

@@ -135,9 +135,19 @@ public sealed class FileTransaction
     /// </summary>
     public IReadOnlyList<string> Commit()
     {
-        if (!PlatformInfo.IsWindows) JournalRecovery.RecoverIn(Folders(), Recovered); // a killed run's half set goes before anything is checked
+        RecoverInterrupted();
         CheckTargets();
         return Begin().Run();
+    }
+
+    /// <summary>
+    /// Rolls back a set that a killed run left half renamed in any folder of this transaction (Unix; its
+    /// <see cref="FileJournal"/> is there), so that what is checked next is a whole set. A real run calls it before its
+    /// first check; -WhatIf never does, and writes nothing. Each file put back is told to <see cref="FileWritten"/>.
+    /// </summary>
+    public void RecoverInterrupted()
+    {
+        if (!PlatformInfo.IsWindows) JournalRecovery.RecoverIn(Folders(), Recovered);
     }
 
     /// <summary>The commit, step by step (the tests of <see cref="JournalRecovery"/> stop it after any rename).</summary>

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -209,7 +208,7 @@ public class FileJournalTests
                 break;
             case "another user's":
                 if (UnixFileCalls.Geteuid() != 0) return; // only root can give a file away
-                Assert.True(Run("chown", "65534:65534", journal));
+                Assert.True(FileTransactionFaultTests.Run("chown", "65534:65534", journal));
                 break;
             case "a file outside the set":
                 File.WriteAllText(journal, text.Replace(Uri.EscapeDataString(temp.Combine("b/cert.pem")), Uri.EscapeDataString(temp.Combine("elsewhere/cert.pem"))));
@@ -229,13 +228,4 @@ public class FileJournalTests
     private static string Snapshot(TempFolder temp) =>
         string.Join("\n", Directory.GetFileSystemEntries(temp.Path, "*", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal)
             .Select(p => File.Exists(p) ? p + " " + Convert.ToBase64String(File.ReadAllBytes(p)) : p));
-
-    private static bool Run(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        process.WaitForExit(10000);
-        return process.ExitCode == 0;
-    }
 }
