@@ -24,10 +24,11 @@ if ($PSEdition -eq 'Desktop') {
     }
 }
 
-$bin = [IO.Path]::Combine($PSScriptRoot, 'bin')
+# As few script operations as will do: each first call of a .NET member from script costs PowerShell a binder (bench/README.md).
+$bin = "$PSScriptRoot/bin"
 try {
     # Assembly.LoadFrom rather than Add-Type, whose first call costs a few hundred milliseconds.
-    $loader = [Reflection.Assembly]::LoadFrom([IO.Path]::Combine($bin, 'DockerTls.Loader.dll')).GetType('DockerTls.Loader.ModuleAssemblies', $true)
+    $loader = [Reflection.Assembly]::LoadFrom("$bin/DockerTls.Loader.dll").GetType('DockerTls.Loader.ModuleAssemblies', $true)
 } catch [IO.FileLoadException] {
     # Another copy of the module, imported earlier in this process from elsewhere, holds the loader: its assemblies serve.
     $loader = 'DockerTls.Loader.ModuleAssemblies' -as [type]
@@ -45,6 +46,5 @@ if ($PSEdition -eq 'Desktop') {
     }
 }
 
-$inner = Import-Module -Assembly ($loader::Load($bin)) -PassThru -ErrorAction Stop
-$loader::Export($ExecutionContext.SessionState.Module, $inner)
-$ExecutionContext.SessionState.Module.OnRemove = { [DockerTls.Loader.ModuleAssemblies]::RemoveAccelerators($ExecutionContext.SessionState) }
+# Export also sets the module's OnRemove, which takes the type accelerators back (Remove-Module DockerTls).
+$loader::Export($ExecutionContext.SessionState.Module, (Import-Module -Assembly ($loader::Load($bin)) -PassThru -ErrorAction Stop))

@@ -27,10 +27,13 @@ BeforeAll {
         try { & $Block | Out-Null } finally { Stop-Transcript | Out-Null }
         (Get-Content -Raw $transcript) -replace '\r?\n', ' '
     }
+    # A folder that does not exist yet (a fresh home has no ~/.config/powershell) is part of the state as "absent".
     function Get-Snapshot([string[]] $Path) {
-        (Get-ChildItem -Recurse -Force $Path | Sort-Object FullName | ForEach-Object {
+        $absent = @($Path | Where-Object { -not (Test-Path -LiteralPath $_) } | ForEach-Object { "$_ absent" })
+        $present = @($Path | Where-Object { Test-Path -LiteralPath $_ })
+        (@($absent) + @(Get-ChildItem -Recurse -Force -LiteralPath $present | Sort-Object FullName | ForEach-Object {
             if ($_.PSIsContainer) { "$($_.FullName) $($_.UnixMode)" } else { "$($_.FullName) $($_.UnixMode) $((Get-FileHash $_.FullName).Hash)" }
-        }) -join "`n"
+        })) -join "`n"
     }
     # The state of a case: files under the given folders and the three variables.
     function Get-State([string[]] $Path) {

@@ -49,7 +49,8 @@ public static class ModuleAssemblies
     /// (https://github.com/PowerShell/PowerShell/issues/20710). Where the assemblies are isolated, their public
     /// types become type accelerators under their full names, because PowerShell resolves type names only among
     /// the assemblies of the default load context; BouncyCastle's types are left out, as those names belong to
-    /// whichever copy the default context holds. Reflection, because this assembly does not reference PowerShell.
+    /// whichever copy the default context holds; the module's OnRemove takes them back. Reflection, because this
+    /// assembly does not reference PowerShell.
     /// </summary>
     public static void Export(object module, object inner)
     {
@@ -63,6 +64,12 @@ public static class ModuleAssemblies
         {
             foreach (var type in _types) add.Invoke(null, new object[] { type.FullName!, type });
         }
+
+        // module.OnRemove = { ... }, set here rather than in the psm1 (one script operation fewer at every import).
+        var create = module.GetType().Assembly.GetType("System.Management.Automation.ScriptBlock", throwOnError: true)!
+            .GetMethod("Create", new[] { typeof(string) })!;
+        var onRemove = create.Invoke(null, new object[] { "[DockerTls.Loader.ModuleAssemblies]::RemoveAccelerators($ExecutionContext.SessionState)" });
+        module.GetType().GetProperty("OnRemove")!.SetValue(module, onRemove);
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public class FileTransactionFaultTests
         return process.ExitCode == 0;
     }
 
-    private static bool IsRootLinux => OperatingSystem.IsLinux() && UnixFileCalls.Geteuid() == 0;
+    internal static bool IsRootLinux => OperatingSystem.IsLinux() && UnixFileCalls.Geteuid() == 0;
 
     [Fact]
     public void AFailedRenamePutsBackEveryFileAlreadyMovedAndLeavesNoTemporaryFile()

@@ -23,6 +23,8 @@ public class LayerTests
         ["Daemon"] = new[] { "IO", "Json", "Pki" },
         ["Client"] = new[] { "IO", "Json", "Pki" },
         ["Diagnostics"] = new[] { "IO", "Json", "Pki", "Client", "Daemon" },
+        ["Remote"] = new[] { "IO", "Daemon" },
+        ["Fleet"] = new[] { "IO", "Json", "Pki", "Client", "Daemon", "Diagnostics", "Remote" },
     };
 
     private static readonly Regex Reference = new(@"\bDockerTls\.Core\.(?<folder>[A-Z][A-Za-z]*)\b", RegexOptions.Compiled);

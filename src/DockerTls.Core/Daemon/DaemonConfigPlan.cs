@@ -173,7 +173,7 @@ public sealed class DaemonConfigPlan
     private void WarnMissingNames(IReadOnlyList<string> hosts)
     {
         if (Certificate is null) return;
-        var missing = ServerCertificateCheck.MissingNames(Certificate, LocalIdentity.NamesFor(hosts));
+        var missing = ServerCertificateCheck.MissingNames(Certificate, LocalIdentity.NamesOf(Host, hosts));
         if (missing.Count > 0)
         {
             warnings.Add($"The server certificate does not list {string.Join(", ", missing)} (it lists {string.Join(", ", Certificate.DnsNames.Concat(Certificate.IPAddresses))}); clients connecting by those names get 'x509: certificate is valid for ..., not ...'. Issue one that lists them with New-DockerServerCert -DnsName ... -IPAddress ....");

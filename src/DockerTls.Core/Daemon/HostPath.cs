@@ -24,6 +24,5 @@ public static class HostPath
         return Combine(platform, root, platform == DaemonPlatform.Windows ? inner.Replace('/', '\\') : inner);
     }
 
-    /// <summary>The platform's separator.</summary>
-    public static char Separator(DaemonPlatform platform) => platform == DaemonPlatform.Windows ? '\\' : '/';
+    private static char Separator(DaemonPlatform platform) => platform == DaemonPlatform.Windows ? '\\' : '/';
 }

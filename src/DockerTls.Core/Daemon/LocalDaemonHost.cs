@@ -95,7 +95,8 @@ public sealed class LocalDaemonHost : IDaemonHost
         }
     }
 
-    private static void Drain(StreamReader reader, StringBuilder into)
+    /// <summary>Reads <paramref name="reader"/> to its end into <paramref name="into"/> (shared by both streams, so locked), keeping the first 64 KiB.</summary>
+    internal static void Drain(StreamReader reader, StringBuilder into)
     {
         var buffer = new char[4096];
         int read;
@@ -114,7 +115,7 @@ public sealed class LocalDaemonHost : IDaemonHost
     }
 
     // ProcessStartInfo.Arguments on netstandard2.0 is one string, split by the runtime as the C runtime does.
-    private static string QuoteArgument(string word)
+    internal static string QuoteArgument(string word)
     {
         if (word.Length > 0 && word.All(c => !char.IsWhiteSpace(c) && c != '"' && c != '\\' && c != '\'')) return word;
         var quoted = new StringBuilder("\"");

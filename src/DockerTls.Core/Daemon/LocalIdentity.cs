@@ -11,6 +11,23 @@ namespace DockerTls.Core.Daemon;
 public static class LocalIdentity
 {
     /// <summary>
+    /// The names clients use for the daemon on <paramref name="host"/>: this machine's (<see cref="NamesFor"/>), or
+    /// for a remote host the name it was reached by and the addresses of its TCP hosts (a wildcard adds nothing:
+    /// the remote's interfaces are not known here).
+    /// </summary>
+    public static IReadOnlyList<string> NamesOf(IDaemonHost host, IEnumerable<string> hosts)
+    {
+        if (host is LocalDaemonHost) return NamesFor(hosts);
+        var names = new List<string> { host.Name };
+        foreach (var text in hosts)
+        {
+            if (DockerHostAddress.TryParse(text, out var address, out _) && address!.IsTcp && address.Host is { } name && name != "0.0.0.0" && name != "::") names.Add(name);
+        }
+
+        return names.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+    }
+
+    /// <summary>
     /// This host's name, its fully qualified name when known, and the addresses that TCP hosts listen on: each
     /// specific address in <paramref name="hosts"/>, or every non-loopback unicast address for a wildcard (0.0.0.0, ::).
     /// </summary>

@@ -14,15 +14,11 @@ namespace DockerTls.Core.Daemon;
 public static class ServerCertificateCheck
 {
     /// <summary>
-    /// Reads and checks the files (a null CA or key path is skipped). Returns the certificate summary (null when it cannot be read) and every problem
+    /// Checks the files read once from a host (<see cref="ServerTlsFiles"/>; a CA or key not given is skipped): the very bytes a plan installs. Returns the certificate summary (null when it cannot be read) and every problem
     /// found, each an error that blocks a daemon from serving TLS, except <c>ServerCertificateExpiring</c> and <c>ServerCertificateNotStrict</c>.
     /// The certificate's verdict is <see cref="CertificateAssessment"/>'s for serverAuth: one problem per finding, which it names
     /// (<see cref="DaemonConfigProblem.FindingId"/>), the real cause first (an expired certificate is expired, not from another CA).
     /// </summary>
-    public static (DockerCertificate? Certificate, IReadOnlyList<DaemonConfigProblem> Problems) Assess(IDaemonHost host, string? caPath, string certPath, string? keyPath, DateTime nowUtc) =>
-        Assess(ServerTlsFiles.Read(host, caPath, certPath, keyPath), nowUtc);
-
-    /// <summary><see cref="Assess(IDaemonHost, string?, string, string?, DateTime)"/> of files read already: the very bytes a plan installs.</summary>
     public static (DockerCertificate? Certificate, IReadOnlyList<DaemonConfigProblem> Problems) Assess(ServerTlsFiles files, DateTime nowUtc)
     {
         var problems = new List<DaemonConfigProblem>(files.Missing);

@@ -43,9 +43,6 @@ public sealed class ServerTlsFiles
     /// <summary>Why a file that is there could not be read (a FIFO, a file over its cap, no permission), or null.</summary>
     public DaemonConfigProblem? Unreadable { get; private set; }
 
-    /// <summary>True when all three were read.</summary>
-    public bool Complete => CA is not null && Cert is not null && Key is not null;
-
     /// <summary>Reads the files from <paramref name="host"/> (a null CA or key path is skipped).</summary>
     public static ServerTlsFiles Read(IDaemonHost host, string? caPath, string certPath, string? keyPath)
     {

@@ -53,8 +53,7 @@ public static class CertificateReader
     {
         var certificates = PemFormat.ReadCertificates(cert.Path, cert.Bytes);
         var certificate = certificates[0];
-        var summary = Summarize(certificate, cert.Path, nowUtc);
-        summary.Path = cert.Path;
+        var summary = SummarizeAt(certificate, cert.Path, nowUtc);
         if (key != null)
         {
             summary.KeyPath = key.Path;
@@ -135,7 +134,10 @@ public static class CertificateReader
 
     internal static bool IsCertificateAuthority(X509Certificate certificate) => certificate.GetBasicConstraints() >= 0;
 
-    internal static DockerCertificate Summarize(X509Certificate certificate, string path, DateTime now)
+    internal static DockerCertificate Summarize(X509Certificate certificate, string path, DateTime now) => SummarizeAt(certificate, Path.GetFullPath(path), now);
+
+    // A host's path as the host names it: never through this machine's GetFullPath (a remote /etc/docker is not C:\etc\docker).
+    private static DockerCertificate SummarizeAt(X509Certificate certificate, string path, DateTime now)
     {
         var der = certificate.GetEncoded();
         var eku = ExtendedKeyUsages(certificate);
@@ -145,7 +147,7 @@ public static class CertificateReader
         var (dns, ips) = AltNames(certificate);
         return new DockerCertificate
         {
-            Path = Path.GetFullPath(path),
+            Path = path,
             Kind = isCA ? CertificateKind.CA : serverAuth ? CertificateKind.Server : clientAuth ? CertificateKind.Client : CertificateKind.Other,
             Subject = certificate.SubjectDN.ToString(),
             Issuer = certificate.IssuerDN.ToString(),

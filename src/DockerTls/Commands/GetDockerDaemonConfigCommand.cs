@@ -1,14 +1,17 @@
 using System;
 using System.Management.Automation;
+using DockerTls.Core;
 using DockerTls.Core.Daemon;
+using DockerTls.Core.Remote;
 
 namespace DockerTls.Commands;
 
 [Cmdlet(VerbsCommon.Get, "DockerDaemonConfig")]
 [OutputType(typeof(DaemonConfigReport))]
-public sealed class GetDockerDaemonConfigCommand : DockerTlsCmdlet
+public sealed class GetDockerDaemonConfigCommand : DaemonHostCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    // By property name only (PSPath of Get-Item, a Path column): bound by value, a row of a fleet would become its -Path.
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath")]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
@@ -17,17 +20,50 @@ public sealed class GetDockerDaemonConfigCommand : DockerTlsCmdlet
     [ValidateNotNullOrEmpty]
     public string? SystemdRoot { get; set; }
 
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public int Port { get; set; }
+
+    protected override int SshPortValue => Port;
+
     protected override void ProcessRecord()
     {
-        var host = LocalDaemonHost.Current;
-        var path = Path is null ? DaemonDefaults.ConfigPath(host) : ResolvePath(Path);
-        var systemdRoot = SystemdRoot is not null ? ResolvePath(SystemdRoot) : DaemonDefaults.SystemdRootOf(host);
-        var report = DaemonConfigReport.Build(host, path, systemdRoot, DateTime.UtcNow, DaemonDefaults.Service(host));
-        foreach (var problem in report.Problems)
+        IDaemonHost host;
+        string path;
+        string? systemdRoot;
+        try
         {
-            if (problem.Id == DaemonErrorIds.ServerCertificateExpiring) WriteWarning(problem.Message);
+            host = OpenHost();
+            path = Path is null ? DaemonDefaults.ConfigPath(host) : HostPathOf(Path, "-Path");
+            systemdRoot = SystemdRoot is not null ? HostPathOf(SystemdRoot, "-SystemdRoot") : DaemonDefaults.SystemdRootOf(host);
+        }
+        catch (DockerTlsException e)
+        {
+            if (!IsRemote) ThrowTerminating(e);
+            WriteRemoteFailure(HostName!, e);
+            return;
         }
 
-        WriteObject(report);
+        if (host is SshDaemonHost ssh)
+        {
+            ssh.PrefetchDaemon(path, DaemonDefaults.CertDestination(host), systemdRoot);
+            Queue(host.Name, () => Report(host, path, systemdRoot));
+            return;
+        }
+
+        var output = Report(host, path, systemdRoot);
+        foreach (var warning in output.Warnings) WriteWarning(warning);
+        WriteObject(output.Object);
+    }
+
+    private static HostOutput Report(IDaemonHost host, string path, string? systemdRoot)
+    {
+        var report = DaemonConfigReport.Build(host, path, systemdRoot, DateTime.UtcNow, DaemonDefaults.Service(host));
+        var output = new HostOutput { Object = report };
+        foreach (var problem in report.Problems)
+        {
+            if (problem.Id == DaemonErrorIds.ServerCertificateExpiring) output.Warnings.Add(problem.Message);
+        }
+
+        return output;
     }
 }

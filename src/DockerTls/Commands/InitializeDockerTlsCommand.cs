@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Security;
 using DockerTls.Core;
 using DockerTls.Core.Daemon;
+using DockerTls.Core.IO;
 using DockerTls.Core.Pki;
 using DockerTls.Formatting;
 

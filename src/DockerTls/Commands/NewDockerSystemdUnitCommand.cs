@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using DockerTls.Core;
 using DockerTls.Core.Daemon;
@@ -8,7 +9,7 @@ namespace DockerTls.Commands;
 
 [Cmdlet(VerbsCommon.New, "DockerSystemdUnit", SupportsShouldProcess = true)]
 [OutputType(typeof(SystemdUnitFile))]
-public sealed class NewDockerSystemdUnitCommand : DockerTlsCmdlet
+public sealed class NewDockerSystemdUnitCommand : DaemonHostCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
     public SystemdUnitKind Kind { get; set; }
@@ -24,30 +25,49 @@ public sealed class NewDockerSystemdUnitCommand : DockerTlsCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    // -Port is the TCP port of the socket unit here, so the SSH port is -SshPort.
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public int SshPort { get; set; }
+
+    protected override int SshPortValue => SshPort;
+
     protected override void ProcessRecord()
     {
         try
         {
-            var unit = SystemdUnitFile.Create(LocalDaemonHost.Current, Kind, ResolvePath(SystemdRoot), Port);
-            foreach (var warning in unit.Warnings)
+            var host = OpenHost();
+            var unit = SystemdUnitFile.Create(host, Kind, HostPathOf(SystemdRoot, "-SystemdRoot"), Port);
+            var where = IsRemote ? $"'{unit.Path}' on {host.Name}" : $"'{unit.Path}'";
+            var same = host.TryReadFile(unit.Path, SafeFile.SystemdUnit) is { } now && now.SequenceEqual(new System.Text.UTF8Encoding(false).GetBytes(unit.Text));
+            if (WhatIfNothingToChange(same, $"{where} holds this unit already.")) return;
+            if (!ShouldProcess($"Write {where}:" + Environment.NewLine + unit.Text, $"Write {where}?", "New-DockerSystemdUnit"))
             {
-                WriteWarning(warning);
-            }
-
-            var same = SafeFile.HoldsExactly(unit.Path, new System.Text.UTF8Encoding(false).GetBytes(unit.Text));
-            if (WhatIfNothingToChange(same, $"'{unit.Path}' holds this unit already.")) return;
-            if (!ShouldProcess($"Write '{unit.Path}':" + Environment.NewLine + unit.Text, $"Write '{unit.Path}'?", "New-DockerSystemdUnit"))
-            {
+                foreach (var warning in unit.Warnings) WriteWarning(warning);
                 return;
             }
 
+            if (IsRemote)
+            {
+                var force = Force.IsPresent;
+                Queue(host.Name, () =>
+                {
+                    unit.Write(force);
+                    var output = new HostOutput { Object = unit };
+                    output.Warnings.AddRange(unit.Warnings);
+                    return output;
+                });
+                return;
+            }
+
+            foreach (var warning in unit.Warnings) WriteWarning(warning);
             unit.Write(Force, VerboseFileWritten);
             WriteHostText("Apply it with: " + string.Join(" && ", unit.Commands));
             WriteObject(unit);
         }
         catch (DockerTlsException e)
         {
-            ThrowTerminating(e);
+            if (!IsRemote) ThrowTerminating(e);
+            WriteRemoteFailure(HostName!, e);
         }
     }
 }

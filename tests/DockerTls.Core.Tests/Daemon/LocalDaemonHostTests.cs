@@ -16,8 +16,6 @@ public class LocalDaemonHostTests
 
     private static byte[] Bytes(string text) => Encoding.ASCII.GetBytes(text);
 
-    private static bool IsRootLinux => OperatingSystem.IsLinux() && UnixFileCalls.Geteuid() == 0;
-
     private static HostFileChanges Changes(TempFolder temp, string prefix, params string[] names)
     {
         var changes = new HostFileChanges();
@@ -48,11 +46,11 @@ public class LocalDaemonHostTests
     [Fact]
     public void CommitIsAllOrNoneWhenATargetCannotBeReplaced()
     {
-        if (!IsRootLinux) return; // chattr needs root (CAP_LINUX_IMMUTABLE) and Linux
+        if (!FileTransactionFaultTests.IsRootLinux) return; // chattr needs root (CAP_LINUX_IMMUTABLE) and Linux
         using var temp = new TempFolder();
         var names = new[] { "a/daemon.json", "a/server-key.pem", "b/docker.conf" };
         Host.Commit(Changes(temp, "old ", names));
-        Assert.True(Run("chattr", "+i", temp.Combine("b/docker.conf")));
+        Assert.True(FileTransactionFaultTests.Run("chattr", "+i", temp.Combine("b/docker.conf")));
         try
         {
             var error = Assert.Throws<DockerTlsException>(() => Host.Commit(Changes(temp, "new ", names)));
@@ -61,7 +59,7 @@ public class LocalDaemonHostTests
         }
         finally
         {
-            Run("chattr", "-i", temp.Combine("b/docker.conf"));
+            FileTransactionFaultTests.Run("chattr", "-i", temp.Combine("b/docker.conf"));
         }
 
         foreach (var name in names) Assert.Equal("old " + name, File.ReadAllText(temp.Combine(name)));
@@ -143,14 +141,5 @@ public class LocalDaemonHostTests
         var result = Host.Run(new[] { "dockertls-no-such-program" }, TimeSpan.FromSeconds(5));
         Assert.Equal((-1, false), (result.ExitCode, result.TimedOut));
         Assert.Contains("dockertls-no-such-program", result.Output);
-    }
-
-    private static bool Run(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        process.WaitForExit(10000);
-        return process.ExitCode == 0;
     }
 }

@@ -23,7 +23,7 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
     public void AGoodKitHasNoProblems()
     {
         var (ca, cert, key) = Files(kits.ServerA);
-        var (certificate, problems) = ServerCertificateCheck.Assess(LocalDaemonHost.Current, ca, cert, key, DateTime.UtcNow);
+        var (certificate, problems) = ServerCertificateCheck.Assess(ServerTlsFiles.Read(LocalDaemonHost.Current, ca, cert, key), DateTime.UtcNow);
         Assert.Empty(problems);
         Assert.NotNull(certificate);
         Assert.True(certificate!.ServerAuth);
@@ -34,7 +34,7 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
     {
         using var temp = new TempFolder();
         var (ca, cert, key) = Files(temp.Path);
-        var (certificate, problems) = ServerCertificateCheck.Assess(LocalDaemonHost.Current, ca, cert, key, DateTime.UtcNow);
+        var (certificate, problems) = ServerCertificateCheck.Assess(ServerTlsFiles.Read(LocalDaemonHost.Current, ca, cert, key), DateTime.UtcNow);
         Assert.Null(certificate);
         Assert.Equal(3, problems.Count);
         Assert.All(problems, p => Assert.Equal("ServerCertificateNotFound", p.Id));
@@ -48,7 +48,7 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
         var (_, cert, key) = Files(kits.ServerA);
         var folder = TlsKitFixture.Assemble(temp.Combine("s"), Path.Combine(kits.KitB, "ca", "ca.pem"), cert, key);
         var (ca2, cert2, key2) = Files(folder);
-        var problem = Assert.Single(ServerCertificateCheck.Assess(LocalDaemonHost.Current, ca2, cert2, key2, DateTime.UtcNow).Problems);
+        var problem = Assert.Single(ServerCertificateCheck.Assess(ServerTlsFiles.Read(LocalDaemonHost.Current, ca2, cert2, key2), DateTime.UtcNow).Problems);
         Assert.Equal("ServerCertificateInvalid", problem.Id);
         Assert.Equal(CertificateFindingIds.IssuerNotFound, problem.FindingId);
         Assert.Contains("signed by unknown authority", problem.Message);
@@ -61,7 +61,7 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
         var (ca, cert, _) = Files(kits.ServerA);
         var folder = TlsKitFixture.Assemble(temp.Combine("s"), ca, cert, Path.Combine(kits.KitB, "server", "server-key.pem"));
         var (ca2, cert2, key2) = Files(folder);
-        var problem = Assert.Single(ServerCertificateCheck.Assess(LocalDaemonHost.Current, ca2, cert2, key2, DateTime.UtcNow).Problems);
+        var problem = Assert.Single(ServerCertificateCheck.Assess(ServerTlsFiles.Read(LocalDaemonHost.Current, ca2, cert2, key2), DateTime.UtcNow).Problems);
         Assert.Equal("ServerKeyInvalid", problem.Id);
         Assert.Contains("does not belong", problem.Message);
     }
@@ -73,7 +73,7 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
         var client = Path.Combine(kits.KitA, "client");
         var folder = TlsKitFixture.Assemble(temp.Combine("s"), Path.Combine(client, "ca.pem"), Path.Combine(client, "cert.pem"), Path.Combine(client, "key.pem"));
         var (ca, cert, key) = Files(folder);
-        var problem = Assert.Single(ServerCertificateCheck.Assess(LocalDaemonHost.Current, ca, cert, key, DateTime.UtcNow).Problems);
+        var problem = Assert.Single(ServerCertificateCheck.Assess(ServerTlsFiles.Read(LocalDaemonHost.Current, ca, cert, key), DateTime.UtcNow).Problems);
         Assert.Equal("ServerCertificateInvalid", problem.Id);
         Assert.Equal(CertificateFindingIds.ExtendedKeyUsageMismatch, problem.FindingId);
         Assert.Contains("serverAuth", problem.Message);
@@ -83,11 +83,11 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
     public void ExpiryAndSoonExpiryAreReported()
     {
         var (ca, cert, key) = Files(kits.ServerA);
-        var expired = ServerCertificateCheck.Assess(LocalDaemonHost.Current, ca, cert, key, DateTime.UtcNow.AddDays(400)).Problems;
+        var expired = ServerCertificateCheck.Assess(ServerTlsFiles.Read(LocalDaemonHost.Current, ca, cert, key), DateTime.UtcNow.AddDays(400)).Problems;
         Assert.Equal(CertificateFindingIds.CertificateExpired, expired[0].FindingId);
         Assert.Equal("ServerCertificateInvalid", expired[0].Id);
         Assert.DoesNotContain(expired, p => p.FindingId == CertificateFindingIds.IssuerNotFound);
-        var soon = ServerCertificateCheck.Assess(LocalDaemonHost.Current, ca, cert, key, DateTime.UtcNow.AddDays(350)).Problems;
+        var soon = ServerCertificateCheck.Assess(ServerTlsFiles.Read(LocalDaemonHost.Current, ca, cert, key), DateTime.UtcNow.AddDays(350)).Problems;
         var expiring = Assert.Single(soon);
         Assert.Equal("ServerCertificateExpiring", expiring.Id);
         Assert.Equal(CertificateFindingIds.CertificateExpiring, expiring.FindingId);
@@ -101,7 +101,7 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
         System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("th-TH"); // Buddhist calendar: 2026 is 2569
         try
         {
-            var expired = ServerCertificateCheck.Assess(LocalDaemonHost.Current, ca, cert, key, DateTime.UtcNow.AddDays(400)).Problems;
+            var expired = ServerCertificateCheck.Assess(ServerTlsFiles.Read(LocalDaemonHost.Current, ca, cert, key), DateTime.UtcNow.AddDays(400)).Problems;
             var year = DateTime.UtcNow.AddDays(365).Year;
             Assert.Contains(expired, p => p.Id == "ServerCertificateInvalid" && p.Message.Contains($"expired on {year}-"));
         }
@@ -116,7 +116,7 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
     {
         using var temp = new TempFolder();
         var cert = temp.Write("server-cert.pem", "not a certificate");
-        var problem = Assert.Single(ServerCertificateCheck.Assess(LocalDaemonHost.Current, null, cert, null, DateTime.UtcNow).Problems);
+        var problem = Assert.Single(ServerCertificateCheck.Assess(ServerTlsFiles.Read(LocalDaemonHost.Current, null, cert, null), DateTime.UtcNow).Problems);
         Assert.Equal("ServerCertificateInvalid", problem.Id);
     }
 
@@ -124,7 +124,7 @@ public class ServerCertificateCheckTests : IClassFixture<TlsKitFixture>
     public void MissingNamesComparesSans()
     {
         var (ca, cert, key) = Files(kits.ServerA);
-        var certificate = ServerCertificateCheck.Assess(LocalDaemonHost.Current, ca, cert, key, DateTime.UtcNow).Certificate!;
+        var certificate = ServerCertificateCheck.Assess(ServerTlsFiles.Read(LocalDaemonHost.Current, ca, cert, key), DateTime.UtcNow).Certificate!;
         Assert.Equal(new[] { "web1", "10.0.0.9" }, ServerCertificateCheck.MissingNames(certificate, new[] { "LOCALHOST", "127.0.0.1", "web1", "10.0.0.9", "" }));
     }
 }

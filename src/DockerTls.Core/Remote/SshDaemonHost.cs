@@ -1,0 +1,271 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using DockerTls.Core.Daemon;
+using DockerTls.Core.IO;
+
+namespace DockerTls.Core.Remote;
+
+/// <summary>
+/// A Linux Docker host reached over SSH with the OpenSSH client: the same plan as on this machine, its files
+/// travelling only over the SSH channel. The host needs POSIX sh, coreutils and root (a root login or <c>sudo -n</c>),
+/// nothing else. A few connections per host whatever the number of files: the first read takes a snapshot of
+/// everything the daemon side asks for (daemon.json, the TLS files, the systemd units and drop-ins,
+/// /etc/default/docker) in one run, a path outside it costs one more, and <see cref="Commit"/> writes every file in one.
+/// </summary>
+public sealed class SshDaemonHost : IDaemonHost
+{
+    private const int SnapshotCap = 1 << 20;
+    private readonly Dictionary<string, HostEntry> entries = new(StringComparer.Ordinal);
+    private readonly List<string> prefetchFiles = new();
+    private readonly List<(string Folder, bool Contents)> prefetchFolders = new();
+    private readonly List<string> misses = new();
+    private bool snapshotTaken;
+
+    /// <summary>A host at <paramref name="target"/>; only Linux hosts (systemd or not) are supported.</summary>
+    public SshDaemonHost(SshTarget target)
+    {
+        Target = target ?? throw new ArgumentNullException(nameof(target));
+        PrefetchDaemon(DaemonPaths.DefaultConfigPath(DaemonPlatform.Linux), DaemonPaths.DefaultCertDestination(DaemonPlatform.Linux), "/");
+    }
+
+    /// <summary>
+    /// Adds to the first snapshot what the daemon side reads for a daemon.json, a folder of server files and a
+    /// systemd root: the files themselves, their folders by name (the backups' free names are then found without more
+    /// runs), docker.service and its drop-ins in every unit folder, /etc/default/docker, the socket unit, and Docker
+    /// Desktop's evidence.
+    /// </summary>
+    public void PrefetchDaemon(string configPath, string certDestination, string? systemdRoot)
+    {
+        var files = new List<string> { configPath };
+        files.AddRange(DockerDesktopDetector.EvidencePaths(DaemonPlatform.Linux, "/root"));
+        files.AddRange(new[] { DaemonPaths.CACertificateFileName, DaemonPaths.ServerCertificateFileName, DaemonPaths.ServerKeyFileName }.Select(n => HostSnapshot.Join(certDestination, n)));
+        var folders = new List<(string, bool)> { (Parent(configPath), false), (certDestination, false) };
+        if (systemdRoot is not null)
+        {
+            files.Add(HostSnapshot.Join(systemdRoot, SystemdUnits.DefaultsRelativePath));
+            files.Add(HostSnapshot.Join(systemdRoot, SystemdUnitFile.SocketRelativePath));
+            files.AddRange(SystemdUnits.UnitFolders.Select(f => HostSnapshot.Join(systemdRoot, f + "/docker.service")));
+            folders.AddRange(SystemdUnits.UnitFolders.Select(f => (HostSnapshot.Join(systemdRoot, f + "/docker.service.d"), true)));
+        }
+
+        Prefetch(files, folders);
+    }
+
+    /// <summary>The paths read outside a snapshot so far, each one more ssh run (a test sees here what the snapshot missed).</summary>
+    public IReadOnlyList<string> Misses => misses;
+
+    private static string Parent(string path) => path.LastIndexOf('/') is var i and > 0 ? path.Substring(0, i) : "/";
+
+    /// <summary>Where and how the host is reached.</summary>
+    public SshTarget Target { get; }
+
+    /// <inheritdoc/>
+    public string Name => Target.HostName;
+
+    /// <inheritdoc/>
+    public DaemonPlatform Platform => DaemonPlatform.Linux;
+
+    /// <summary>The most time one ssh run may take (connect, transfer and the host's work).</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many ssh connections this host has made so far.</summary>
+    public int Connections { get; private set; }
+
+    /// <summary>Adds paths to the next snapshot (before the first read: to the first one).</summary>
+    public void Prefetch(IEnumerable<string> files, IEnumerable<(string Folder, bool Contents)> folders)
+    {
+        prefetchFiles.AddRange(files.Select(HostPath).Where(f => !prefetchFiles.Contains(f, StringComparer.Ordinal)));
+        prefetchFolders.AddRange(folders.Select(f => (HostPath(f.Folder), f.Contents)).Where(f => !prefetchFolders.Contains(f)));
+    }
+
+    /// <inheritdoc/>
+    public byte[]? TryReadFile(string path, FileCap cap)
+    {
+        path = HostPath(path);
+        var entry = Entry(path, listing: false);
+        if (entry.Kind == HostEntryKind.TooLarge && cap.Bytes > SnapshotCap) entry = Fetch(path, listing: false, cap.Bytes);
+        switch (entry.Kind)
+        {
+            case HostEntryKind.Missing: return null;
+            case HostEntryKind.File when entry.Content!.Length <= cap.Bytes: return entry.Content;
+            case HostEntryKind.File:
+            case HostEntryKind.TooLarge:
+                throw new DockerTlsException("FileTooLarge", ErrorKind.InvalidData,
+                    $"'{Show(path)}' on {Name} is larger than {cap.Bytes >> 20} MiB, the most this module reads as {cap.What}. Check that it is the right file; nothing was changed.", path);
+            case HostEntryKind.Folder:
+            case HostEntryKind.NotRegular:
+                throw new DockerTlsException("FileNotRegular", ErrorKind.InvalidArgument,
+                    $"'{Show(path)}' on {Name} is {(entry.Kind == HostEntryKind.Folder ? "a folder" : "a " + entry.What)}, not a regular file; only a regular file is read as {cap.What}. Put the file itself there or give its path; nothing was read or changed.", path);
+            case HostEntryKind.DanglingLink:
+                throw new DockerTlsException("LinkedFileRefused", ErrorKind.InvalidArgument,
+                    $"'{Show(path)}' on {Name} is a symbolic link to nothing. Remove the link or put the file it names there; nothing was changed.", path);
+            default:
+                throw new DockerTlsException("FileUnreadable", ErrorKind.ResourceUnavailable,
+                    $"'{Show(path)}' on {Name} cannot be read as {cap.What}. Check the file and the disk; nothing was changed.", path);
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool Exists(string path) => Entry(HostPath(path), listing: false).Kind != HostEntryKind.Missing;
+
+    /// <inheritdoc/>
+    public bool IsDirectory(string path) => Entry(HostPath(path), listing: false).Kind == HostEntryKind.Folder;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ListFiles(string folder, string suffix)
+    {
+        var entry = Entry(HostPath(folder), listing: true);
+        return (entry.Names ?? new List<string>()).Where(n => n.EndsWith(suffix, StringComparison.Ordinal)).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>
+    /// When true, <see cref="Check"/> costs no connection and does nothing: <see cref="Commit"/>'s script makes the
+    /// same checks before it writes anything, in the same run. For a run that writes without asking first (no
+    /// -WhatIf, no prompt); -WhatIf keeps it false so that it meets what a real run would.
+    /// </summary>
+    public bool ChecksAtCommit { get; set; }
+
+    /// <inheritdoc/>
+    public void Check(HostFileChanges changes)
+    {
+        if (ChecksAtCommit || (changes.IsEmpty && changes.Expected.Count == 0)) return;
+        var outcome = Ssh(HostFileScript.Check(changes));
+        Outcome(changes, outcome);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Commit(HostFileChanges changes, Action<string, string>? onWritten = null)
+    {
+        if (changes.IsEmpty) return Array.Empty<string>();
+        SshOutcome outcome;
+        try
+        {
+            outcome = Ssh(HostFileScript.Commit(changes));
+        }
+        finally
+        {
+            Forget(); // what the host holds now is read again
+        }
+
+        var written = Outcome(changes, outcome);
+        foreach (var i in written) onWritten?.Invoke(changes.Files[i].Path, What(changes.Files[i]));
+        return written.Select(i => changes.Files[i].Path).ToList();
+    }
+
+    /// <inheritdoc/>
+    public HostCommandResult Run(IReadOnlyList<string> argv, TimeSpan timeout)
+    {
+        if (argv.Count == 0) throw new ArgumentException("A command needs a program.", nameof(argv));
+        var words = string.Join(" ", argv.Select(PosixShell.Quote));
+        var seconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+        var script = new StringBuilder()
+            .Append("cd / || exit 1\n")
+            .Append($"if command -v timeout >/dev/null 2>&1; then timeout -k 5 {seconds} {words} </dev/null 2>&1; else {words} </dev/null 2>&1; fi\n")
+            .Append("r=$?; printf '\\n").Append(RunExit).Append(" %s\\n' \"$r\"\n");
+        SshOutcome outcome;
+        try
+        {
+            outcome = SshProcess.Run(Target, PosixShell.Complete(script), timeout + TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            Connections++;
+        }
+
+        var text = Encoding.UTF8.GetString(outcome.Stdout); // invalid bytes become U+FFFD
+        var mark = text.LastIndexOf("\n" + RunExit + " ", StringComparison.Ordinal);
+        if (mark < 0) return new HostCommandResult(-1, Cap(text), timedOut: false);
+        var exit = int.TryParse(text.Substring(mark + RunExit.Length + 2).Trim(), out var code) ? code : -1;
+        return new HostCommandResult(exit == 124 ? -1 : exit, Cap(text.Substring(0, mark)), timedOut: exit == 124);
+    }
+
+    private const string RunExit = "dockertls-exit";
+
+    /// <summary>Drops what the snapshot read, so that the next read takes a new one.</summary>
+    public void Forget()
+    {
+        entries.Clear();
+        snapshotTaken = false;
+    }
+
+    private HostEntry Entry(string path, bool listing)
+    {
+        if (!snapshotTaken) TakeSnapshot(path, listing);
+        if (entries.TryGetValue(path, out var entry) && (!listing || entry.Names is not null || entry.Kind != HostEntryKind.Folder)) return entry;
+        // A name absent from its listed folder is known to be missing (the backup names probed one by one cost nothing).
+        var slash = path.LastIndexOf('/');
+        if (!listing && slash > 0 && entries.TryGetValue(path.Substring(0, slash), out var folder) && folder.Names is not null && folder.OtherNames is not null)
+        {
+            var name = path.Substring(slash + 1);
+            if (folder.OtherNames.TryGetValue(name, out var isFolder) && isFolder) return new HostEntry(HostEntryKind.Folder);
+            if (!folder.Names.Contains(name, StringComparer.Ordinal) && !folder.OtherNames.ContainsKey(name)) return new HostEntry(HostEntryKind.Missing);
+        }
+
+        return Fetch(path, listing, SnapshotCap);
+    }
+
+    private void TakeSnapshot(string path, bool listing)
+    {
+        var files = prefetchFiles.Concat(listing || prefetchFiles.Contains(path) ? Enumerable.Empty<string>() : new[] { path }).ToList();
+        var folders = prefetchFolders.Concat(listing && !prefetchFolders.Any(f => f.Folder == path) ? new[] { (path, false) } : Enumerable.Empty<(string, bool)>()).ToList();
+        Read(files, folders, SnapshotCap);
+        snapshotTaken = true;
+    }
+
+    private HostEntry Fetch(string path, bool listing, int cap)
+    {
+        misses.Add(path);
+        Read(listing ? Array.Empty<string>() : new[] { path }, listing ? new[] { (path, false) } : Array.Empty<(string, bool)>(), cap);
+        return entries.TryGetValue(path, out var entry) ? entry : new HostEntry(HostEntryKind.Unreadable);
+    }
+
+    private void Read(IReadOnlyList<string> files, IReadOnlyList<(string Folder, bool Contents)> folders, int cap)
+    {
+        var outcome = Ssh(HostSnapshot.Script(files, folders, cap));
+        if (!HostSnapshot.Parse(outcome.Stdout, files, folders, entries)) throw Cut(outcome);
+    }
+
+    private SshOutcome Ssh(byte[] script)
+    {
+        try
+        {
+            return SshProcess.Run(Target, script, Timeout);
+        }
+        finally
+        {
+            Connections++;
+        }
+    }
+
+    // The indexes of the files written; a failure the script reported becomes its error, with every file put back.
+    private List<int> Outcome(HostFileChanges changes, SshOutcome outcome)
+    {
+        var lines = Encoding.UTF8.GetString(outcome.Stdout).Split('\n');
+        var failure = lines.FirstOrDefault(l => l.StartsWith(HostFileScript.Failed + " ", StringComparison.Ordinal));
+        if (failure is not null) throw HostFileErrors.From(this, changes, failure, outcome.LastErrorLine);
+        if (!lines.Contains(HostFileScript.Done)) throw Cut(outcome);
+        return lines.Where(l => l.StartsWith(HostFileScript.Written + " ", StringComparison.Ordinal))
+            .Select(l => int.Parse(l.Substring(HostFileScript.Written.Length + 1), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+    }
+
+    private DockerTlsException Cut(SshOutcome outcome) =>
+        new(SshErrorIds.SshTransferFailed, ErrorKind.ConnectionError,
+            $"The connection to '{Target}' ended before the host reported back (exit {outcome.ExitCode}: {outcome.LastErrorLine}). Its files are the old ones or the new ones, never a mix: a script cut short runs nothing. Run again.", Name);
+
+    private static string What(HostFileChange file) => file.Kind switch
+    {
+        HostFileKind.Key => FileModes.Format(FileModes.Key),
+        HostFileKind.Certificate => FileModes.Format(FileModes.Certificate),
+        HostFileKind.File => FileModes.Format(file.NewFileMode),
+        _ => "owner and mode kept",
+    };
+
+    private static string Cap(string text) => text.Length > 64 * 1024 ? text.Substring(0, 64 * 1024) : text;
+
+    internal static string Show(string path) => TerminalText.Clean(path);
+
+    // Paths are the host's own; a plan made on Windows may join them with '\'.
+    private static string HostPath(string path) => PlatformInfo.IsWindows ? path.Replace('\\', '/') : path;
+}

@@ -1,0 +1,136 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using DockerTls.Core;
+using DockerTls.Core.Daemon;
+using DockerTls.Core.Fleet;
+using DockerTls.Core.Remote;
+
+namespace DockerTls;
+
+/// <summary>
+/// A daemon-side cmdlet that works on this machine or, with -HostName, on a Linux Docker host over SSH (the
+/// parameter names of New-PSSession's SSH set, bound by property name so that an Import-Csv of a fleet configures
+/// every host). Remote hosts are queued as the pipeline runs and worked on in EndProcessing, -ThrottleLimit at a
+/// time; each host's objects and warnings are written here, on the pipeline's thread, as soon as that host is done,
+/// and a host that fails is an error of its own that stops no other.
+/// </summary>
+public abstract class DaemonHostCmdlet : DockerTlsCmdlet
+{
+    private readonly List<(string Host, Func<HostOutput> Job)> queued = new();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? HostName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? UserName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? KeyFilePath { get; set; }
+
+    [Parameter]
+    public Hashtable? Options { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
+
+    /// <summary>The SSH port the cmdlet was given (0: ssh's own choice).</summary>
+    protected abstract int SshPortValue { get; }
+
+    /// <summary>True when -HostName names a remote host.</summary>
+    protected bool IsRemote => !string.IsNullOrEmpty(HostName);
+
+    /// <summary>The host for this record: an <see cref="SshDaemonHost"/> for -HostName, else this machine.</summary>
+    protected IDaemonHost OpenHost() => IsRemote ? new SshDaemonHost(Target()) : LocalDaemonHost.Current;
+
+    /// <summary>The SSH target of this record's -HostName, -UserName, -Port, -KeyFilePath and -Options.</summary>
+    protected SshTarget Target()
+    {
+        var options = (Options ?? new Hashtable()).Cast<DictionaryEntry>()
+            .Select(e => new KeyValuePair<string, string>(Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, Convert.ToString(e.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
+        return new SshTarget(HostName!, string.IsNullOrEmpty(UserName) ? null : UserName, SshPortValue, string.IsNullOrEmpty(KeyFilePath) ? null : ResolvePath(KeyFilePath!), options);
+    }
+
+    /// <summary>A path on the remote host as given: it must be absolute there (nothing of this machine's file system applies).</summary>
+    protected static string HostAbsolutePath(string path, string parameter)
+    {
+        if (path.StartsWith("/", StringComparison.Ordinal)) return path;
+        throw new DockerTlsException("RemotePathNotAbsolute", ErrorKind.InvalidArgument,
+            $"{parameter} '{TerminalText.Clean(path)}' is not an absolute path; with -HostName it names a file on that host, e.g. /etc/docker/daemon.json.", path);
+    }
+
+    /// <summary>A path the cmdlet was given: on a remote host that host's absolute path, here resolved as usual.</summary>
+    protected string HostPathOf(string path, string parameter) => IsRemote ? HostAbsolutePath(path, parameter) : ResolvePath(path);
+
+    /// <summary>A remote host that failed before its job was queued (a bad -HostName, a bad path): its error and result.</summary>
+    protected void WriteRemoteFailure(string host, DockerTlsException error)
+    {
+        var output = HostOutput.Failed(host, error);
+        WriteDockerTlsError(output.Error!);
+        WriteObject(output.Object);
+    }
+
+    /// <summary>Queues the work of one remote host for EndProcessing.</summary>
+    protected void Queue(string host, Func<HostOutput> job) => queued.Add((host, job));
+
+    /// <summary>Runs the queued hosts, -ThrottleLimit at a time, and writes each one's output as it finishes.</summary>
+    protected override void EndProcessing()
+    {
+        var done = 0;
+        foreach (var output in FleetRun.Run(queued, ThrottleLimit, q => q.Job(), (q, e) => HostOutput.Failed(q.Host, e)))
+        {
+            done++;
+            if (queued.Count > 1)
+                WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, $"{done} of {queued.Count} hosts done") { PercentComplete = 100 * done / queued.Count });
+            foreach (var warning in output.Warnings) WriteWarning(warning);
+            if (output.Error is not null) WriteDockerTlsError(output.Error);
+            if (output.Object is not null) WriteObject(output.Object);
+        }
+
+        if (queued.Count > 1) WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, "done") { RecordType = ProgressRecordType.Completed });
+    }
+}
+
+/// <summary>What one host's job hands back to the pipeline: an object, warnings, and the error of a failed host.</summary>
+public sealed class HostOutput
+{
+    public object? Object { get; set; }
+
+    public List<string> Warnings { get; } = new();
+
+    public DockerTlsException? Error { get; set; }
+
+    /// <summary>
+    /// The output of a finished host: its result, its warnings, and an error when it failed, was rolled back or did
+    /// not pass the TLS check (so that $? and -ErrorAction see it); <paramref name="report"/> adds the daemon's report.
+    /// </summary>
+    public static HostOutput Of(DockerHostResult result, Func<IDaemonHost, object>? report, IDaemonHost host)
+    {
+        var output = new HostOutput { Object = result };
+        output.Warnings.AddRange(result.Warnings);
+        if (report is not null && result.Verdict != FleetVerdict.Failed) result.Report = report(host);
+        var id = result.Verdict switch
+        {
+            FleetVerdict.Failed => result.ErrorId ?? FleetErrorIds.DaemonRestartFailed,
+            FleetVerdict.RolledBack => FleetErrorIds.DaemonRolledBack,
+            FleetVerdict.NotVerified => FleetErrorIds.DaemonNotVerified,
+            _ => null,
+        };
+        if (id is not null)
+            output.Error = new DockerTlsException(id, ErrorKind.InvalidOperation, $"{result.HostName}: " + string.Join(" ", result.Problems), result.HostName);
+        return output;
+    }
+
+    /// <summary>The output of a host whose job threw: a failed <see cref="DockerHostResult"/> and its error.</summary>
+    public static HostOutput Failed(string host, Exception e)
+    {
+        var error = e as DockerTlsException ?? new DockerTlsException(FleetErrorIds.HostFailed, ErrorKind.InvalidOperation, $"{host}: {e.Message}", host, e);
+        var result = new DockerHostResult(host) { Verdict = FleetVerdict.Failed, ErrorId = error.ErrorId };
+        result.AddProblem(error.Message);
+        return new HostOutput { Object = result, Error = error };
+    }
+}

@@ -1,0 +1,238 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using DockerTls.Core.Daemon;
+using DockerTls.Core.IO;
+using DockerTls.Core.Remote;
+using Xunit;
+
+namespace DockerTls.Core.Tests.Remote;
+
+/// <summary>
+/// SshDaemonHost against a real sshd on loopback (root by key, host key in this run's known_hosts). The "host" is this
+/// machine, reached only through ssh and the host's sh, so every path below is read and written by the scripts.
+/// Linux as root only (CI runs so); elsewhere these tests return at once.
+/// </summary>
+[Collection("sshd")]
+public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
+{
+    // Names a careless script would break on: a quote, a command substitution, a newline, a leading dash.
+    private const string Hostile = "it's $(touch PWNED) `id`\nline -x";
+    private readonly TestSshd sshd;
+    private readonly string root;
+
+    public SshDaemonHostTests(TestSshd sshd)
+    {
+        this.sshd = sshd;
+        root = Path.Combine(sshd.Folder, "host-" + Guid.NewGuid().ToString("N").Substring(0, 6));
+        Directory.CreateDirectory(root);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+    }
+
+    private string P(string relative) => Path.Combine(root, relative);
+
+    [Fact]
+    public void OneSnapshotReadsEveryFileAndFolderTheHostIsAskedFor()
+    {
+        if (!TestSshd.Available) return;
+        var binary = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        File.WriteAllBytes(P("daemon.json"), Encoding.UTF8.GetBytes("{\"debug\": true}\n"));
+        Directory.CreateDirectory(P("docker.service.d"));
+        File.WriteAllBytes(P("docker.service.d/" + Hostile + ".conf"), binary);
+        File.WriteAllText(P("docker.service.d/a.conf"), "[Service]\n");
+        File.WriteAllText(P("docker.service.d/notes.txt"), "x");
+        Directory.CreateDirectory(P("docker.service.d/sub.conf"));
+        var logins = sshd.AcceptedLogins;
+        var host = new SshDaemonHost(sshd.Target());
+        host.Prefetch(new[] { P("daemon.json"), P("missing.json"), P("docker.service.d") }, new[] { (P("docker.service.d"), true) });
+
+        Assert.Equal("{\"debug\": true}\n", Encoding.UTF8.GetString(host.TryReadFile(P("daemon.json"), SafeFile.DaemonConfig)!));
+        Assert.Null(host.TryReadFile(P("missing.json"), SafeFile.DaemonConfig));
+        Assert.False(host.Exists(P("missing.json")));
+        Assert.True(host.IsDirectory(P("docker.service.d")));
+        Assert.Equal(new[] { Hostile + ".conf", "a.conf" }.OrderBy(n => n, StringComparer.Ordinal), host.ListFiles(P("docker.service.d"), ".conf"));
+        Assert.Equal(binary, host.TryReadFile(P("docker.service.d/" + Hostile + ".conf"), SafeFile.SystemdUnit));
+        Assert.False(host.Exists(P("docker.service.d/b.conf.bak"))); // absent from a listed folder: known without a run
+        Assert.True(host.Exists(P("docker.service.d/sub.conf")));
+        Assert.Equal(1, host.Connections);
+        Assert.Equal(logins + 1, sshd.AcceptedLogins);
+        Assert.False(File.Exists(Path.Combine("/", "PWNED")) || File.Exists(P("PWNED")));
+
+        // A path outside the snapshot costs one round trip, then it is known.
+        File.WriteAllText(P("other.pem"), "pem");
+        Assert.Equal("pem", Encoding.UTF8.GetString(host.TryReadFile(P("other.pem"), SafeFile.Pem)!));
+        Assert.Equal("pem", Encoding.UTF8.GetString(host.TryReadFile(P("other.pem"), SafeFile.Pem)!));
+        Assert.Equal(2, host.Connections);
+    }
+
+    [Fact]
+    public void AFifoAFolderAndALinkToNothingAreRefusedAsOnThisMachine()
+    {
+        if (!TestSshd.Available) return;
+        TestSshd.Run("mkfifo", P("fifo"));
+        File.CreateSymbolicLink(P("dangling"), P("nowhere"));
+        var host = new SshDaemonHost(sshd.Target());
+        Assert.Equal("FileNotRegular", Assert.Throws<DockerTlsException>(() => host.TryReadFile(P("fifo"), SafeFile.DaemonConfig)).ErrorId);
+        Assert.Equal("FileNotRegular", Assert.Throws<DockerTlsException>(() => host.TryReadFile(root, SafeFile.DaemonConfig)).ErrorId);
+        Assert.Equal("LinkedFileRefused", Assert.Throws<DockerTlsException>(() => host.TryReadFile(P("dangling"), SafeFile.DaemonConfig)).ErrorId);
+        Assert.True(host.Exists(P("dangling")));
+    }
+
+    [Fact]
+    public void CommitWritesEveryFileInOneConnectionWithTheModesOfALocalWrite()
+    {
+        if (!TestSshd.Available) return;
+        File.WriteAllText(P("daemon.json"), "{}");
+        File.SetUnixFileMode(P("daemon.json"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        File.WriteAllText(P(".daemon.json.0123456789abcdef0123456789abcdef.tmp"), "left by a run killed on the host");
+        File.WriteAllText(P(".notes.tmp"), "not ours: kept");
+        var folder = P("new folder/" + Hostile);
+        var key = Encoding.ASCII.GetBytes("-----BEGIN PRIVATE KEY-----\nsecret\n-----END PRIVATE KEY-----\n");
+        var changes = new HostFileChanges();
+        changes.Add(new HostFileChange(folder + "/server-key.pem", key, HostFileKind.Key, FileModes.Key));
+        changes.Add(new HostFileChange(folder + "/ca.pem", Encoding.ASCII.GetBytes("ca"), HostFileKind.Certificate, FileModes.Certificate));
+        changes.Add(new HostFileChange(P("daemon.json.bak"), Encoding.ASCII.GetBytes("{}"), HostFileKind.Backup, FileModes.PublicFile, P("daemon.json")));
+        changes.Add(new HostFileChange(P("daemon.json"), Encoding.ASCII.GetBytes("{\"tls\": true}"), HostFileKind.Rewrite, FileModes.PublicFile));
+        changes.Expect(P("daemon.json"), Encoding.ASCII.GetBytes("{}"));
+        changes.Expect(folder + "/server-key.pem", null);
+        var host = new SshDaemonHost(sshd.Target());
+        var seen = new System.Collections.Generic.List<string>();
+
+        var written = host.Commit(changes, (path, what) => seen.Add(path + " " + what));
+
+        Assert.Equal(1, host.Connections);
+        Assert.Equal(4, written.Count);
+        Assert.Contains(folder + "/server-key.pem 0400", seen);
+        Assert.Equal(key, File.ReadAllBytes(folder + "/server-key.pem"));
+        Assert.Equal("400", Stat("%a", folder + "/server-key.pem"));
+        Assert.Equal("444", Stat("%a", folder + "/ca.pem"));
+        Assert.Equal("640", Stat("%a", P("daemon.json")));
+        Assert.Equal("640", Stat("%a", P("daemon.json.bak")));
+        Assert.Equal("{\"tls\": true}", File.ReadAllText(P("daemon.json")));
+        Assert.Equal("{}", File.ReadAllText(P("daemon.json.bak")));
+        Assert.Equal(new[] { P(".notes.tmp") }, Directory.GetFiles(root, "*.tmp", SearchOption.AllDirectories));
+        Assert.False(File.Exists(P("PWNED")));
+
+        // Run again: the certificate is identical and left alone; the key is always written anew.
+        var again = new HostFileChanges();
+        again.Add(new HostFileChange(folder + "/ca.pem", Encoding.ASCII.GetBytes("ca"), HostFileKind.Certificate, FileModes.Certificate));
+        again.Add(new HostFileChange(folder + "/server-key.pem", key, HostFileKind.Key, FileModes.Key));
+        Assert.Equal(new[] { folder + "/server-key.pem" }, host.Commit(again));
+    }
+
+    [Fact]
+    public void ATargetChangedSinceThePlanWritesNothing()
+    {
+        if (!TestSshd.Available) return;
+        File.WriteAllText(P("daemon.json"), "{\"someone\": \"else\"}");
+        var changes = new HostFileChanges();
+        changes.Add(new HostFileChange(P("ca.pem"), Encoding.ASCII.GetBytes("ca"), HostFileKind.Certificate, FileModes.Certificate));
+        changes.Add(new HostFileChange(P("daemon.json"), Encoding.ASCII.GetBytes("{}"), HostFileKind.Rewrite, FileModes.PublicFile));
+        changes.Expect(P("daemon.json"), Encoding.ASCII.GetBytes("{\"as\": \"planned\"}"));
+        var host = new SshDaemonHost(sshd.Target());
+
+        Assert.Equal("TargetChanged", Assert.Throws<DockerTlsException>(() => host.Check(changes)).ErrorId);
+        var e = Assert.Throws<DockerTlsException>(() => host.Commit(changes));
+
+        Assert.Equal("TargetChanged", e.ErrorId);
+        Assert.Equal(P("daemon.json"), e.Target);
+        Assert.False(File.Exists(P("ca.pem")));
+        Assert.Equal("{\"someone\": \"else\"}", File.ReadAllText(P("daemon.json")));
+    }
+
+    [Fact]
+    public void AFullDiskInTheMiddlePutsBackEveryFileAndLeavesNoTemporaryFile()
+    {
+        if (!TestSshd.Available) return;
+        Directory.CreateDirectory(P("small"));
+        TestSshd.Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", P("small"));
+        try
+        {
+            File.WriteAllText(P("a.pem"), "old a");
+            var changes = new HostFileChanges();
+            changes.Add(new HostFileChange(P("a.pem"), Encoding.ASCII.GetBytes("new a"), HostFileKind.Certificate, FileModes.Certificate));
+            changes.Add(new HostFileChange(P("small/big.json"), new byte[512 * 1024], HostFileKind.Rewrite, FileModes.PublicFile));
+            var host = new SshDaemonHost(sshd.Target());
+
+            var e = Assert.Throws<DockerTlsException>(() => host.Commit(changes));
+
+            Assert.Equal(SshErrorIds.HostWriteFailed, e.ErrorId);
+            Assert.Equal(P("small/big.json"), e.Target);
+            Assert.Equal("old a", File.ReadAllText(P("a.pem")));
+            Assert.False(File.Exists(P("small/big.json")));
+            Assert.Empty(Directory.GetFiles(root, ".*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            TestSshd.Run("umount", P("small"));
+        }
+    }
+
+    [Fact]
+    public void AConnectionCutInTheMiddleOfTheTransferLeavesTheOldFilesAndNothingElse()
+    {
+        if (!TestSshd.Available) return;
+        File.WriteAllText(P("daemon.json"), "old");
+        File.WriteAllText(P("ca.pem"), "old ca");
+        var changes = new HostFileChanges();
+        changes.Add(new HostFileChange(P("ca.pem"), Encoding.ASCII.GetBytes("new ca"), HostFileKind.Certificate, FileModes.Certificate));
+        changes.Add(new HostFileChange(P("daemon.json"), new byte[2 << 20], HostFileKind.Rewrite, FileModes.PublicFile));
+        var proxy = Path.Combine(Support(), "cut_proxy.py");
+        var host = new SshDaemonHost(sshd.Target(null, null, ("ProxyCommand", $"python3 {proxy} %h %p 1000000")));
+
+        var e = Assert.Throws<DockerTlsException>(() => host.Commit(changes));
+
+        Assert.Equal(SshErrorIds.SshTransferFailed, e.ErrorId);
+        Assert.Equal("old", File.ReadAllText(P("daemon.json")));
+        Assert.Equal("old ca", File.ReadAllText(P("ca.pem")));
+        Assert.Empty(Directory.GetFiles(root, ".*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void AnUnknownAChangedOrAnUncheckedHostKeyAndAClosedPortAreTheirOwnErrors()
+    {
+        if (!TestSshd.Available) return;
+        File.WriteAllText(P("empty_known_hosts"), string.Empty);
+        TestSshd.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", P("other_key"));
+        File.WriteAllText(P("wrong_known_hosts"), $"[127.0.0.1]:{sshd.Port} {File.ReadAllText(P("other_key.pub")).Trim()}\n");
+
+        DockerTlsException Fails(SshTarget target) => Assert.Throws<DockerTlsException>(() => new SshDaemonHost(target).Exists("/etc"));
+
+        Assert.Equal(SshErrorIds.SshHostKeyUnknown, Fails(sshd.Target(P("empty_known_hosts"))).ErrorId);
+        Assert.Equal(SshErrorIds.SshHostKeyChanged, Fails(sshd.Target(P("wrong_known_hosts"))).ErrorId);
+        Assert.Equal(SshErrorIds.SshUnreachable, Fails(sshd.Target(null, TestSshd.FreePort())).ErrorId);
+        Assert.Equal(SshErrorIds.SshHostKeyCheckingOff, Assert.Throws<DockerTlsException>(() => sshd.Target(null, null, ("StrictHostKeyChecking", "no"))).ErrorId);
+        Assert.Equal(SshErrorIds.SshTargetInvalid, Assert.Throws<DockerTlsException>(() => new SshTarget("-oProxyCommand=x")).ErrorId);
+        Assert.Empty(File.ReadAllText(P("empty_known_hosts")));
+    }
+
+    [Fact]
+    public void RunPassesEveryWordAsItIsAndIsBoundedInTime()
+    {
+        if (!TestSshd.Available) return;
+        var host = new SshDaemonHost(sshd.Target());
+
+        var result = host.Run(new[] { "printf", "[%s]", "a b", "$(id)", "it's", "x\ny" }, TimeSpan.FromSeconds(20));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("[a b][$(id)][it's][x\ny]", result.Output.TrimEnd('\n'));
+        Assert.Equal(3, host.Run(new[] { "sh", "-c", "exit 3" }, TimeSpan.FromSeconds(20)).ExitCode);
+
+        var started = DateTime.UtcNow;
+        var slow = host.Run(new[] { "sleep", "30" }, TimeSpan.FromSeconds(1));
+        Assert.True(slow.TimedOut);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(15));
+    }
+
+    private static string Stat(string format, string path) => TestSshd.Run("stat", "-c", format, "--", path).Trim();
+
+    private static string Support()
+    {
+        var core = LayerTests.CoreSource();
+        return Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(core))!, "tests", "Support");
+    }
+}

@@ -1,0 +1,381 @@
+#requires -Version 7.0
+# A fleet of Docker hosts over SSH (issue 16), against real parts: one real sshd (Debian's openssh-server) per
+# host on a loopback address of its own, each host in a mount namespace of its own (its own /etc/docker,
+# /etc/systemd, /etc/default, /run) with a real dockerd, and the real docker CLI. THE ONE STAND-IN: systemd cannot
+# run here, so in each host's namespace `systemctl` (and `journalctl`) is tests/Support/fleet-systemctl.sh, which
+# restarts that host's dockerd. Keys are made per run with ssh-keygen; known_hosts is written by the test.
+
+BeforeDiscovery {
+    $script:canRunFleet = $IsLinux -and ((& id -u) -eq '0') -and (Test-Path /usr/sbin/sshd) -and (Test-Path /usr/sbin/dockerd) -and [bool] (Get-Command unshare -ErrorAction SilentlyContinue)
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'Support/TestFleet.psm1') -Force
+    $script:hosts = [System.Collections.Generic.List[object]]::new()
+    $script:admin = $null
+
+    function Invoke-Ssh($TestHost, [string] $Command, [string] $User = 'root') {
+        $output = & ssh -T -o BatchMode=yes -o "UserKnownHostsFile=$($admin.KnownHosts)" -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes `
+            -i $admin.KeyFilePath -p $TestHost.SshPort -l $User -- $TestHost.Address $Command 2>&1
+        return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
+    }
+}
+
+AfterAll {
+    if ($script:hosts.Count -gt 0) { Stop-TestFleetHost $script:hosts.ToArray() }
+    if ($script:admin) { Remove-Item -Recurse -Force -LiteralPath (Split-Path $script:admin.KeyFilePath) -ErrorAction SilentlyContinue }
+}
+
+Describe 'The test fleet (tests/Support/TestFleet.psm1)' -Skip:(-not $canRunFleet) {
+    BeforeAll {
+        $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID")
+        foreach ($n in 1..3) {
+            $h = Start-TestFleetHost -Name "host$n" -Address "127.0.0.$(20 + $n)" -ClientKey $admin
+            $script:hosts.Add($h)
+            Add-Content -LiteralPath $admin.KnownHosts -Value $h.HostKeyLine
+        }
+    }
+
+    It 'gives every host its own /etc/docker, unseen by the others and by this machine' {
+        $marker = "marker-$PID-$([guid]::NewGuid().ToString('N'))"
+        (Invoke-Ssh $hosts[0] "echo $marker >/etc/docker/$marker").ExitCode | Should -Be 0
+        (Invoke-Ssh $hosts[0] "cat /etc/docker/$marker").Output | Should -Be $marker
+        (Invoke-Ssh $hosts[1] "test -e /etc/docker/$marker; echo `$?").Output | Should -Be '1'
+        Test-Path "/etc/docker/$marker" | Should -BeFalse
+        (Invoke-Ssh $hosts[0] "rm /etc/docker/$marker").ExitCode | Should -Be 0
+    }
+
+    It 'runs a real dockerd in each host, which the systemctl stand-in restarts' {
+        $before = (Invoke-Ssh $hosts[2] 'docker -H unix:///var/run/docker.sock info --format "{{.ID}} {{.Driver}}"')
+        $before.ExitCode | Should -Be 0
+        $before.Output | Should -Match ' vfs$'
+        $pid1 = (Invoke-Ssh $hosts[2] "cat $($hosts[2].Root)/dockerd.pid").Output
+        (Invoke-Ssh $hosts[2] 'systemctl restart docker').ExitCode | Should -Be 0
+        $pid2 = (Invoke-Ssh $hosts[2] "cat $($hosts[2].Root)/dockerd.pid").Output
+        $pid2 | Should -Not -Be $pid1
+        (Invoke-Ssh $hosts[2] 'systemctl is-active docker').Output | Should -Be 'active'
+        (Invoke-Ssh $hosts[2] 'docker -H unix:///var/run/docker.sock version --format "{{.Server.Os}}"').Output | Should -Be 'linux'
+    }
+
+    It 'checks host keys: a host missing from known_hosts refuses the connection' {
+        $stranger = Start-TestFleetHost -Name 'stranger' -Address '127.0.0.29' -ClientKey $admin
+        $script:hosts.Add($stranger)
+        $r = Invoke-Ssh $stranger 'true'
+        $r.ExitCode | Should -Be 255
+        $r.Output | Should -Match 'Host key verification failed'
+    }
+
+    It 'stops every process of a host by pid, leaving no dockerd behind' {
+        $h = $hosts[$hosts.Count - 1]
+        $pids = Get-TestFleetHostPid $h
+        $pids.Count | Should -BeGreaterOrEqual 2
+        Stop-TestFleetHost $h
+        $hosts.Remove($h) | Out-Null
+        @($pids | Where-Object { Test-Path "/proc/$_" }) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and verified over SSH' -Skip:(-not $canRunFleet) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
+        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
+        $script:setId = 'DockerTls.Commands.SetDockerDaemonConfigCommand'
+        $script:pki = Join-Path $TestDrive 'pki'
+        New-DockerCA -OutputPath "$pki/ca" -KeyAlgorithm ECDSA | Out-Null
+        New-DockerClientCert -CAPath "$pki/ca" -CommonName ops -OutputPath "$pki/ops" -KeyAlgorithm ECDSA | Out-Null
+        $script:ssh = @{ KeyFilePath = $admin.KeyFilePath; Options = @{ UserKnownHostsFile = $admin.KnownHosts; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } }
+
+        function New-FleetHost([string] $Name, [string] $Address, [hashtable] $Extra = @{}, [switch] $Unknown) {
+            $h = Start-TestFleetHost -Name $Name -Address $Address -ClientKey $admin @Extra
+            $script:hosts.Add($h)
+            if (-not $Unknown) { Add-Content -LiteralPath $admin.KnownHosts -Value $h.HostKeyLine }
+            New-DockerServerCert -CAPath "$pki/ca" -IPAddress $Address -OutputPath "$pki/hosts/$Name" -KeyAlgorithm ECDSA | Out-Null
+            $h | Add-Member -NotePropertyName CertPath -NotePropertyValue "$pki/hosts/$Name"
+            $h | Add-Member -NotePropertyName DaemonJson -NotePropertyValue ((Invoke-TestFleetHost $h @('cat', '/etc/docker/daemon.json')) -join "`n")
+            return $h
+        }
+        # What the host holds (read from inside its namespace, not over SSH): daemon.json and the three TLS files.
+        function Get-HostFiles($h) {
+            [ordered]@{
+                'daemon.json'     = (Invoke-TestFleetHost $h @('cat', '/etc/docker/daemon.json')) -join "`n"
+                'ca.pem'          = (Invoke-TestFleetHost $h @('sh', '-c', 'cat /etc/docker/ca.pem 2>/dev/null')) -join "`n"
+                'server-cert.pem' = (Invoke-TestFleetHost $h @('sh', '-c', 'cat /etc/docker/server-cert.pem 2>/dev/null')) -join "`n"
+                'server-key.pem'  = (Invoke-TestFleetHost $h @('sh', '-c', 'cat /etc/docker/server-key.pem 2>/dev/null')) -join "`n"
+                'leftovers'       = (Invoke-TestFleetHost $h @('sh', '-c', 'ls -A /etc/docker | grep "\.tmp$" || true')) -join "`n"
+            }
+        }
+        function Invoke-DockerTls($h) {
+            & docker --tlsverify --tlscacert "$pki/ops/ca.pem" --tlscert "$pki/ops/cert.pem" --tlskey "$pki/ops/key.pem" -H "tcp://$($h.Address):$($h.TlsPort)" version --format '{{.Server.Os}}' 2>&1
+        }
+
+        $script:good = @(foreach ($n in 1..3) { New-FleetHost "good$n" "127.0.0.$(30 + $n)" })
+        $script:sudoer = New-FleetHost 'sudoer' '127.0.0.34' @{ ExtraUser = 'fleetsudo'; Sudo = $true }
+        $script:breaks = New-FleetHost 'breaks' '127.0.0.35'
+        $script:noRoot = New-FleetHost 'noroot' '127.0.0.36' @{ ExtraUser = 'fleetuser'; NoDockerd = $true }
+        $script:stranger = New-FleetHost 'unknown' '127.0.0.37' @{ NoDockerd = $true } -Unknown
+        $script:closedPort = Get-FreeTcpPortOn '127.0.0.38'
+
+        # One row per host, as an Import-Csv of the fleet gives them (the sudo host logs in as its own user; the
+        # daemon that breaks is given an address that is not on any interface, so dockerd cannot listen there).
+        $rows = @(
+            foreach ($h in $good) { [pscustomobject]@{ HostName = $h.Address; Port = $h.SshPort; UserName = 'root'; CertPath = $h.CertPath; DockerHost = "tcp://$($h.Address):$($h.TlsPort)" } }
+            [pscustomobject]@{ HostName = $sudoer.Address; Port = $sudoer.SshPort; UserName = 'fleetsudo'; CertPath = $sudoer.CertPath; DockerHost = "tcp://$($sudoer.Address):$($sudoer.TlsPort)" }
+            [pscustomobject]@{ HostName = $breaks.Address; Port = $breaks.SshPort; UserName = 'root'; CertPath = $breaks.CertPath; DockerHost = 'tcp://192.0.2.1:2376' }
+            [pscustomobject]@{ HostName = $noRoot.Address; Port = $noRoot.SshPort; UserName = 'fleetuser'; CertPath = $noRoot.CertPath; DockerHost = "tcp://$($noRoot.Address):2376" }
+            [pscustomobject]@{ HostName = $stranger.Address; Port = $stranger.SshPort; UserName = 'root'; CertPath = $stranger.CertPath; DockerHost = "tcp://$($stranger.Address):2376" }
+            [pscustomobject]@{ HostName = '127.0.0.38'; Port = $closedPort; UserName = 'root'; CertPath = $good[0].CertPath; DockerHost = 'tcp://127.0.0.38:2376' }
+        )
+        $rows | Export-Csv -LiteralPath (Join-Path $TestDrive 'fleet.csv')
+        $script:before = @{}
+        foreach ($h in @($noRoot, $stranger)) { $before[$h.Name] = Get-HostFiles $h }
+
+        # -WhatIf first: it reads every host and writes nothing.
+        $script:whatIf = @(Import-Csv (Join-Path $TestDrive 'fleet.csv') | Select-Object -First 1 | Set-DockerDaemonConfig @ssh -WhatIf)
+        $script:afterWhatIf = Get-HostFiles $good[0]
+
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $script:results = @(Import-Csv (Join-Path $TestDrive 'fleet.csv') |
+                Set-DockerDaemonConfig @ssh -Restart -ClientCertPath "$pki/ops" -ThrottleLimit 8 -ErrorVariable fleetErrors -ErrorAction SilentlyContinue -WarningVariable fleetWarnings -WarningAction SilentlyContinue)
+        $script:elapsed = $clock.Elapsed
+        $script:errors = @($fleetErrors)
+        $script:warnings = @($fleetWarnings)
+        function Result([string] $Address) { $results | Where-Object HostName -EQ $Address }
+    }
+
+    It 'gives one result per host, whatever happened to it' {
+        $results.Count | Should -Be 8
+        @($results.HostName | Sort-Object -Unique).Count | Should -Be 8
+        $results[0].PSObject.TypeNames[0] | Should -Be 'DockerTls.Core.Fleet.DockerHostResult'
+    }
+
+    It '-WhatIf read the host and wrote nothing' {
+        $afterWhatIf['daemon.json'] | Should -Be $good[0].DaemonJson
+        $afterWhatIf['ca.pem'] | Should -BeNullOrEmpty
+    }
+
+    It 'configured, restarted and verified every good host; the real docker CLI reaches each over mutual TLS' {
+        foreach ($h in $good + $sudoer) {
+            $r = Result $h.Address
+            $r.Verdict | Should -Be 'Verified' -Because ($r.Problems -join '; ')
+            $r.Changed | Should -BeTrue
+            $r.Restarted | Should -BeTrue
+            $r.Connection.Success | Should -BeTrue
+            Invoke-DockerTls $h | Should -Be 'linux'
+            $files = Get-HostFiles $h
+            $files['server-key.pem'] | Should -Be ((Get-Content -Raw "$($h.CertPath)/server-key.pem").TrimEnd("`n"))
+            (Invoke-TestFleetHost $h @('stat', '-c', '%a', '/etc/docker/server-key.pem')) | Should -Be '400'
+            $json = $files['daemon.json'] | ConvertFrom-Json -AsHashtable
+            $json['data-root'] | Should -Be "$($h.Root)/data" -Because 'every other key of daemon.json is kept'
+            $json['tlsverify'] | Should -BeTrue
+            $files['leftovers'] | Should -BeNullOrEmpty
+        }
+    }
+
+    It 'warns that live-restore is off before the restarts' {
+        ($warnings | Where-Object { "$_" -match 'live-restore' }).Count | Should -BeGreaterOrEqual 4
+    }
+
+    It 'rolled back the host whose new settings make dockerd fail: old files back, dockerd running on them' {
+        $r = Result $breaks.Address
+        $r.Verdict | Should -Be 'RolledBack'
+        $r.Changed | Should -BeFalse
+        $r.Restarted | Should -BeFalse
+        ($r.Problems -join "`n") | Should -Match '192\.0\.2\.1'  -Because "the daemon's last log lines say why it failed"
+        (Get-HostFiles $breaks)['daemon.json'] | Should -Be $breaks.DaemonJson
+        (Invoke-TestFleetHost $breaks @('systemctl', 'is-active', 'docker')) | Should -Be 'active'
+        (Invoke-TestFleetHost $breaks @('docker', '-H', 'unix:///var/run/docker.sock', 'version', '--format', '{{.Server.Os}}')) | Should -Be 'linux'
+    }
+
+    It 'refuses a login without root or sudo, an unknown host key and a closed port, each with its id, writing nothing' {
+        (Result $noRoot.Address).Verdict | Should -Be 'Failed'
+        (Result $noRoot.Address).ErrorId | Should -Be 'SshRootRequired'
+        (Result $stranger.Address).ErrorId | Should -Be 'SshHostKeyUnknown'
+        (Result '127.0.0.38').ErrorId | Should -Be 'SshUnreachable'
+        $ids = @($errors | ForEach-Object FullyQualifiedErrorId)
+        $ids | Should -Contain "SshRootRequired,$setId"
+        $ids | Should -Contain "SshHostKeyUnknown,$setId"
+        $ids | Should -Contain "SshUnreachable,$setId"
+        foreach ($h in @($noRoot, $stranger)) {
+            $now = Get-HostFiles $h
+            foreach ($k in $before[$h.Name].Keys) { $now[$k] | Should -Be $before[$h.Name][$k] }
+        }
+    }
+
+    It 'worked on the hosts in parallel: their restarts overlap in time (the daemons'' own logs)' {
+        # Each restart is the daemon's "Processing signal 'terminated'" and then its next "API listen on"; with the
+        # hosts taken one after another no two windows would overlap.
+        $windows = foreach ($h in $good + $sudoer) {
+            $lines = Get-Content -LiteralPath (Join-Path $h.Root 'dockerd.log')
+            $stop = $lines | Where-Object { $_ -match "Processing signal 'terminated'" } | Select-Object -Last 1
+            $up = $lines | Where-Object { $_ -match 'API listen on' } | Select-Object -Last 1
+            $time = { param($line) [DateTime]::Parse(([regex]::Match($line, 'time="([^"]+)"')).Groups[1].Value).ToUniversalTime() }
+            [pscustomobject]@{ Start = & $time $stop; End = & $time $up }
+        }
+        $overlapping = @(foreach ($a in $windows) { foreach ($b in $windows) { if ($a -ne $b -and $a.Start -lt $b.End -and $b.Start -lt $a.End) { 1 } } })
+        $overlapping.Count | Should -BeGreaterThan 0 -Because "restart windows: $($windows | ForEach-Object { '{0:HH:mm:ss.fff}-{1:HH:mm:ss.fff}' -f $_.Start, $_.End })"
+        $elapsed.TotalSeconds | Should -BeLessThan 120
+    }
+
+    It 'leaves a host cut off in the middle of its transfer with its old files or its new ones, never a mix, and no temporary file after the next run' {
+        $cut = New-FleetHost 'cut' '127.0.0.39' @{ NoDockerd = $true }
+        $proxy = Join-Path $PSScriptRoot 'Support/cut_proxy.py'
+        $options = $ssh.Options.Clone()
+        $options['ProxyCommand'] = "python3 $proxy %h %p 9000"
+        $r = Set-DockerDaemonConfig -HostName $cut.Address -Port $cut.SshPort -KeyFilePath $admin.KeyFilePath -Options $options -CertPath $cut.CertPath -DockerHost "tcp://$($cut.Address):2376" -ErrorAction SilentlyContinue -ErrorVariable cutErrors
+        $r.Verdict | Should -Be 'Failed'
+        $cutErrors[0].FullyQualifiedErrorId | Should -Be "SshTransferFailed,$setId"
+        $files = Get-HostFiles $cut
+        $old = $files['daemon.json'] -eq $cut.DaemonJson -and -not $files['ca.pem'] -and -not $files['server-cert.pem'] -and -not $files['server-key.pem']
+        $new = $files['server-key.pem'] -eq ((Get-Content -Raw "$($cut.CertPath)/server-key.pem").TrimEnd("`n")) -and $files['daemon.json'] -match 'tlsverify'
+        ($old -or $new) | Should -BeTrue -Because 'the files are all old or all new'
+        $old | Should -BeTrue -Because 'a script cut short runs nothing'
+
+        $again = Set-DockerDaemonConfig -HostName $cut.Address -Port $cut.SshPort @ssh -CertPath $cut.CertPath -DockerHost "tcp://$($cut.Address):2376"
+        $again.Verdict | Should -Be 'Configured'
+        (Get-HostFiles $cut)['leftovers'] | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-DockerDaemonConfig and New-DockerSystemdUnit -HostName, and the -H conflict in a remote host''s own units' -Skip:(-not $canRunFleet) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
+        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
+        $script:ssh = @{ KeyFilePath = $admin.KeyFilePath; Options = @{ UserKnownHostsFile = $admin.KnownHosts; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } }
+        $script:pki2 = Join-Path $TestDrive 'pki'
+        New-DockerCA -OutputPath "$pki2/ca" -KeyAlgorithm ECDSA | Out-Null
+        # Debian's docker.service passes -H fd:// (tests/DaemonConfig.Tests.ps1 has the whole unit); in this host's own /usr/lib/systemd/system.
+        $unit = Join-Path $TestDrive 'docker.service'
+        Set-Content -LiteralPath $unit -Value "[Unit]`nDescription=Docker Application Container Engine`n`n[Service]`nType=notify`nExecStart=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock`n"
+        $script:unitHost = Start-TestFleetHost -Name 'unit' -Address '127.0.0.41' -ClientKey $admin -SystemdUnit $unit -NoDockerd
+        $script:hosts.Add($unitHost)
+        Add-Content -LiteralPath $admin.KnownHosts -Value $unitHost.HostKeyLine
+        New-DockerServerCert -CAPath "$pki2/ca" -IPAddress 127.0.0.41 -OutputPath "$pki2/unit" -KeyAlgorithm ECDSA | Out-Null
+        $script:getId = 'DockerTls.Commands.GetDockerDaemonConfigCommand'
+    }
+
+    It 'finds the -H flag of the remote''s own docker.service and writes nothing until -ConfigureSystemd' {
+        $target = @{ HostName = $unitHost.Address; Port = $unitHost.SshPort }
+        $r = Set-DockerDaemonConfig @target @ssh -CertPath "$pki2/unit" -DockerHost 'tcp://127.0.0.41:2376' -ErrorAction SilentlyContinue -ErrorVariable conflict
+        $conflict[0].FullyQualifiedErrorId | Should -Be 'DaemonHostsConflict,DockerTls.Commands.SetDockerDaemonConfigCommand'
+        $r.Verdict | Should -Be 'Failed'
+        (Invoke-TestFleetHost $unitHost @('sh', '-c', 'ls /etc/docker /etc/systemd/system 2>&1')) -join ' ' | Should -Not -Match 'ca\.pem|docker\.service\.d'
+
+        $r = Set-DockerDaemonConfig @target @ssh -CertPath "$pki2/unit" -DockerHost 'tcp://127.0.0.41:2376' -ConfigureSystemd
+        $r.Verdict | Should -Be 'Configured'
+        $dropIn = (Invoke-TestFleetHost $unitHost @('cat', '/etc/systemd/system/docker.service.d/docker.conf')) -join "`n"
+        $dropIn | Should -Match '(?m)^ExecStart=$'
+        $dropIn | Should -Match '(?m)^ExecStart=/usr/sbin/dockerd --containerd=/run/containerd/containerd.sock$'
+    }
+
+    It 'reads every host of a piped list and returns one report each, the TLS files found on that host' {
+        $rows = @([pscustomobject]@{ HostName = $unitHost.Address; Port = $unitHost.SshPort }, [pscustomobject]@{ HostName = '127.0.0.49'; Port = (Get-FreeTcpPortOn '127.0.0.49') })
+        $reports = @($rows | Get-DockerDaemonConfig @ssh -ErrorAction SilentlyContinue -ErrorVariable getErrors)
+        $report = $reports | Where-Object { $_.PSObject.TypeNames[0] -eq 'DockerTls.Core.Daemon.DaemonConfigReport' }
+        $report.TlsMode | Should -Be 'TlsVerify'
+        $report.TlsKeyExists | Should -BeTrue
+        $report.ServerCertificate.IPAddresses | Should -Contain '127.0.0.41'
+        $getErrors[0].FullyQualifiedErrorId | Should -Be "SshUnreachable,$getId"
+    }
+
+    It 'writes a socket unit on the remote host with New-DockerSystemdUnit -HostName' {
+        $unitFile = New-DockerSystemdUnit -Kind Socket -Port 2376 -HostName $unitHost.Address -SshPort $unitHost.SshPort @ssh
+        $unitFile.Path | Should -Be '/etc/systemd/system/docker-tcp.socket'
+        (Invoke-TestFleetHost $unitHost @('cat', '/etc/systemd/system/docker-tcp.socket')) -join "`n" | Should -Match 'ListenStream=2376'
+        Test-Path /etc/systemd/system/docker-tcp.socket | Should -BeFalse -Because 'this machine is left alone'
+    }
+}
+
+Describe 'README: A fleet over SSH, run as written' -Skip:(-not $canRunFleet) {
+    BeforeAll {
+        $repo = (Resolve-Path "$PSScriptRoot/..").ProviderPath
+        $readme = Get-Content -Raw (Join-Path $repo 'README.md')
+        $section = [regex]::Match($readme, '(?ms)^## A fleet over SSH\s*$(.*?)(?=^## )').Groups[1].Value
+        $script:fleetBlocks = @([regex]::Matches($section, '(?ms)^```powershell\s*$\n(.*?)^```\s*$') | ForEach-Object { $_.Groups[1].Value })
+        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
+
+        # What the README's text says the reader has: journey 2's ./fleet (a CA with a passphrase, a folder per host,
+        # the operators' client files), ~/.ssh/id_ed25519 and known_hosts, and ./fleet/ssh-hosts.csv (here with the
+        # test hosts' loopback addresses and ports).
+        $script:readmeHosts = @(foreach ($n in 1..2) {
+                $h = Start-TestFleetHost -Name "readme$n" -Address "127.0.0.$(50 + $n)" -ClientKey $admin
+                $script:hosts.Add($h)
+                Add-Content -LiteralPath $admin.KnownHosts -Value $h.HostKeyLine
+                $h
+            })
+        $script:work = Join-Path $TestDrive 'readme'
+        $home_ = Join-Path $work 'home'
+        New-Item -ItemType Directory -Path "$home_/.ssh" | Out-Null
+        Copy-Item -LiteralPath $admin.KeyFilePath -Destination "$home_/.ssh/id_ed25519"
+        $script:readmeSession = [powershell]::Create()
+        $null = $readmeSession.AddScript(@"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$repo/output/DockerTls/DockerTls.psd1'
+Set-Location '$work'
+(Get-PSProvider FileSystem).Home = '$home_'
+function global:Read-Host { param([Parameter(Position = 0)] `$Prompt, [switch] `$AsSecureString) ConvertTo-SecureString 'readme passphrase' -AsPlainText -Force }
+`$sshOptions = @{ UserKnownHostsFile = '$($admin.KnownHosts)'; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' }
+`$PSDefaultParameterValues['Set-DockerDaemonConfig:Options'] = `$sshOptions
+`$PSDefaultParameterValues['Get-DockerDaemonConfig:Options'] = `$sshOptions
+`$passphrase = Read-Host -AsSecureString 'CA passphrase'
+New-DockerCA -OutputPath ./fleet/ca -Passphrase `$passphrase -KeyAlgorithm ECDSA | Out-Null
+New-DockerClientCert -CAPath ./fleet/ca -CAPassphrase `$passphrase -CommonName ops -OutputPath ./fleet/ops -KeyAlgorithm ECDSA | Out-Null
+"@)
+        New-Item -ItemType Directory -Path $work -Force | Out-Null
+        $readmeSession.Invoke() | Out-Null
+        if ($readmeSession.Streams.Error.Count) { throw "README session setup: $($readmeSession.Streams.Error -join '; ')" }
+        $rows = foreach ($h in $readmeHosts) {
+            $readmeSession.Commands.Clear()
+            $null = $readmeSession.AddScript("New-DockerServerCert -CAPath ./fleet/ca -CAPassphrase `$passphrase -IPAddress $($h.Address) -OutputPath ./fleet/hosts/$($h.Address) -KeyAlgorithm ECDSA | Out-Null")
+            $readmeSession.Invoke() | Out-Null
+            [pscustomobject]@{ HostName = $h.Address; UserName = 'root'; CertPath = "./fleet/hosts/$($h.Address)"; DockerHost = "tcp://$($h.Address):$($h.TlsPort)"; Port = $h.SshPort }
+        }
+        $rows | Export-Csv -LiteralPath (Join-Path $work 'fleet/ssh-hosts.csv')
+
+        function Invoke-ReadmeBlock([int] $Index) {
+            $readmeSession.Commands.Clear()
+            $readmeSession.Streams.ClearStreams()
+            $null = $readmeSession.AddScript($fleetBlocks[$Index]).AddCommand('Out-String')
+            $text = $readmeSession.Invoke() -join ''
+            [pscustomobject]@{ Text = $text; Errors = @($readmeSession.Streams.Error) }
+        }
+        function Get-ServedSerial($h) {
+            $pem = (Invoke-TestFleetHost $h @('cat', '/etc/docker/server-cert.pem')) -join "`n"
+            [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($pem).SerialNumber
+        }
+        function Invoke-DockerOps($h) {
+            & docker --tlsverify --tlscacert "$work/fleet/ops/ca.pem" --tlscert "$work/fleet/ops/cert.pem" --tlskey "$work/fleet/ops/key.pem" -H "tcp://$($h.Address):$($h.TlsPort)" version --format '{{.Server.Os}}' 2>&1
+        }
+    }
+
+    AfterAll {
+        if ($script:readmeSession) { $readmeSession.Dispose() }
+    }
+
+    It 'has the two blocks: configure the fleet, and renew and install' {
+        $fleetBlocks.Count | Should -Be 2
+        $fleetBlocks[0] | Should -Match 'Import-Csv ./fleet/ssh-hosts.csv \|'
+        $fleetBlocks[1] | Should -Match 'Update-DockerCertificate'
+    }
+
+    It 'configures, restarts and verifies every host; the docker CLI then reaches each over mutual TLS' {
+        $r = Invoke-ReadmeBlock 0
+        $r.Errors | Should -BeNullOrEmpty
+        foreach ($h in $readmeHosts) {
+            $r.Text | Should -Match "$([regex]::Escape($h.Address))\s+Verified\s+True\s+True"
+            Invoke-DockerOps $h | Should -Be 'linux'
+        }
+        $r.Text | Should -Match 'TlsVerify'
+    }
+
+    It 'renews each host''s server certificate and installs it on its host in one pipeline' {
+        $before = @{}
+        foreach ($h in $readmeHosts) { $before[$h.Name] = Get-ServedSerial $h }
+        $r = Invoke-ReadmeBlock 1
+        $r.Errors | Should -BeNullOrEmpty
+        foreach ($h in $readmeHosts) {
+            Get-ServedSerial $h | Should -Not -Be $before[$h.Name]
+            $r.Text | Should -Match "$([regex]::Escape($h.Address))\s+Verified\s+True\s+True"
+            Invoke-DockerOps $h | Should -Be 'linux'
+        }
+    }
+}
