@@ -20,6 +20,16 @@ BeforeAll {
         [pscustomobject] @{ KeyMatches = $certKey -eq $keyKey -and $certKey -match 'BEGIN PUBLIC KEY'; Signed = $LASTEXITCODE -eq 0 }
     }
 
+    # A kit as Initialize-DockerTls writes it, whole: each pair matches, ca.pem signs it, every ca.pem is the CA.
+    function Test-Kit([string] $Path) {
+        foreach ($pair in @(@('server', 'server-cert.pem', 'server-key.pem'), @('client', 'cert.pem', 'key.pem'))) {
+            $set = Test-Set "$Path/ca/ca.pem" "$Path/$($pair[0])/$($pair[1])" "$Path/$($pair[0])/$($pair[2])"
+            $set.KeyMatches | Should -BeTrue -Because "$Path/$($pair[0])"
+            $set.Signed | Should -BeTrue -Because "$Path/$($pair[0])"
+            (Get-FileHash "$Path/ca/ca.pem").Hash | Should -Be (Get-FileHash "$Path/$($pair[0])/ca.pem").Hash
+        }
+    }
+
     # Every file under a folder with its hash, hidden ones included.
     function Get-Snapshot([string] $Path) {
         (Get-ChildItem -Recurse -Force $Path | Sort-Object FullName | ForEach-Object {
@@ -28,7 +38,7 @@ BeforeAll {
     }
 
     function Get-TempFiles([string] $Path) {
-        @(Get-ChildItem -Recurse -Force $Path | Where-Object { $_.Name -match '^\..*\.[0-9a-f]{32}\.tmp$' -or $_.Name -eq '.dockertls.lock' })
+        @(Get-ChildItem -Recurse -Force $Path | Where-Object { $_.Name -match '^\..*\.[0-9a-f]{32}\.tmp$' -or $_.Name -in '.dockertls.lock', '.dockertls.journal' })
     }
 }
 
@@ -102,15 +112,6 @@ Describe 'All or none' -Skip:(-not $isRootLinux) {
         # A kit, then a fresh set over it with one target immutable: the rename phase fails at that file.
         function New-Kit([string] $Path, [switch] $Force) {
             Initialize-DockerTls -OutputPath $Path -DnsName localhost -IPAddress 127.0.0.1 -KeyAlgorithm ECDSA -Force:$Force -InformationAction SilentlyContinue | Out-Null
-        }
-
-        function Test-Kit([string] $Path) {
-            foreach ($pair in @(@('server', 'server-cert.pem', 'server-key.pem'), @('client', 'cert.pem', 'key.pem'))) {
-                $set = Test-Set "$Path/ca/ca.pem" "$Path/$($pair[0])/$($pair[1])" "$Path/$($pair[0])/$($pair[2])"
-                $set.KeyMatches | Should -BeTrue -Because "$Path/$($pair[0])"
-                $set.Signed | Should -BeTrue -Because "$Path/$($pair[0])"
-                (Get-FileHash "$Path/ca/ca.pem").Hash | Should -Be (Get-FileHash "$Path/$($pair[0])/ca.pem").Hash
-            }
         }
 
         $script:mounts = [Collections.Generic.List[string]]::new()
@@ -201,6 +202,116 @@ while (`$true) { Initialize-DockerTls -OutputPath `$Kit -DnsName localhost -KeyA
             Get-TempFiles $kit | Should -BeNullOrEmpty
             Test-Kit $kit
         }
+    }
+}
+
+Describe 'Killed inside the rename phase' -Skip:(-not ($isRootLinux -and (Get-Command strace -ErrorAction SilentlyContinue))) {
+    BeforeAll {
+        # The rename phase takes a few milliseconds; strace makes it long enough to kill inside it, from outside the
+        # module: every rename(2) of the child waits 200 ms before it runs (strace's fault injection, as a slow disk
+        # would), and the module carries no hook of its own. The child gets SIGKILL once the log shows a random number
+        # of its targets renamed (1 to all but one), so the kill lands while a later rename waits (bounded: 60 s to get
+        # there, 20 s to die).
+        $script:random = [Random]::new()
+        function Stop-InRenamePhase([string] $Script, [string] $Log, [int] $Renames) {
+            Remove-Item -Force $Log -ErrorAction SilentlyContinue
+            $arguments = @('-f', '--seccomp-bpf', '-qq', '-o', $Log, '-e', 'trace=rename,renameat,renameat2',
+                '-e', 'inject=rename,renameat,renameat2:delay_enter=200000') + (Get-PwshCommand) + @('-NoProfile', '-NonInteractive', '-File', $Script)
+            $strace = Start-Process -FilePath strace -ArgumentList $arguments -PassThru -RedirectStandardOutput "$Log.out" -RedirectStandardError "$Log.err"
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            $wanted = $random.Next(1, $Renames)
+            $lines = @()
+            while ($lines.Count -lt $wanted -and -not $strace.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+                # A target renamed: a staged name moved onto a name that does not start with a dot (the journal's does).
+                $lines = if (Test-Path $Log) { @(Select-String -Path $Log -Pattern '\.tmp", "[^"]*/[^./"][^/"]*"\)') } else { @() }
+                if ($lines.Count -lt $wanted) { Start-Sleep -Milliseconds 5 }
+            }
+            $lines.Count | Should -BeGreaterOrEqual $wanted -Because "the child reaches its renames within 60 s: $(Get-Content -Raw "$Log.err", "$Log.out", $Log -ErrorAction SilentlyContinue)"
+            # The log's first field is the thread that renamed; its process (strace also forks a probe child of its own).
+            $thread = $lines[-1].Line.Split(' ')[0]
+            $process = ((Get-Content "/proc/$thread/status" -ErrorAction SilentlyContinue) -match '^Tgid:' -replace '\D', '')
+            & kill -9 ($process ? $process : $thread) 2>$null
+            $strace.WaitForExit(20000) | Should -BeTrue
+        }
+
+        # The kit's files as Get-Snapshot lists them, without the CA inventory's lock file, which a killed run leaves (empty,
+        # 0600) until the next command that issues from that CA takes and removes it; a run refused with KeyFileExists does not.
+        function Get-SetSnapshot([string] $Path) { ((Get-Snapshot $Path) -split "`n" | Where-Object { $_ -notmatch 'ca-inventory\.jsonl\.lock ' }) -join "`n" }
+
+        # What differs from a snapshot (Get-Snapshot): the names of the files whose bytes changed, came or went.
+        function Get-Changed([string] $Before, [string] $After) {
+            @(Compare-Object @($Before -split "`n") @($After -split "`n") | ForEach-Object { ($_.InputObject -split ' ')[0] } | Sort-Object -Unique)
+        }
+
+        $script:killWork = Join-Path $TestDrive 'renames'
+        New-Item -ItemType Directory -Force -Path $killWork | Out-Null
+        $script:figures = [ordered] @{}
+    }
+
+    AfterAll { foreach ($entry in $figures.GetEnumerator()) { Write-Host "kill -9 in the rename phase, $($entry.Key): $($entry.Value)" } }
+
+    It 'Initialize-DockerTls -Force killed 20 times: the next run puts back the old kit byte for byte, or the new one is whole' {
+        $kit = Join-Path $killWork 'kit'
+        Initialize-DockerTls -OutputPath $kit -DnsName localhost -KeyAlgorithm ECDSA 6> $null | Out-Null
+        $script_ = Join-Path $killWork 'initialize.ps1'
+        [IO.File]::WriteAllText($script_, "Import-Module '$modulePath'; Initialize-DockerTls -OutputPath '$kit' -DnsName localhost -KeyAlgorithm ECDSA -Force -InformationAction SilentlyContinue | Out-Null")
+        $journaled = 0; $mixed = 0
+        foreach ($round in 1..20) {
+            $before = Get-SetSnapshot $kit
+            Stop-InRenamePhase $script_ (Join-Path $killWork "initialize-$round.log") 9
+            $halfDone = Test-Path "$kit/ca/.dockertls.journal"
+            $changed = @(Get-Changed $before (Get-SetSnapshot $kit) | Where-Object { [IO.Path]::GetFileName($_) -notmatch '^\.' })
+            if ($halfDone) { $journaled++; if ($changed.Count -gt 0 -and $changed.Count -lt 9) { $mixed++ } }
+            $verbose = Join-Path $killWork "next-$round.txt"
+            # The next run, without -Force: it rolls the half set back before it looks, then finds the kit there.
+            { Initialize-DockerTls -OutputPath $kit -DnsName localhost -KeyAlgorithm ECDSA -InformationAction SilentlyContinue -Verbose 4> $verbose } | Should -Throw -ErrorId 'KeyFileExists,*'
+            if ($halfDone) {
+                Get-SetSnapshot $kit | Should -Be $before -Because "round ${round}: killed with $($changed.Count) of 9 files renamed, the old kit comes back"
+                if ($changed.Count -gt 0) { Get-Content -Raw $verbose | Should -Match 'rolled back' }
+            } else {
+                Test-Kit $kit
+            }
+            Get-TempFiles $kit | Should -BeNullOrEmpty -Because "round $round"
+        }
+        $figures['Initialize-DockerTls'] = "20 kills, $journaled inside the renames ($mixed of them left a mixed kit before the next run), every one put back byte for byte"
+        $journaled | Should -BeGreaterOrEqual 15 -Because 'nearly every kill lands while a rename waits'
+        $mixed | Should -BeGreaterOrEqual 10 -Because 'most kills come after some of the files and before others'
+    }
+
+    It 'Set-DockerDaemonConfig killed 20 times: the next DockerTls run on any folder of the set puts back the old files and daemon.json' {
+        $kits = foreach ($i in 1..2) { $k = Join-Path $killWork "daemon-kit-$i"; Initialize-DockerTls -OutputPath $k -DnsName localhost -IPAddress 127.0.0.1 -KeyAlgorithm ECDSA 6> $null | Out-Null; $k }
+        $root = New-Item -ItemType Directory -Force -Path (Join-Path $killWork 'daemon')
+        $systemd = New-Item -ItemType Directory -Force -Path (Join-Path $killWork 'systemd-root')
+        [IO.File]::WriteAllText("$root/daemon.json", '{ "debug": true }')
+        $set = { param($Kit) "Set-DockerDaemonConfig -Path '$root/daemon.json' -CertPath '$Kit/server' -CertDestination '$root/certs' -SystemdRoot '$systemd' -DockerHost tcp://127.0.0.1:2376 -NoLocalSocket -WarningAction SilentlyContinue -InformationAction SilentlyContinue" }
+        Invoke-Expression (& $set $kits[0]) 6> $null | Out-Null
+        $installed = 0 # the kit in place; each killed run installs the other one
+        $journaled = 0; $mixed = 0
+        foreach ($round in 1..20) {
+            $before = Get-Snapshot $root
+            $script_ = Join-Path $killWork "daemon-$round.ps1"
+            [IO.File]::WriteAllText($script_, "Import-Module '$modulePath'; $(& $set $kits[1 - $installed])")
+            # Three backups and three server files (daemon.json holds the configuration already after the first run).
+            Stop-InRenamePhase $script_ (Join-Path $killWork "daemon-$round.log") 6
+            $halfDone = (Test-Path "$root/.dockertls.journal") -or (Test-Path "$root/certs/.dockertls.journal")
+            $changed = @(Get-Changed $before (Get-Snapshot $root) | Where-Object { [IO.Path]::GetFileName($_) -notmatch '^\.' })
+            if ($halfDone) { $journaled++; if ($changed.Count -gt 0 -and $changed.Count -lt 6) { $mixed++ } }
+            # The next run writes into certs/ only (a CA there, without -Force): it rolls back the whole set, daemon.json too.
+            { New-DockerCA -OutputPath "$root/certs" -KeyAlgorithm ECDSA 4> $null } | Should -Throw -ErrorId 'KeyFileExists,*'
+            if ($halfDone) {
+                Get-Snapshot $root | Should -Be $before -Because "round ${round}: killed with $($changed.Count) of 6 files renamed"
+            } else {
+                $pair = Test-Set "$root/certs/ca.pem" "$root/certs/server-cert.pem" "$root/certs/server-key.pem"
+                $pair.KeyMatches | Should -BeTrue -Because "round $round"
+                $pair.Signed | Should -BeTrue -Because "round $round"
+                (Get-Content -Raw "$root/daemon.json" | ConvertFrom-Json).tlscert | Should -Be "$root/certs/server-cert.pem"
+                $installed = 1 - $installed
+            }
+            Get-TempFiles $root | Should -BeNullOrEmpty -Because "round $round"
+        }
+        $figures['Set-DockerDaemonConfig'] = "20 kills, $journaled inside the renames ($mixed of them left a mixed set before the next run), every one put back byte for byte"
+        $journaled | Should -BeGreaterOrEqual 15 -Because 'nearly every kill lands while a rename waits'
+        $mixed | Should -BeGreaterOrEqual 10 -Because 'most kills come after some of the files and before others'
     }
 }
 

@@ -12,6 +12,7 @@ public class FileTransactionFaultTests
 {
     private static byte[] Bytes(string text) => Encoding.ASCII.GetBytes(text);
 
+    /// <summary>Runs a program (chattr, chown) and says whether it succeeded, within 10 s.</summary>
     internal static bool Run(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };

@@ -129,14 +129,33 @@ public sealed class FileTransaction
     /// and what each target held is kept until the last one has landed: a failure at any step (a folder that cannot
     /// be written, a full disk, an immutable target, a read-only file system) puts back every file already moved and
     /// leaves no file, temporary file or folder of this transaction behind. Leftovers of a killed run in the same
-    /// folders are removed first. Failures are <c>PermissionDenied</c>, <c>ReadOnlyFileSystem</c>, <c>DiskFull</c>
+    /// folders are removed first, and a set that a killed run left half renamed (its <see cref="FileJournal"/> is there) is
+    /// rolled back to its old files before anything is checked (Unix). Failures are <c>PermissionDenied</c>, <c>ReadOnlyFileSystem</c>, <c>DiskFull</c>
     /// or <c>FileSystemError</c>, naming the target and the system's words for the cause.
     /// </summary>
     public IReadOnlyList<string> Commit()
     {
+        RecoverInterrupted();
         CheckTargets();
-        return new FileCommit(_files, _directories, CheckTargets, Written).Run();
+        return Begin().Run();
     }
+
+    /// <summary>
+    /// Rolls back a set that a killed run left half renamed in any folder of this transaction (Unix; its
+    /// <see cref="FileJournal"/> is there), so that what is checked next is a whole set. A real run calls it before its
+    /// first check; -WhatIf never does, and writes nothing. Each file put back is told to <see cref="FileWritten"/>.
+    /// </summary>
+    public void RecoverInterrupted()
+    {
+        if (!PlatformInfo.IsWindows) JournalRecovery.RecoverIn(Folders(), Recovered);
+    }
+
+    /// <summary>The commit, step by step (the tests of <see cref="JournalRecovery"/> stop it after any rename).</summary>
+    internal FileCommit Begin() => new(_files, _directories, CheckTargets, Written, Recovered);
+
+    private IEnumerable<string> Folders() => _files.Select(f => Path.GetDirectoryName(f.Path)!).Distinct();
+
+    private void Recovered(string path, string note) => FileWritten?.Invoke(path, note);
 
     private void Written(PlannedFile file)
     {

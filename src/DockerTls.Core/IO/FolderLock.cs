@@ -62,6 +62,13 @@ internal sealed class FolderLock : IDisposable
         _stream = null;
     }
 
+    /// <summary>Lets go as a killed holder does: the lock goes, the file stays.</summary>
+    internal void Abandon()
+    {
+        _stream?.Dispose();
+        _stream = null;
+    }
+
     // The lock file, made 0600 if missing; null when it vanished between the two tries (its holder removed it).
     private static FileStream? Open(string path)
     {

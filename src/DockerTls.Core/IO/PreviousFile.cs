@@ -7,10 +7,12 @@ namespace DockerTls.Core.IO;
 /// <summary>
 /// What a target held before a <see cref="FileTransaction"/> moved its new file there, kept until the whole set has
 /// landed, so that a failure in the middle of the renames (an immutable file, a full disk, a file system gone
-/// read-only) can put back every file already replaced. On Unix the old file is kept as a hard link beside it, named
-/// as a temporary file (<c>.&lt;name&gt;.&lt;guid&gt;.tmp</c>), which keeps its bytes, owner, mode and any ACL, and is
-/// found and removed by the next run if this one is killed; where no link can be made (an immutable file, a file system
-/// without links, Windows) its bytes, mode and owner are kept in memory instead.
+/// read-only) can put back every file already replaced, and so that the next run can do the same after a kill
+/// (<see cref="FileJournal"/> names where each is kept). On Unix the old file is kept on disk beside it, named as a
+/// temporary file (<c>.&lt;name&gt;.&lt;guid&gt;.tmp</c>): a hard link, which keeps its bytes, owner, mode and any ACL, or
+/// where no link can be made (an immutable file, a file system without links) a copy made with its mode and owner from
+/// the start. A kept file is found and removed by the next run if this one is killed. On Windows its bytes and mode are
+/// kept in memory.
 /// </summary>
 internal sealed class PreviousFile
 {
@@ -32,25 +34,23 @@ internal sealed class PreviousFile
             if (status is null) return previous;
             previous._existed = true;
             var link = StagingName(target);
-            if (UnixFileCalls.Link(target, link) == 0)
-            {
+            if (UnixFileCalls.Link(target, link) == 0 || (status.Value.IsRegular && WriteCopy(link, File.ReadAllBytes(target), status.Value, target)))
                 previous._link = link;
-                return previous;
-            }
-
-            previous._status = status;
-            if (status.Value.IsLink) return previous; // a link put back as a link is not worth a fallback: it names its target
-        }
-        else if (!File.Exists(target))
-        {
-            return previous;
+            return previous; // a link that cannot be kept is not worth a fallback: it names its target
         }
 
+        if (!File.Exists(target)) return previous;
         previous._existed = true;
         previous._bytes = File.ReadAllBytes(target);
-        if (PlatformInfo.IsWindows) previous._status = new UnixFileStatus(mode, 0, 0);
+        previous._status = new UnixFileStatus(mode, 0, 0);
         return previous;
     }
+
+    /// <summary>Where the old file is kept on disk (null: nothing there before, or kept in memory).</summary>
+    public string? KeptAt => _link;
+
+    /// <summary>Whether the target existed when it was kept.</summary>
+    public bool Existed => _existed;
 
     /// <summary>The hidden name beside a target that a staged file or a kept old one has: <c>.&lt;name&gt;.&lt;guid&gt;.tmp</c>.</summary>
     public static string StagingName(string target, string? folder = null) =>
@@ -74,29 +74,25 @@ internal sealed class PreviousFile
 
         if (_bytes is null) return;
         var temp = StagingName(_target);
-        var mode = _status?.Permissions ?? FileModes.PrivateFile;
-        if (PlatformInfo.IsWindows)
-        {
-            File.WriteAllBytes(temp, _bytes);
-            if (FileModes.IsPrivate(mode)) NativeMethods.SetPrivateAclWindows(temp);
-            if (File.Exists(_target)) File.SetAttributes(_target, FileAttributes.Normal);
-            NativeMethods.ReplaceWindows(temp, _target);
-            return;
-        }
+        File.WriteAllBytes(temp, _bytes);
+        if (FileModes.IsPrivate(_status?.Permissions ?? FileModes.PrivateFile)) NativeMethods.SetPrivateAclWindows(temp);
+        if (File.Exists(_target)) File.SetAttributes(_target, FileAttributes.Normal);
+        NativeMethods.ReplaceWindows(temp, _target);
+    }
 
-        using (var stream = NativeMethods.CreateExclusive(temp, mode))
+    // Unix: a copy of the old bytes with their mode and owner from the start (O_CREAT|O_EXCL, then fchown).
+    private static bool WriteCopy(string path, byte[] bytes, UnixFileStatus status, string target)
+    {
+        using (var stream = NativeMethods.CreateExclusive(path, status.Permissions))
         {
             var fd = stream.SafeFileHandle.DangerousGetHandle();
-            var errno = UnixFileCalls.WriteAll(fd, _bytes);
-            if (errno == 0 && _status is not null && UnixFileCalls.Fchown(fd, _status.Value.Owner, _status.Value.Group) != 0) errno = Marshal.GetLastWin32Error();
-            if (errno != 0)
-            {
-                UnixFileCalls.Unlink(temp);
-                throw FileSystemErrors.FromCode(errno, _target);
-            }
+            var errno = UnixFileCalls.Fchown(fd, status.Owner, status.Group) == 0 ? 0 : Marshal.GetLastWin32Error();
+            if (errno == 0 || UnixFileCalls.Geteuid() != 0) errno = UnixFileCalls.WriteAll(fd, bytes); // another user keeps it as theirs
+            Array.Clear(bytes, 0, bytes.Length);
+            if (errno == 0) return true;
+            UnixFileCalls.Unlink(path);
+            throw FileSystemErrors.FromCode(errno, target);
         }
-
-        NativeMethods.Rename(temp, _target);
     }
 
     /// <summary>Drops what was kept, once the whole set has landed.</summary>

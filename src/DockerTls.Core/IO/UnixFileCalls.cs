@@ -39,6 +39,9 @@ internal static class UnixFileCalls
     [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static extern int Fsync(IntPtr fd);
 
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int fd);
+
     [DllImport("libc", EntryPoint = "access", SetLastError = true)]
     private static extern int Access(string path, int mode);
 
@@ -73,6 +76,19 @@ internal static class UnixFileCalls
         }
 
         return Fsync(fd) == 0 ? 0 : Marshal.GetLastWin32Error();
+    }
+
+    /// <summary>
+    /// Makes the names in <paramref name="folder"/> durable (fsync of the folder, opened O_RDONLY|O_CLOEXEC):
+    /// what a rename, link or unlink there did survives a power cut. 0, or the errno.
+    /// </summary>
+    public static int FsyncFolder(string folder)
+    {
+        var fd = OpenNoMode(folder, PlatformInfo.IsMacOS ? 0x1000000 : 0x80000);
+        if (fd < 0) return Marshal.GetLastWin32Error();
+        var result = Fsync((IntPtr)fd) == 0 ? 0 : Marshal.GetLastWin32Error();
+        Close(fd);
+        return result == 22 ? 0 : result; // EINVAL: a file system that cannot sync a folder (some FUSE ones) has nothing to sync
     }
 
     /// <summary>0 when the caller may write in <paramref name="folder"/> (W_OK|X_OK), else the errno (EACCES, EROFS).</summary>

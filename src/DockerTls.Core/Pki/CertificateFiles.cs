@@ -53,11 +53,16 @@ public static class CertificateFiles
         if (kind != CertificateKind.CA && caBundle != null) transaction.AddCertificate(Path.Combine(folder, CACertificate), caBundle);
     }
 
-    /// <summary>Fails with <c>KeyFileExists</c> when writing this kind into the folder would replace a file and <paramref name="overwrite"/> is off.</summary>
-    public static void CheckTargets(string folder, CertificateKind kind, byte[]? caBundle, bool overwrite)
+    /// <summary>
+    /// Fails with <c>KeyFileExists</c> when writing this kind into the folder would replace a file and <paramref name="overwrite"/>
+    /// is off; a set a killed run left half renamed there is rolled back first (told to <paramref name="onRecovered"/>).
+    /// </summary>
+    public static void CheckTargets(string folder, CertificateKind kind, byte[]? caBundle, bool overwrite, Action<string, string>? onRecovered = null)
     {
         var probe = new FileTransaction(overwrite);
         Plan(probe, folder, kind, null, caBundle);
+        if (onRecovered != null) probe.FileWritten += onRecovered;
+        probe.RecoverInterrupted();
         probe.CheckTargets();
     }
 

@@ -76,6 +76,7 @@ public static class CertificateInventory
     public static IReadOnlyList<string> Commit(FileTransaction transaction, string? inventoryPath, IEnumerable<DockerCertificate> issued, DateTime now)
     {
         if (inventoryPath == null) return transaction.Commit();
+        transaction.RecoverInterrupted();
         transaction.CheckTargets(); // a conflict is reported before waiting for the lock
         // A CA folder the transaction makes has no inventory yet, and no other command issuing from it.
         using var held = Directory.Exists(Path.GetDirectoryName(inventoryPath)) ? InventoryLock.Acquire(inventoryPath, LockTimeout) : null;

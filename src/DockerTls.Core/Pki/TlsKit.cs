@@ -124,6 +124,8 @@ public static class TlsKit
         var ips = WithIPv6Loopback(dns, SubjectAltNames.NormalizeIPAddresses(request.IPAddresses));
         var probe = new FileTransaction(overwrite);
         Plan(probe, request.OutputPath, null, null, null);
+        if (onWritten != null) probe.FileWritten += onWritten;
+        probe.RecoverInterrupted();
         probe.CheckTargets();
         CertificateAuthority.CheckValidity(request.CAValidityDays);
         CertificateAuthority.CheckValidity(request.ValidityDays);

@@ -34,7 +34,7 @@ public sealed class NewDockerCACommand : KeyCmdlet, IDisposable
             {
                 var spec = KeySpec;
                 if (!ShouldProcess(folder, $"Create the CA '{CommonName}' ({spec}, {ValidityDays} days): ca.pem, ca-key.pem")) return;
-                CertificateFiles.CheckTargets(folder, CertificateKind.CA, null, Force);
+                CertificateFiles.CheckTargets(folder, CertificateKind.CA, null, Force, VerboseFileWritten);
                 var chars = passphrase.Ask("Passphrase for the new CA key (ca-key.pem)");
                 ProgressKey(1, "New-DockerCA", $"Generating the {spec} key");
                 progressShown = true;
