@@ -107,6 +107,20 @@ $report
         }
     }
 
+    Context 'The cmdlet assembly' {
+        # bin/DockerTls.dll is in the default load context, where a BouncyCastle type it named would bind to the other
+        # module's copy or to none (Update-DockerCertificate failed so with FileNotFoundException once): it names none.
+        It 'references DockerTls.Core and no BouncyCastle assembly' {
+            $stream = [IO.File]::OpenRead((Join-Path $moduleOut 'bin/DockerTls.dll'))
+            try {
+                $reader = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader([System.Reflection.PortableExecutable.PEReader]::new($stream))
+                $references = @($reader.AssemblyReferences | ForEach-Object { $reader.GetString($reader.GetAssemblyReference($_).Name) })
+            } finally { $stream.Dispose() }
+            $references | Should -Contain 'DockerTls.Core'
+            $references | Should -Not -Contain 'BouncyCastle.Cryptography'
+        }
+    }
+
     Context 'What scripts see of the isolated module' {
         BeforeAll {
             $script:run = Invoke-Fresh @"

@@ -124,6 +124,16 @@ public static class CARollover
     }
 
     /// <summary>
+    /// During a rollover (<paramref name="authority"/> has a retiring CA and an inventory), the unrevoked leaves in place
+    /// that the retiring CA still signs; null when no rollover is under way. The cmdlets call this, not
+    /// <see cref="LeavesNotFrom"/>: their assembly never names a BouncyCastle type, which lives in the module's own load context.
+    /// </summary>
+    public static IReadOnlyList<DockerCertificate>? LeavesLeftInRollover(CertificateAuthority authority, DateTime now) =>
+        authority.Retiring.Count > 0 && authority.InventoryPath is { } inventory
+            ? LeavesNotFrom(authority.Certificate, CertificateInventory.Read(inventory), now).ToList()
+            : null;
+
+    /// <summary>
     /// The unrevoked leaves in place in <paramref name="records"/> that <paramref name="ca"/> did not sign, by the key id
     /// each record carries; a record without one was written before the rollover began, by the CA of the time.
     /// </summary>

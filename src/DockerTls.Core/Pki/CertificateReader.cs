@@ -28,6 +28,12 @@ public static class CertificateReader
     };
 
     /// <summary>
+    /// <see cref="Read(string, string, string, KeyPurposeID, DateTime)"/> of the certificate alone, for its own kind: the
+    /// overload the cmdlets call, whose signature names no BouncyCastle type (those live in the module's load context).
+    /// </summary>
+    public static DockerCertificate Read(string certPath) => Read(certPath, null, null, null, DateTime.UtcNow);
+
+    /// <summary>
     /// Reads the first certificate of <paramref name="certPath"/> (those after it are taken as intermediates) and
     /// assesses it with <see cref="CertificateAssessment"/> for <paramref name="purpose"/> (by default the one of its
     /// kind). With <paramref name="keyPath"/>, tells whether the key belongs to it and is encrypted; with

@@ -141,10 +141,9 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
 
     protected override void EndProcessing()
     {
-        if (_renewal is { Authority: { Retiring.Count: > 0, InventoryPath: { } inventory } authority })
+        // A rollover under way: what is left of this stage, as Start-DockerCARollover says it.
+        if (_renewal?.Authority is { } authority && CARollover.LeavesLeftInRollover(authority, DateTime.UtcNow) is { } left)
         {
-            // A rollover under way: what is left of this stage, as Start-DockerCARollover says it.
-            var left = CARollover.LeavesNotFrom(authority.Certificate, CertificateInventory.Read(inventory), DateTime.UtcNow).ToList();
             var folder = System.IO.Path.GetDirectoryName(authority.CertificatePath);
             if (left.Count > 0)
                 WriteWarning($"A CA rollover is under way: {left.Count} certificate(s) in the inventory are still signed by the CA it retires: "
