@@ -29,10 +29,17 @@ public static class DaemonConfigJob
     /// <summary>Runs the job; a failure before any file is written throws (the caller reports the host failed).</summary>
     public static DockerHostResult Run(IDaemonHost host, DaemonConfigRequest request, DaemonRestartOptions? restart, Action<string, string>? onWritten = null)
     {
-        var plan = DaemonConfigPlan.Create(host, request);
-        var result = Configure(host, plan, restart, onWritten);
-        foreach (var warning in plan.Warnings) result.AddWarning(warning);
-        return result;
+        try
+        {
+            var plan = DaemonConfigPlan.Create(host, request);
+            var result = Configure(host, plan, restart, onWritten);
+            foreach (var warning in plan.Warnings) result.AddWarning(warning);
+            return result;
+        }
+        finally
+        {
+            (host as IDisposable)?.Dispose(); // a login kept open for a commit that did not come runs nothing
+        }
     }
 
     /// <summary>Applies a plan already made (and shown); the caller has written the plan's warnings.</summary>

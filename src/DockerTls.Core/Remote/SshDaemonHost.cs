@@ -14,7 +14,7 @@ namespace DockerTls.Core.Remote;
 /// everything the daemon side asks for (daemon.json, the TLS files, the systemd units and drop-ins,
 /// /etc/default/docker) in one run, a path outside it costs one more, and <see cref="Commit"/> writes every file in one.
 /// </summary>
-public sealed class SshDaemonHost : IDaemonHost
+public sealed class SshDaemonHost : IDaemonHost, IDisposable
 {
     private const int SnapshotCap = 1 << 20;
     private readonly Dictionary<string, HostEntry> entries = new(StringComparer.Ordinal);
@@ -22,6 +22,7 @@ public sealed class SshDaemonHost : IDaemonHost
     private readonly List<(string Folder, bool Contents)> prefetchFolders = new();
     private readonly List<string> misses = new();
     private bool snapshotTaken;
+    private SshSession? session; // a writing run's login, open from its snapshot to its commit
 
     /// <summary>A host at <paramref name="target"/>; only Linux hosts (systemd or not) are supported.</summary>
     public SshDaemonHost(SshTarget target)
@@ -138,11 +139,18 @@ public sealed class SshDaemonHost : IDaemonHost
     /// <inheritdoc/>
     public IReadOnlyList<string> Commit(HostFileChanges changes, Action<string, string>? onWritten = null)
     {
-        if (changes.IsEmpty) return Array.Empty<string>();
+        if (changes.IsEmpty)
+        {
+            Dispose();
+            return Array.Empty<string>();
+        }
+
         SshOutcome outcome;
         try
         {
-            outcome = Ssh(HostFileScript.Commit(changes));
+            var open = session;
+            session = null;
+            outcome = open is null ? Ssh(HostFileScript.Commit(changes)) : open.End(HostFileScript.Commit(changes), Timeout);
         }
         finally
         {
@@ -190,6 +198,14 @@ public sealed class SshDaemonHost : IDaemonHost
         snapshotTaken = false;
     }
 
+    /// <summary>Ends the snapshot's login if no commit did: it reads an empty stdin and runs nothing.</summary>
+    public void Dispose()
+    {
+        var open = session;
+        session = null;
+        open?.Abandon(Timeout);
+    }
+
     private HostEntry Entry(string path, bool listing)
     {
         if (!snapshotTaken) TakeSnapshot(path, listing);
@@ -210,7 +226,7 @@ public sealed class SshDaemonHost : IDaemonHost
     {
         var files = prefetchFiles.Concat(listing || prefetchFiles.Contains(path) ? Enumerable.Empty<string>() : new[] { path }).ToList();
         var folders = prefetchFolders.Concat(listing && !prefetchFolders.Any(f => f.Folder == path) ? new[] { (path, false) } : Enumerable.Empty<(string, bool)>()).ToList();
-        Read(files, folders, SnapshotCap);
+        Read(files, folders, SnapshotCap, keepOpen: ChecksAtCommit && Connections == 0);
         snapshotTaken = true;
     }
 
@@ -221,9 +237,22 @@ public sealed class SshDaemonHost : IDaemonHost
         return entries.TryGetValue(path, out var entry) ? entry : new HostEntry(HostEntryKind.Unreadable);
     }
 
-    private void Read(IReadOnlyList<string> files, IReadOnlyList<(string Folder, bool Contents)> folders, int cap)
+    // A writing run keeps its first snapshot's login open: the commit goes over it as a frame (SshSession).
+    private void Read(IReadOnlyList<string> files, IReadOnlyList<(string Folder, bool Contents)> folders, int cap, bool keepOpen = false)
     {
-        var outcome = Ssh(HostSnapshot.Script(files, folders, cap));
+        var script = HostSnapshot.Script(files, folders, cap);
+        if (keepOpen)
+        {
+            Connections++;
+            var (open, snapshot, ended) = SshSession.Open(Target, script, Timeout);
+            session = open;
+            if (open is null) throw Cut(ended!);
+            if (HostSnapshot.Parse(snapshot, files, folders, entries)) return;
+            session = null;
+            throw Cut(open.End(null, Timeout));
+        }
+
+        var outcome = Ssh(script);
         if (!HostSnapshot.Parse(outcome.Stdout, files, folders, entries)) throw Cut(outcome);
     }
 

@@ -30,26 +30,7 @@ internal static class SshProcess
     /// <summary>Runs <paramref name="script"/> on the host; ssh's own failures are thrown as their <see cref="SshErrorIds"/>.</summary>
     public static SshOutcome Run(SshTarget target, byte[] script, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(target.SshProgram)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Arguments = string.Join(" ", target.Arguments(Bootstrap).Select(Daemon.LocalDaemonHost.QuoteArgument)),
-        };
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new DockerTlsException(SshErrorIds.SshFailed, ErrorKind.ResourceUnavailable,
-                $"The OpenSSH client '{target.SshProgram}' could not be started ({e.Message}). Install it (Windows 10+: the OpenSSH Client feature; Debian: openssh-client) or put it on PATH. Nothing was sent.", target.HostName, e);
-        }
-
+        var process = Start(target);
         using (process)
         {
             var stdout = new MemoryStream();
@@ -70,6 +51,29 @@ internal static class SshProcess
             var outcome = new SshOutcome(exited ? process.ExitCode : -1, stdout.ToArray(), errors, timedOut: !exited);
             Throw(target, outcome, timeout);
             return outcome;
+        }
+    }
+
+    /// <summary>Starts the ssh client with the bootstrap as its remote command, every stream redirected.</summary>
+    internal static Process Start(SshTarget target)
+    {
+        var start = new ProcessStartInfo(target.SshProgram)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Arguments = string.Join(" ", target.Arguments(Bootstrap).Select(Daemon.LocalDaemonHost.QuoteArgument)),
+        };
+
+        try
+        {
+            return Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new DockerTlsException(SshErrorIds.SshFailed, ErrorKind.ResourceUnavailable,
+                $"The OpenSSH client '{target.SshProgram}' could not be started ({e.Message}). Install it (Windows 10+: the OpenSSH Client feature; Debian: openssh-client) or put it on PATH. Nothing was sent.", target.HostName, e);
         }
     }
 
@@ -100,7 +104,7 @@ internal static class SshProcess
     }
 
     // ssh exits 255 for its own failures; its words are untrusted (they can quote the server's banner) and are cleaned.
-    private static void Throw(SshTarget target, SshOutcome outcome, TimeSpan timeout)
+    internal static void Throw(SshTarget target, SshOutcome outcome, TimeSpan timeout)
     {
         var host = target.ToString();
         var words = outcome.LastErrorLine;
