@@ -166,17 +166,19 @@ function Stop-TestFleetHost {
     #>
     param([Parameter(Mandatory)] [object[]] $TestHost)
     $all = @(foreach ($h in $TestHost) { Get-TestFleetHostPid $h })
-    $daemons = @(foreach ($h in $TestHost) {
+    $daemons = @(@(foreach ($h in $TestHost) {
             $file = Join-Path $h.Root 'dockerd.pid'
             if (Test-Path $file) { [int] (Get-Content -Raw $file).Trim() }
-        }) | Where-Object { $_ -in $all }
+        }) | Where-Object { $_ -in $all })
     Stop-Pids $daemons 10
     Stop-Pids $all 5
     foreach ($h in $TestHost) { & rm -rf -- $h.Root 2>$null }
 }
 
 function Stop-Pids([int[]] $Pids, [int] $Seconds) {
-    $Pids = @($Pids | Where-Object { Test-Path "/proc/$_" })
+    # No pid is 0 or less: with no dockerd, $Pids came as $null, one $null became pid 0, and `kill -TERM 0` ended the
+    # caller's whole process group (bench/fleet.sh exited 143 in its teardown).
+    $Pids = @($Pids | Where-Object { $_ -gt 0 -and (Test-Path "/proc/$_") })
     foreach ($p in $Pids) { & kill -TERM $p 2>$null }
     $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
     while ([DateTime]::UtcNow -lt $deadline -and @($Pids | Where-Object { Test-Path "/proc/$_" }).Count -gt 0) { Start-Sleep -Milliseconds 100 }
