@@ -9,21 +9,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
-
-    function Invoke-OpenSsl {
-        $output = & openssl @args 2>&1
-        [pscustomobject] @{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
-    }
-
-    function Test-Strict([string] $CAFile, [string] $CertFile, [string] $Purpose) {
-        Invoke-OpenSsl verify -x509_strict -purpose $Purpose -CAfile $CAFile $CertFile
-    }
-
-    # Python's ssl (strict flags) in a TLS handshake with the server certificate, trusting CAFile.
-    function Test-Python([string] $CAFile, [string] $CertFile, [string] $KeyFile, [string] $HostName) {
-        $output = & python3 (Join-Path $PSScriptRoot 'Support/verify_with_python.py') $CAFile $CertFile $KeyFile $HostName 2>&1
-        [pscustomobject] @{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
-    }
+    Import-Module (Join-Path $PSScriptRoot 'Support/StrictPeers.psm1') -Force
 
     # The CA certificate renewed by openssl with the same key and name: a new serial, new dates, the strict profile.
     function Step-CAWithOpenSsl([string] $Folder, [string] $CommonName) {
