@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.ExceptionServices;
-using System.Threading.Tasks;
+using System.Linq;
+using System.Threading;
 
 namespace DockerTls.Core.IO;
 
@@ -23,11 +24,20 @@ internal static class SideBySide
             return;
         }
         var errors = new Exception?[items.Count];
-        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Width }, i =>
+        var next = -1;
+        void Work()
         {
-            try { step(items[i]); }
-            catch (Exception e) { errors[i] = e; }
-        });
+            for (var i = Interlocked.Increment(ref next); i < items.Count; i = Interlocked.Increment(ref next))
+            {
+                try { step(items[i]); }
+                catch (Exception e) { errors[i] = e; }
+            }
+        }
+        // Threads of its own: the thread pool grows slowly while its threads wait on the disk (or are taken by others).
+        var helpers = Enumerable.Range(0, Math.Min(Width, items.Count) - 1).Select(_ => new Thread(Work) { IsBackground = true }).ToList();
+        foreach (var helper in helpers) helper.Start();
+        Work();
+        foreach (var helper in helpers) helper.Join();
         foreach (var error in errors)
             if (error != null) ExceptionDispatchInfo.Capture(error).Throw();
     }
