@@ -56,9 +56,9 @@ internal sealed class FileJournal
     /// <summary>Writes the journal into every folder of the set, durably, after making the staged and kept files durable.</summary>
     public void Write()
     {
-        foreach (var folder in Folders) Sync(folder);
+        SideBySide.ForEach(Folders, Sync);
         var bytes = Encoding.UTF8.GetBytes(Text());
-        foreach (var folder in Folders)
+        SideBySide.ForEach(Folders, folder =>
         {
             var path = PathIn(folder);
             var temp = Path.Combine(folder, $"{FileName}.{Guid.NewGuid():N}.tmp"); // a stale temporary name if killed here
@@ -74,15 +74,18 @@ internal sealed class FileJournal
 
             NativeMethods.Rename(temp, path);
             Sync(folder);
-        }
+        });
     }
 
     /// <summary>Removes the journal from every folder of the set once what was renamed is durable, and makes that durable.</summary>
     public void Remove()
     {
-        foreach (var folder in Folders.Where(Directory.Exists)) Sync(folder);
-        foreach (var folder in Folders) UnixFileCalls.Unlink(PathIn(folder)); // one already gone is no matter
-        foreach (var folder in Folders.Where(Directory.Exists)) Sync(folder);
+        SideBySide.ForEach(Folders.Where(Directory.Exists).ToList(), Sync); // every rename durable before any journal goes
+        SideBySide.ForEach(Folders, folder =>
+        {
+            UnixFileCalls.Unlink(PathIn(folder)); // one already gone is no matter
+            if (Directory.Exists(folder)) Sync(folder);
+        });
     }
 
     /// <summary>
