@@ -14,7 +14,7 @@ namespace DockerTls.Core.IO;
 internal static class SideBySide
 {
     /// <summary>How many folders at once.</summary>
-    internal const int Width = 8;
+    internal const int Width = 4;
 
     internal static void ForEach<T>(IReadOnlyList<T> items, Action<T> step)
     {
