@@ -39,6 +39,9 @@ public static class CertificateInventory
     // a pipeline that renews 500 certificates would otherwise parse and serialize the whole file 500 times.
     private static readonly Dictionary<string, Snapshot> Snapshots = new(StringComparer.Ordinal);
 
+    // The inventory a commit is writing, until it has landed or failed (under the lock of Snapshots).
+    private static readonly Dictionary<string, Snapshot> Writing = new(StringComparer.Ordinal);
+
     private sealed class Snapshot
     {
         public long Length;
@@ -60,8 +63,11 @@ public static class CertificateInventory
         var snapshot = new Snapshot();
         if (!info.Exists) return snapshot;
         var bytes = File.ReadAllBytes(path);
-        // The same bytes as the snapshot last written (a commit under way, or one whose time was not read yet): no parse.
+        // The same bytes as the snapshot last read or the one a commit is writing: no parse.
+        Snapshot? writing;
+        lock (Snapshots) Writing.TryGetValue(path, out writing);
         if (known?.Bytes != null && SameBytes(known.Bytes, bytes)) snapshot = known;
+        else if (writing?.Bytes != null && SameBytes(writing.Bytes, bytes)) snapshot = writing;
         else
         {
             using (var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
@@ -115,20 +121,27 @@ public static class CertificateInventory
         next.Bytes = new UTF8Encoding(false).GetBytes(text.ToString());
         next.Length = -1; // known by its bytes until written
         transaction.AddRewrite(path, next.Bytes, FileModes.PublicFile);
-        lock (Snapshots) Snapshots[path] = next; // readers meanwhile compare the file's bytes with it
+        lock (Snapshots) Writing[path] = next; // readers meanwhile compare the file's bytes with it
         try
         {
             var written = transaction.Commit();
             var info = new FileInfo(path);
-            next.Length = info.Length;
-            next.WriteTicks = info.LastWriteTimeUtc.Ticks;
-            lock (Snapshots) Snapshots[path] = next;
+            lock (Snapshots)
+            {
+                next.Length = info.Length;
+                next.WriteTicks = info.LastWriteTimeUtc.Ticks;
+                Snapshots[path] = next;
+            }
             return written;
         }
         catch
         {
             lock (Snapshots) Snapshots.Remove(path);
             throw;
+        }
+        finally
+        {
+            lock (Snapshots) Writing.Remove(path);
         }
     }
 
