@@ -45,22 +45,35 @@ public static class CertificateInventory
         public long WriteTicks;
         public List<InventoryRecord> Records = new();
         public List<string> Lines = new();
+        public byte[]? Bytes; // the file as read or written, when known
     }
 
     private static Snapshot Load(string path)
     {
         var info = new FileInfo(path);
+        Snapshot? known;
         lock (Snapshots)
         {
-            if (Snapshots.TryGetValue(path, out var known) && info.Exists && info.Length == known.Length && info.LastWriteTimeUtc.Ticks == known.WriteTicks)
+            if (Snapshots.TryGetValue(path, out known) && info.Exists && info.Length == known.Length && info.LastWriteTimeUtc.Ticks == known.WriteTicks)
                 return known;
         }
         var snapshot = new Snapshot();
         if (!info.Exists) return snapshot;
-        Parse(File.ReadAllText(path), path, snapshot);
-        snapshot.Length = info.Length;
-        snapshot.WriteTicks = info.LastWriteTimeUtc.Ticks;
-        lock (Snapshots) Snapshots[path] = snapshot;
+        var bytes = File.ReadAllBytes(path);
+        // The same bytes as the snapshot last written (a commit under way, or one whose time was not read yet): no parse.
+        if (known?.Bytes != null && SameBytes(known.Bytes, bytes)) snapshot = known;
+        else
+        {
+            using (var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+                Parse(reader.ReadToEnd(), path, snapshot);
+            snapshot.Bytes = bytes;
+        }
+        lock (Snapshots)
+        {
+            snapshot.Length = bytes.Length;
+            snapshot.WriteTicks = info.LastWriteTimeUtc.Ticks;
+            Snapshots[path] = snapshot;
+        }
         return snapshot;
     }
 
@@ -99,7 +112,10 @@ public static class CertificateInventory
         }
         var text = new StringBuilder();
         foreach (var line in next.Lines) text.Append(line).Append('\n');
-        transaction.AddRewrite(path, new UTF8Encoding(false).GetBytes(text.ToString()), FileModes.PublicFile);
+        next.Bytes = new UTF8Encoding(false).GetBytes(text.ToString());
+        next.Length = -1; // known by its bytes until written
+        transaction.AddRewrite(path, next.Bytes, FileModes.PublicFile);
+        lock (Snapshots) Snapshots[path] = next; // readers meanwhile compare the file's bytes with it
         try
         {
             var written = transaction.Commit();
@@ -150,6 +166,14 @@ public static class CertificateInventory
         lock (Snapshots) Snapshots.Remove(path);
         transaction.Commit();
         return matched;
+    }
+
+    private static bool SameBytes(byte[] a, byte[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (var i = 0; i < a.Length; i++)
+            if (a[i] != b[i]) return false;
+        return true;
     }
 
     private static string Line(InventoryRecord record) => JsonText.Write(record.ToJson(), indented: false);
