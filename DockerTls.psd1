@@ -1,6 +1,7 @@
 @{
     RootModule           = 'bin/DockerTls.dll'
-    # Windows PowerShell 5.1's checks (.NET Framework 4.7.2, another BouncyCastle loaded), run before the root module.
+    # Windows PowerShell 5.1's checks (.NET Framework 4.7.2, another BouncyCastle loaded), run before the root module;
+    # one line that calls DockerTls.Desktop.ps1 under Windows PowerShell only.
     ScriptsToProcess     = @('DockerTls.Requirements.ps1')
     ModuleVersion        = '0.1.0'
     GUID                 = '6f0b7d64-3c1e-4f6a-9a51-2d9c7e8b1a40'

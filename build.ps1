@@ -58,7 +58,7 @@ function Invoke-BuildTask {
     New-Item -ItemType Directory -Force $deps | Out-Null
     Copy-Item (Join-Path $publish 'DockerTls.dll') $bin
     foreach ($name in 'DockerTls.Core.dll', 'BouncyCastle.Cryptography.dll') { Copy-Item (Join-Path $publish $name) $deps }
-    Copy-Item (Join-Path $root 'DockerTls.Requirements.ps1') $moduleOut
+    foreach ($name in 'DockerTls.Requirements.ps1', 'DockerTls.Desktop.ps1') { Copy-Item (Join-Path $root $name) $moduleOut }
     Copy-Item (Join-Path $root 'src/DockerTls/DockerTls.Format.ps1xml') $moduleOut
     Copy-Item (Join-Path $root 'LICENSE') $moduleOut
     $version = Get-ModuleVersion

@@ -6,22 +6,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
-
-    function Invoke-OpenSsl {
-        $output = & openssl @args 2>&1
-        [pscustomobject] @{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
-    }
-    function Test-Strict([string] $CAFile, [string] $CertFile, [string] $Purpose) {
-        Invoke-OpenSsl verify -x509_strict -purpose $Purpose -CAfile $CAFile $CertFile
-    }
-    function Test-Python([string] $CAFile, [string] $CertFile, [string] $KeyFile, [string] $HostName) {
-        $output = & python3 (Join-Path $PSScriptRoot 'Support/verify_with_python.py') $CAFile $CertFile $KeyFile $HostName 2>&1
-        [pscustomobject] @{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
-    }
-    function Invoke-Checked {
-        $result = Invoke-OpenSsl @args
-        $result.ExitCode | Should -Be 0 -Because $result.Output
-    }
+    Import-Module (Join-Path $PSScriptRoot 'Support/StrictPeers.psm1') -Force
 
     # The recipe of https://docs.docker.com/engine/security/protect-access/, in Folder, with real openssl commands:
     # the CA key RSA 4096, AES-256 encrypted, the CA from `req -new -x509` (openssl's v3_ca: no keyUsage), the leaves signed with
@@ -31,18 +16,18 @@ BeforeAll {
         New-Item -ItemType Directory -Force $Folder | Out-Null
         Push-Location $Folder
         try {
-            Invoke-Checked genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -aes256 -pass pass:recipe -out ca-key.pem
+            Invoke-OpenSslChecked genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -aes256 -pass pass:recipe -out ca-key.pem
             $caArgs = @('req', '-new', '-x509', '-days', '365', '-key', 'ca-key.pem', '-passin', 'pass:recipe', '-sha256', '-subj', '/CN=recipe CA', '-out', 'ca.pem')
             if ($CAKeyUsage) { $caArgs += '-addext', $CAKeyUsage }
-            Invoke-Checked @caArgs
+            Invoke-OpenSslChecked @caArgs
             foreach ($leaf in @(
                     @{ Name = 'server'; Cert = 'server-cert.pem'; Key = 'server-key.pem'; Ext = "subjectAltName = DNS:localhost,IP:127.0.0.1`nextendedKeyUsage = serverAuth" },
                     @{ Name = 'client'; Cert = 'cert.pem'; Key = 'key.pem'; Ext = 'extendedKeyUsage = clientAuth' },
                     @{ Name = 'old-style'; Cert = 'old-style-cert.pem'; Key = 'old-style-key.pem'; Ext = "subjectAltName = DNS:localhost`nextendedKeyUsage = serverAuth`nauthorityKeyIdentifier = keyid,issuer:always" })) {
-                Invoke-Checked genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out $leaf.Key
-                Invoke-Checked req -subj "/CN=$($leaf.Name)" -sha256 -new -key $leaf.Key -out "$($leaf.Name).csr"
+                Invoke-OpenSslChecked genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out $leaf.Key
+                Invoke-OpenSslChecked req -subj "/CN=$($leaf.Name)" -sha256 -new -key $leaf.Key -out "$($leaf.Name).csr"
                 Set-Content -LiteralPath "$($leaf.Name).cnf" -Value $leaf.Ext
-                Invoke-Checked x509 -req -days 365 -sha256 -in "$($leaf.Name).csr" -CA ca.pem -CAkey ca-key.pem -passin pass:recipe -CAcreateserial -out $leaf.Cert -extfile "$($leaf.Name).cnf"
+                Invoke-OpenSslChecked x509 -req -days 365 -sha256 -in "$($leaf.Name).csr" -CA ca.pem -CAkey ca-key.pem -passin pass:recipe -CAcreateserial -out $leaf.Cert -extfile "$($leaf.Name).cnf"
             }
         } finally { Pop-Location }
     }

@@ -8,16 +8,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
-
-    function Invoke-OpenSsl {
-        $output = & openssl @args 2>&1
-        [pscustomobject] @{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
-    }
-
-    # What `openssl verify -x509_strict` says of a leaf against a CA, for a purpose.
-    function Test-Strict([string] $CAFile, [string] $CertFile, [string] $Purpose) {
-        Invoke-OpenSsl verify -x509_strict -purpose $Purpose -CAfile $CAFile $CertFile
-    }
+    Import-Module (Join-Path $PSScriptRoot 'Support/StrictPeers.psm1') -Force
 
     function Get-Mode([string] $Path) { (& stat -c '%a' $Path).Trim() }
 

@@ -10,6 +10,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/StrictPeers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Support/TestDockerd.psm1') -Force
 
     $script:savedEnv = @{}
@@ -34,11 +35,6 @@ BeforeAll {
     $script:pki = Join-Path $TestDrive 'pki'
     Initialize-DockerTls -OutputPath $pki -DnsName localhost -IPAddress 127.0.0.1 -KeyAlgorithm ECDSA 6>$null | Out-Null
     $script:client = Join-Path $pki 'client'
-
-    function Invoke-OpenSsl {
-        $output = & openssl @args 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "openssl $($args -join ' ') failed: $($output -join "`n")" }
-    }
 
     # A copy of the client set in a new folder, optionally under a name full of characters shells care about.
     function New-ClientCopy([string] $Name) {
@@ -174,7 +170,7 @@ Describe 'Install-DockerClientCert' {
             Remove-Item (Join-Path $missing 'key.pem')
 
             $script:encrypted = New-ClientCopy 'bad-encrypted'
-            Invoke-OpenSsl pkey -in (Join-Path $client 'key.pem') -out (Join-Path $encrypted 'key.enc') -aes256 -passout pass:secret
+            Invoke-OpenSslChecked pkey -in (Join-Path $client 'key.pem') -out (Join-Path $encrypted 'key.enc') -aes256 -passout pass:secret
             Move-Item -Force (Join-Path $encrypted 'key.enc') (Join-Path $encrypted 'key.pem')
 
             # The server's certificate has serverAuth only.
@@ -678,7 +674,7 @@ Describe 'New-DockerContext' {
 
         It 'refuses an encrypted key and an invalid host, writing nothing' {
             $encrypted = New-ClientCopy 'ctx-encrypted'
-            Invoke-OpenSsl pkey -in (Join-Path $client 'key.pem') -out (Join-Path $encrypted 'key.enc') -aes256 -passout pass:secret
+            Invoke-OpenSslChecked pkey -in (Join-Path $client 'key.pem') -out (Join-Path $encrypted 'key.enc') -aes256 -passout pass:secret
             Move-Item -Force (Join-Path $encrypted 'key.enc') (Join-Path $encrypted 'key.pem')
             { New-DockerContext -Name prod -DockerHost h -CertPath $encrypted } |
                 Should -Throw -ErrorId 'EncryptedKey,DockerTls.Commands.NewDockerContextCommand'

@@ -9,6 +9,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/StrictPeers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Support/TestDockerd.psm1') -Force
 
     $script:savedEnv = @{}
@@ -19,11 +20,6 @@ BeforeAll {
     New-Item -ItemType Directory -Path $env:HOME | Out-Null
     foreach ($variable in 'DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT', 'DOCKER_TLS') {
         Remove-Item "Env:$variable" -ErrorAction Ignore
-    }
-
-    function Invoke-OpenSsl {
-        $output = & openssl @args 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "openssl $($args -join ' ') failed: $($output -join "`n")" }
     }
 
     # A folder holding the given files, copied from where the table says (name -> source path).
@@ -61,8 +57,8 @@ $Extensions
 "@
         $key = Join-Path $Folder $KeyName
         $csr = Join-Path $db 'req.csr'
-        Invoke-OpenSsl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $key -subj '/CN=dated' -out $csr
-        Invoke-OpenSsl ca -batch -notext -config $config -extensions ext -cert (Join-Path $ca 'ca.pem') -keyfile (Join-Path $ca 'ca-key.pem') `
+        Invoke-OpenSslChecked req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $key -subj '/CN=dated' -out $csr
+        Invoke-OpenSslChecked ca -batch -notext -config $config -extensions ext -cert (Join-Path $ca 'ca.pem') -keyfile (Join-Path $ca 'ca-key.pem') `
             -startdate $StartDate -enddate $EndDate -in $csr -out (Join-Path $Folder $CertName)
         Remove-Item -Recurse -Force $db
     }
@@ -488,7 +484,7 @@ Describe 'Test-DockerTlsConnection' -Skip:(-not $canRunDockerd) {
 
         It 'an encrypted key.pem: EncryptedKey' {
             $folder = New-Folder 'client-encrypted' @{ 'ca.pem' = "$client/ca.pem"; 'cert.pem' = "$client/cert.pem" }
-            Invoke-OpenSsl pkey -in "$client/key.pem" -aes256 -passout 'pass:secret' -out (Join-Path $folder 'key.pem')
+            Invoke-OpenSslChecked pkey -in "$client/key.pem" -aes256 -passout 'pass:secret' -out (Join-Path $folder 'key.pem')
             $cli = Invoke-DockerVersion $daemon.DockerHost $folder
             $cli.ExitCode | Should -Not -Be 0
             $result = Test-Timed @{ DockerHost = $daemon.DockerHost; CertPath = $folder; TimeoutSec = 5 }

@@ -9,21 +9,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
-
-    function Invoke-OpenSsl {
-        $output = & openssl @args 2>&1
-        [pscustomobject] @{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
-    }
-
-    function Test-Strict([string] $CAFile, [string] $CertFile, [string] $Purpose) {
-        Invoke-OpenSsl verify -x509_strict -purpose $Purpose -CAfile $CAFile $CertFile
-    }
-
-    # Python's ssl (strict flags) in a TLS handshake with the server certificate, trusting CAFile.
-    function Test-Python([string] $CAFile, [string] $CertFile, [string] $KeyFile, [string] $HostName) {
-        $output = & python3 (Join-Path $PSScriptRoot 'Support/verify_with_python.py') $CAFile $CertFile $KeyFile $HostName 2>&1
-        [pscustomobject] @{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
-    }
+    Import-Module (Join-Path $PSScriptRoot 'Support/StrictPeers.psm1') -Force
 
     # The CA certificate renewed by openssl with the same key and name: a new serial, new dates, the strict profile.
     function Step-CAWithOpenSsl([string] $Folder, [string] $CommonName) {
@@ -264,6 +250,58 @@ Describe 'Update-DockerCertificate' {
             $forced = Get-DockerCertificate -IssuedBy $pipeCa | Where-Object Kind -EQ Client | Update-DockerCertificate -CAPath $pipeCa -Force
             $forced.CommonName | Sort-Object | Should -Be @('carol', 'dave')
             (Test-Strict (Join-Path $pipeCa 'ca.pem') (Join-Path $TestDrive 'pipe/users/dave/cert.pem') sslclient).Output | Should -Match ': OK$'
+        }
+    }
+
+    Context 'a pipeline of many hosts, written in groups in the background' {
+        BeforeAll {
+            $manyCa = Join-Path $TestDrive 'many/ca'
+            New-DockerCA -OutputPath $manyCa -KeyAlgorithm ECDSA | Out-Null
+            $hosts = 0..23 | ForEach-Object { [pscustomobject] @{ DnsName = "m$_.example.com" } }
+            $hosts | New-DockerServerCert -CAPath $manyCa -OutputPath (Join-Path $TestDrive 'many/hosts') -KeyAlgorithm ECDSA | Out-Null
+            $files = 0..23 | ForEach-Object { Join-Path $TestDrive "many/hosts/m$_.example.com/server-cert.pem" }
+            $stuck = Split-Path $files[9]
+            $stuckBefore = Get-ChildItem -LiteralPath $stuck | ForEach-Object { [pscustomobject] @{ Name = $_.Name; Hash = (Get-FileHash -LiteralPath $_.FullName).Hash } }
+            $oldSerials = $files | ForEach-Object { (Get-DockerCertificate $_).SerialNumber }
+            $canChattr = $IsLinux -and ((& id -u) -eq '0')
+            if ($canChattr) { & chattr +i $stuck }
+            try {
+                $renewed = $files | Update-DockerCertificate -CAPath $manyCa -Force -Verbose -ErrorVariable failures -ErrorAction SilentlyContinue 4>&1
+            } finally {
+                if ($canChattr) { & chattr -i $stuck }
+            }
+            $objects = @($renewed | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+            $verbose = @($renewed | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        }
+
+        It 'renews every other host, in pipeline order, each with a new serial' -Skip:(-not ($IsLinux -and ((& id -u) -eq '0'))) {
+            $expected = @($files | Where-Object { $_ -ne $files[9] })
+            $objects.Path | Should -Be $expected
+            foreach ($i in 0..23) {
+                if ($i -eq 9) { continue }
+                (Get-DockerCertificate $files[$i]).SerialNumber | Should -Not -Be $oldSerials[$i]
+                (Test-Strict (Join-Path $manyCa 'ca.pem') $files[$i] sslserver).Output | Should -Match ': OK$'
+            }
+        }
+
+        It 'fails the host whose folder cannot be written alone, with its own id, and leaves its files as they were' -Skip:(-not ($IsLinux -and ((& id -u) -eq '0'))) {
+            @($failures).Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'PermissionDenied,DockerTls.Commands.UpdateDockerCertificateCommand'
+            $failures[0].Exception.Message | Should -BeLike "*$stuck*"
+            $after = Get-ChildItem -LiteralPath $stuck | ForEach-Object { [pscustomobject] @{ Name = $_.Name; Hash = (Get-FileHash -LiteralPath $_.FullName).Hash } }
+            ($after | ConvertTo-Json) | Should -Be ($stuckBefore | ConvertTo-Json)
+            (Get-DockerCertificate $files[9]).SerialNumber | Should -Be $oldSerials[9]
+        }
+
+        It 'says -Verbose which files each renewal wrote, and records every renewal in the inventory' -Skip:(-not ($IsLinux -and ((& id -u) -eq '0'))) {
+            foreach ($i in 0..23) {
+                $written = @($verbose | Where-Object { $_ -like "Wrote $($files[$i]) *" })
+                $written.Count | Should -Be ([int] ($i -ne 9))
+            }
+            $current = Get-DockerCertificate -IssuedBy $manyCa | Where-Object Kind -EQ Server
+            @($current).Count | Should -Be 24
+            ($current | Where-Object Path -EQ $files[9]).SerialNumber | Should -Be $oldSerials[9]
+            @($current | Where-Object { $oldSerials -contains $_.SerialNumber }).Count | Should -Be 1
         }
     }
 

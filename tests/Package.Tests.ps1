@@ -56,7 +56,7 @@ Describe 'DockerTls.psd1' {
             $data.ScriptsToProcess | Should -Be @('DockerTls.Requirements.ps1')
             $data.Keys | Should -Not -Contain 'RequiredAssemblies'
             $data.Keys | Should -Not -Contain 'NestedModules'
-            foreach ($path in 'bin/DockerTls.dll', 'bin/deps/DockerTls.Core.dll', 'bin/deps/BouncyCastle.Cryptography.dll', 'DockerTls.Requirements.ps1') {
+            foreach ($path in 'bin/DockerTls.dll', 'bin/deps/DockerTls.Core.dll', 'bin/deps/BouncyCastle.Cryptography.dll', 'DockerTls.Requirements.ps1', 'DockerTls.Desktop.ps1') {
                 Join-Path $moduleOut $path | Should -Exist
             }
             foreach ($name in 'DockerTls.Core.dll', 'BouncyCastle.Cryptography.dll') {
@@ -114,7 +114,7 @@ Describe 'build.ps1 -Task Package' {
             Add-Type -AssemblyName System.IO.Compression.FileSystem
             $zip = [IO.Compression.ZipFile]::OpenRead($package)
             try { $names = $zip.Entries.FullName } finally { $zip.Dispose() }
-            foreach ($name in 'DockerTls.psd1', 'DockerTls.Requirements.ps1', 'bin/DockerTls.dll', 'bin/deps/DockerTls.Core.dll', 'bin/deps/BouncyCastle.Cryptography.dll',
+            foreach ($name in 'DockerTls.psd1', 'DockerTls.Requirements.ps1', 'DockerTls.Desktop.ps1', 'bin/DockerTls.dll', 'bin/deps/DockerTls.Core.dll', 'bin/deps/BouncyCastle.Cryptography.dll',
                 'DockerTls.Format.ps1xml', 'LICENSE', 'en-US/DockerTls.dll-Help.xml', 'en-US/about_DockerTls.help.txt') {
                 $names | Should -Contain $name
             }

@@ -4,11 +4,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
-
-    function Test-Strict([string] $CAFile, [string] $CertFile, [string] $Purpose) {
-        $null = & openssl verify -x509_strict -purpose $Purpose -CAfile $CAFile $CertFile 2>&1
-        $LASTEXITCODE
-    }
+    Import-Module (Join-Path $PSScriptRoot 'Support/StrictPeers.psm1') -Force
 
     $script:caFolder = Join-Path $TestDrive 'ca'
     $script:ca = New-DockerCA -OutputPath $caFolder -KeyAlgorithm ECDSA
@@ -22,7 +18,8 @@ Describe 'The CA down the pipeline' {
         $issued = Get-DockerCertificate $caFolder | New-DockerServerCert -DnsName web1.example.com -OutputPath $out -KeyAlgorithm ECDSA
         $issued.Kind | Should -Be 'Server'
         $issued.DnsNames | Should -Be @('web1.example.com')
-        Test-Strict $ca.Path $issued.Path sslserver | Should -Be 0
+        $strict = Test-Strict $ca.Path $issued.Path sslserver
+        $strict.ExitCode | Should -Be 0 -Because $strict.Output
     }
 
     It 'takes only the CA of a folder that also holds a leaf, and says why the leaf did not bind' {
@@ -32,7 +29,8 @@ Describe 'The CA down the pipeline' {
         $out = Join-Path $TestDrive 'from-mixed'
         $issued = Get-DockerCertificate $mixed | New-DockerServerCert -DnsName web2.example.com -OutputPath $out -KeyAlgorithm ECDSA -ErrorVariable problems -ErrorAction SilentlyContinue
         @($issued).Count | Should -Be 1
-        Test-Strict (Join-Path $mixed 'ca.pem') $issued.Path sslserver | Should -Be 0
+        $strict = Test-Strict (Join-Path $mixed 'ca.pem') $issued.Path sslserver
+        $strict.ExitCode | Should -Be 0 -Because $strict.Output
         $problems.Count | Should -Be 1
         $problems[0].FullyQualifiedErrorId | Should -Be 'ParameterArgumentValidationError,DockerTls.Commands.NewDockerServerCertCommand'
         $problems[0].Exception.Message | Should -Match 'client certificate, not a CA\. Pipe a CA \(Get-DockerCertificate \./ca'

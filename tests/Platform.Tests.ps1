@@ -4,8 +4,9 @@
 
 BeforeAll {
     $script:manifest = Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1'
-    $script:requirements = Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.Requirements.ps1'
-    # The check runs only under Windows PowerShell, inside the script's own script block: its function is taken from
+    $script:requirements = Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.Desktop.ps1'
+    # The check runs only under Windows PowerShell (DockerTls.Requirements.ps1 calls DockerTls.Desktop.ps1 there only),
+    # inside the script's own script block: its function is taken from
     # the shipped script's syntax tree and defined here, so that the very text that ships is what is tested.
     $tokens = $errors = $null
     $ast = [Management.Automation.Language.Parser]::ParseFile((Resolve-Path $requirements).ProviderPath, [ref] $tokens, [ref] $errors)
@@ -53,9 +54,12 @@ Describe 'The .NET Framework floor of Windows PowerShell 5.1' {
         $script = Join-Path $copy 'DockerTls.Requirements.ps1'
         $text = Get-Content -Raw $script
         $text.Contains("if (`$PSEdition -eq 'Desktop') {") | Should -BeTrue
+        Set-Content -LiteralPath $script -Value $text.Replace("if (`$PSEdition -eq 'Desktop') {", 'if ($true) {')
+        $desktop = Join-Path $copy 'DockerTls.Desktop.ps1'
+        $text = Get-Content -Raw $desktop
         $key = 'HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full'
         $text.Contains($key) | Should -BeTrue
-        Set-Content -LiteralPath $script -Value $text.Replace("if (`$PSEdition -eq 'Desktop') {", 'if ($true) {').Replace($key, 'HKLM:\SOFTWARE\DockerTls-Test-NoSuchKey')
+        Set-Content -LiteralPath $desktop -Value $text.Replace($key, 'HKLM:\SOFTWARE\DockerTls-Test-NoSuchKey')
         $rootDll = [IO.Path]::Combine($copy, 'bin', 'DockerTls.dll')
         $child = @"
 try { Import-Module '$(Join-Path $copy 'DockerTls.psd1')' -ErrorAction Stop; 'imported' } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }

@@ -9,14 +9,8 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/StrictPeers.psm1') -Force
 
-    function Invoke-OpenSsl {
-        $output = & openssl @args 2>&1
-        [pscustomobject] @{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
-    }
-    function Test-Strict([string] $CAFile, [string] $CertFile, [string] $Purpose) {
-        Invoke-OpenSsl verify -x509_strict -purpose $Purpose -CAfile $CAFile $CertFile
-    }
     # Every file under Path with its mode and hash: what "nothing changed" is compared by.
     function Get-Snapshot([string[]] $Path) {
         (Get-ChildItem -Recurse -Force $Path | Sort-Object FullName | ForEach-Object {

@@ -30,6 +30,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/StrictPeers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Support/TestDockerd.psm1') -Force
 
     $script:certs = Join-Path $TestDrive 'table'
@@ -40,16 +41,16 @@ BeforeAll {
     # certificates after the leaf in its file offered as intermediates: OK or the first error's words.
     function Invoke-OpenSslStrict([string] $Folder, [string] $Cert = 'server-cert.pem', [string] $Purpose = 'sslserver') {
         $path = Join-Path $Folder $Cert
-        $output = & openssl verify -x509_strict -auth_level 2 -purpose $Purpose -CAfile (Join-Path $Folder 'ca.pem') -untrusted $path $path 2>&1
-        if ($LASTEXITCODE -eq 0) { return 'OK' }
-        $line = @($output | Where-Object { "$_" -match '^error \d+ at \d+ depth lookup: ' })[0]
+        $result = Test-Strict -CAFile (Join-Path $Folder 'ca.pem') -CertFile $path -Purpose $Purpose -AuthLevel 2 -Untrusted $path
+        if ($result.ExitCode -eq 0) { return 'OK' }
+        $line = @($result.Output -split "`n" | Where-Object { $_ -match '^error \d+ at \d+ depth lookup: ' })[0]
         return ("$line" -replace '^error \d+ at \d+ depth lookup: ', '')
     }
 
     # Python's ssl, VERIFY_X509_STRICT, as the client of a handshake with a server presenting the folder's server files.
     function Invoke-PythonStrict([string] $Folder) {
-        $output = & python3 (Join-Path $PSScriptRoot 'Support/strict_verify.py') (Join-Path $Folder 'ca.pem') (Join-Path $Folder 'server-cert.pem') (Join-Path $Folder 'server-key.pem') 2>&1
-        return ("$output").Trim()
+        $result = Test-Python -CAFile (Join-Path $Folder 'ca.pem') -CertFile (Join-Path $Folder 'server-cert.pem') -KeyFile (Join-Path $Folder 'server-key.pem')
+        return (($result.Output -split "`n") -join ' ').Trim()
     }
 
     function Invoke-DockerVersion([string] $DockerHost, [string] $CertPath) {

@@ -8,18 +8,14 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/TestDockerd.psm1') -Force
-
-    function Invoke-OpenSsl {
-        $output = & openssl @args 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "openssl $($args -join ' ') failed: $($output -join "`n")" }
-    }
+    Import-Module (Join-Path $PSScriptRoot 'Support/StrictPeers.psm1') -Force
 
     # A CA (keyCertSign), and from it a server and a client certificate, in Folder, with Docker's file names.
     function New-OpenSslPki([string] $Folder, [string] $Name) {
         New-Item -ItemType Directory -Force -Path $Folder | Out-Null
         Push-Location $Folder
         try {
-            Invoke-OpenSsl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca-key.pem -out ca.pem -days 2 `
+            Invoke-OpenSslChecked req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca-key.pem -out ca.pem -days 2 `
                 -subj "/CN=$Name test CA" -addext 'basicConstraints=critical,CA:TRUE,pathlen:0' `
                 -addext 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature'
             Set-Content -Path server.ext -Value @(
@@ -27,10 +23,10 @@ BeforeAll {
                 'extendedKeyUsage=serverAuth', 'subjectAltName=IP:127.0.0.1,DNS:localhost')
             Set-Content -Path client.ext -Value @(
                 'basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth')
-            Invoke-OpenSsl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server-key.pem -out server.csr -subj '/CN=localhost'
-            Invoke-OpenSsl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -sha256 -extfile server.ext -out server-cert.pem
-            Invoke-OpenSsl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem -out client.csr -subj '/CN=client'
-            Invoke-OpenSsl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -sha256 -extfile client.ext -out cert.pem
+            Invoke-OpenSslChecked req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server-key.pem -out server.csr -subj '/CN=localhost'
+            Invoke-OpenSslChecked x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -sha256 -extfile server.ext -out server-cert.pem
+            Invoke-OpenSslChecked req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem -out client.csr -subj '/CN=client'
+            Invoke-OpenSslChecked x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -sha256 -extfile client.ext -out cert.pem
             Remove-Item server.csr, client.csr, server.ext, client.ext
         } finally {
             Pop-Location

@@ -7,6 +7,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/StrictPeers.psm1') -Force
 
     # C0 (line breaks included: no property is multi-line), DEL, C1 and the bidi controls.
     $script:unsafe = '[\x00-\x1F\x7F-\x9F\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]'
@@ -15,11 +16,6 @@ BeforeAll {
 
     $script:e = [char] 27
     $script:nasty = "$e[2J$e]0;pwned$([char] 7)$([char] 0x9B)31m$([char] 0x202E)gpj.exe$([char] 0x2066)$([char] 0x200F)$([char] 0x7F)"
-
-    function Invoke-OpenSsl {
-        $output = & openssl @args 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "openssl $($args -join ' ') failed: $($output -join "`n")" }
-    }
 
     # Every string reachable from an object's properties (arrays and DockerTls objects followed), with its path.
     function Get-StringValue([object] $Value, [string] $Path = '$_', [int] $Depth = 0) {
@@ -74,16 +70,16 @@ BeforeAll {
     # subject and DNS names are hostile and whose IP 127.0.0.1 lets the probe in.
     $leafExtensions = "basicConstraints = critical,CA:FALSE`nkeyUsage = critical,digitalSignature`nextendedKeyUsage = serverAuth`nsubjectAltName = DNS:a$e[2J.example, DNS:b$([char] 0x9B)c.example, DNS:x$([char] 0x202E)y.example, IP:127.0.0.1"
     Write-HostileConfig (Join-Path $work 'leaf.cnf') $leafExtensions
-    Invoke-OpenSsl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout (Join-Path $work 'server-key.pem') -out (Join-Path $work 'server.csr') -config (Join-Path $work 'leaf.cnf') -utf8
-    Invoke-OpenSsl x509 -req -in (Join-Path $work 'server.csr') -CA (Join-Path $kit 'ca/ca.pem') -CAkey (Join-Path $kit 'ca/ca-key.pem') -CAcreateserial `
+    Invoke-OpenSslChecked req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout (Join-Path $work 'server-key.pem') -out (Join-Path $work 'server.csr') -config (Join-Path $work 'leaf.cnf') -utf8
+    Invoke-OpenSslChecked x509 -req -in (Join-Path $work 'server.csr') -CA (Join-Path $kit 'ca/ca.pem') -CAkey (Join-Path $kit 'ca/ca-key.pem') -CAcreateserial `
         -out (Join-Path $work 'server-cert.pem') -days 300 -extfile (Join-Path $work 'leaf.cnf') -extensions v3
     # A self-signed hostile CA and a leaf from it: the probe's client does not trust it, and says who issued it.
     $caExtensions = "basicConstraints = critical,CA:TRUE`nkeyUsage = critical,keyCertSign,cRLSign`nsubjectKeyIdentifier = hash"
     $script:evilCA = Join-Path $work 'evil-ca'
     New-Item -ItemType Directory -Path $evilCA | Out-Null
     Write-HostileConfig (Join-Path $evilCA 'ca.cnf') $caExtensions
-    Invoke-OpenSsl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout (Join-Path $evilCA 'ca-key.pem') -out (Join-Path $evilCA 'ca.pem') -days 300 -config (Join-Path $evilCA 'ca.cnf') -extensions v3 -utf8
-    Invoke-OpenSsl x509 -req -in (Join-Path $work 'server.csr') -CA (Join-Path $evilCA 'ca.pem') -CAkey (Join-Path $evilCA 'ca-key.pem') -CAcreateserial `
+    Invoke-OpenSslChecked req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout (Join-Path $evilCA 'ca-key.pem') -out (Join-Path $evilCA 'ca.pem') -days 300 -config (Join-Path $evilCA 'ca.cnf') -extensions v3 -utf8
+    Invoke-OpenSslChecked x509 -req -in (Join-Path $work 'server.csr') -CA (Join-Path $evilCA 'ca.pem') -CAkey (Join-Path $evilCA 'ca-key.pem') -CAcreateserial `
         -out (Join-Path $evilCA 'server-cert.pem') -days 300 -extfile (Join-Path $work 'leaf.cnf') -extensions v3
     Copy-Item (Join-Path $work 'server-key.pem') (Join-Path $evilCA 'server-key.pem')
 

@@ -119,20 +119,39 @@ internal sealed class FileCommit
 
     private void StageAll()
     {
-        var pending = files.Where(f => !(File.Exists(f.Path) && f.IsUnchanged())).ToList();
-        foreach (var group in pending.GroupBy(f => Path.GetDirectoryName(f.Path)!))
+        var groups = files.Where(f => !(File.Exists(f.Path) && f.IsUnchanged())).GroupBy(f => Path.GetDirectoryName(f.Path)!).ToList();
+        if (PlatformInfo.IsWindows)
         {
-            string? privateStaging = null; // Windows: made for the folder's first key
-            foreach (var file in group)
+            foreach (var group in groups) StageWindows(group);
+            return;
+        }
+        // Unix: the folders side by side; every file staged is listed, also when another failed, so that it is removed.
+        var done = groups.Select(_ => new List<(PlannedFile, string)>()).ToList();
+        try
+        {
+            SideBySide.ForEach(Enumerable.Range(0, groups.Count).ToList(), i =>
             {
-                var folder = group.Key;
-                if (PlatformInfo.IsWindows && file.IsPrivate)
-                {
-                    if (privateStaging == null) stagingFolders.Add(privateStaging = StagedFile.CreateStagingFolder(group.Key));
-                    folder = privateStaging;
-                }
-                staged.Add((file, StagedFile.Stage(folder, file)));
+                foreach (var file in groups[i]) done[i].Add((file, StagedFile.Stage(groups[i].Key, file)));
+            });
+        }
+        finally
+        {
+            foreach (var list in done) staged.AddRange(list);
+        }
+    }
+
+    private void StageWindows(IGrouping<string, PlannedFile> group)
+    {
+        string? privateStaging = null; // made for the folder's first key
+        foreach (var file in group)
+        {
+            var folder = group.Key;
+            if (file.IsPrivate)
+            {
+                if (privateStaging == null) stagingFolders.Add(privateStaging = StagedFile.CreateStagingFolder(group.Key));
+                folder = privateStaging;
             }
+            staged.Add((file, StagedFile.Stage(folder, file)));
         }
     }
 

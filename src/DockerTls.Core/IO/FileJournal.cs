@@ -12,7 +12,7 @@ namespace DockerTls.Core.IO;
 /// rename a commit writes <c>.dockertls.journal</c> (0600) beside <c>.dockertls.lock</c> in every folder of the set: the
 /// set's id, its folders and, for each file, the target, its staged file and the hard link (or copy) that keeps the old
 /// file, or <c>-</c> where there was none. It names files, never holds their bytes. Each journal is written under a
-/// temporary name, fsync'ed and renamed into place, and every folder is fsync'ed before any target is touched; after the
+/// temporary name, fsync'ed and renamed into place, and every folder is fsync'ed after it, before any target is touched; after the
 /// last rename the folders are fsync'ed, the journals removed and the folders fsync'ed again. A live writer holds the
 /// locks of every folder of its set until its journals are gone, so a journal found under a folder's lock is always a
 /// killed run's; <see cref="JournalRecovery"/> then puts the old set back.
@@ -53,12 +53,16 @@ internal sealed class FileJournal
         return new FileJournal(Guid.NewGuid().ToString("N"), folders, list);
     }
 
-    /// <summary>Writes the journal into every folder of the set, durably, after making the staged and kept files durable.</summary>
+    /// <summary>
+    /// Writes the journal into every folder of the set, durably. The staged files' bytes are durable already (each was
+    /// fsync'ed); the fsync of each folder after its journal's rename makes their names and the kept links durable with
+    /// it. Should the power fail before that, a journal found afterwards may name a staged file or link that is gone:
+    /// no target was renamed yet, and <see cref="JournalRecovery"/> leaves each target as it is.
+    /// </summary>
     public void Write()
     {
-        foreach (var folder in Folders) Sync(folder);
         var bytes = Encoding.UTF8.GetBytes(Text());
-        foreach (var folder in Folders)
+        SideBySide.ForEach(Folders, folder =>
         {
             var path = PathIn(folder);
             var temp = Path.Combine(folder, $"{FileName}.{Guid.NewGuid():N}.tmp"); // a stale temporary name if killed here
@@ -74,15 +78,18 @@ internal sealed class FileJournal
 
             NativeMethods.Rename(temp, path);
             Sync(folder);
-        }
+        });
     }
 
     /// <summary>Removes the journal from every folder of the set once what was renamed is durable, and makes that durable.</summary>
     public void Remove()
     {
-        foreach (var folder in Folders.Where(Directory.Exists)) Sync(folder);
-        foreach (var folder in Folders) UnixFileCalls.Unlink(PathIn(folder)); // one already gone is no matter
-        foreach (var folder in Folders.Where(Directory.Exists)) Sync(folder);
+        SideBySide.ForEach(Folders.Where(Directory.Exists).ToList(), Sync); // every rename durable before any journal goes
+        SideBySide.ForEach(Folders, folder =>
+        {
+            UnixFileCalls.Unlink(PathIn(folder)); // one already gone is no matter
+            if (Directory.Exists(folder)) Sync(folder);
+        });
     }
 
     /// <summary>

@@ -39,28 +39,47 @@ public static class CertificateInventory
     // a pipeline that renews 500 certificates would otherwise parse and serialize the whole file 500 times.
     private static readonly Dictionary<string, Snapshot> Snapshots = new(StringComparer.Ordinal);
 
+    // The inventory a commit is writing, until it has landed or failed (under the lock of Snapshots).
+    private static readonly Dictionary<string, Snapshot> Writing = new(StringComparer.Ordinal);
+
     private sealed class Snapshot
     {
         public long Length;
         public long WriteTicks;
         public List<InventoryRecord> Records = new();
         public List<string> Lines = new();
+        public byte[]? Bytes; // the file as read or written, when known
     }
 
     private static Snapshot Load(string path)
     {
         var info = new FileInfo(path);
+        Snapshot? known;
         lock (Snapshots)
         {
-            if (Snapshots.TryGetValue(path, out var known) && info.Exists && info.Length == known.Length && info.LastWriteTimeUtc.Ticks == known.WriteTicks)
+            if (Snapshots.TryGetValue(path, out known) && info.Exists && info.Length == known.Length && info.LastWriteTimeUtc.Ticks == known.WriteTicks)
                 return known;
         }
         var snapshot = new Snapshot();
         if (!info.Exists) return snapshot;
-        Parse(File.ReadAllText(path), path, snapshot);
-        snapshot.Length = info.Length;
-        snapshot.WriteTicks = info.LastWriteTimeUtc.Ticks;
-        lock (Snapshots) Snapshots[path] = snapshot;
+        var bytes = File.ReadAllBytes(path);
+        // The same bytes as the snapshot last read or the one a commit is writing: no parse.
+        Snapshot? writing;
+        lock (Snapshots) Writing.TryGetValue(path, out writing);
+        if (known?.Bytes != null && SameBytes(known.Bytes, bytes)) snapshot = known;
+        else if (writing?.Bytes != null && SameBytes(writing.Bytes, bytes)) snapshot = writing;
+        else
+        {
+            using (var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+                Parse(reader.ReadToEnd(), path, snapshot);
+            snapshot.Bytes = bytes;
+        }
+        lock (Snapshots)
+        {
+            snapshot.Length = bytes.Length;
+            snapshot.WriteTicks = info.LastWriteTimeUtc.Ticks;
+            Snapshots[path] = snapshot;
+        }
         return snapshot;
     }
 
@@ -99,20 +118,30 @@ public static class CertificateInventory
         }
         var text = new StringBuilder();
         foreach (var line in next.Lines) text.Append(line).Append('\n');
-        transaction.AddRewrite(path, new UTF8Encoding(false).GetBytes(text.ToString()), FileModes.PublicFile);
+        next.Bytes = new UTF8Encoding(false).GetBytes(text.ToString());
+        next.Length = -1; // known by its bytes until written
+        transaction.AddRewrite(path, next.Bytes, FileModes.PublicFile);
+        lock (Snapshots) Writing[path] = next; // readers meanwhile compare the file's bytes with it
         try
         {
             var written = transaction.Commit();
             var info = new FileInfo(path);
-            next.Length = info.Length;
-            next.WriteTicks = info.LastWriteTimeUtc.Ticks;
-            lock (Snapshots) Snapshots[path] = next;
+            lock (Snapshots)
+            {
+                next.Length = info.Length;
+                next.WriteTicks = info.LastWriteTimeUtc.Ticks;
+                Snapshots[path] = next;
+            }
             return written;
         }
         catch
         {
             lock (Snapshots) Snapshots.Remove(path);
             throw;
+        }
+        finally
+        {
+            lock (Snapshots) Writing.Remove(path);
         }
     }
 
@@ -150,6 +179,14 @@ public static class CertificateInventory
         lock (Snapshots) Snapshots.Remove(path);
         transaction.Commit();
         return matched;
+    }
+
+    private static bool SameBytes(byte[] a, byte[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (var i = 0; i < a.Length; i++)
+            if (a[i] != b[i]) return false;
+        return true;
     }
 
     private static string Line(InventoryRecord record) => JsonText.Write(record.ToJson(), indented: false);

@@ -118,59 +118,63 @@ public sealed class CertificateRenewal
 
     /// <summary>
     /// Renews a planned certificate and writes it in place, with backups of the files it replaces and its inventory
-    /// record, all or none. <paramref name="keys"/> makes the new key; with <paramref name="keepKey"/> the key file
-    /// beside the certificate is used again (<c>KeyNotFound</c>, <c>KeyMismatch</c>, <c>KeyEncrypted</c>). Without
-    /// <paramref name="validityDays"/> the new certificate lives as long as the old one did.
+    /// record, all or none: <see cref="Prepare"/> and <see cref="Commit"/> of one.
     /// </summary>
     public DockerCertificate Renew(RenewalPlan plan, KeySource keys, bool keepKey, int? validityDays, Action<string, string>? onWritten, Action<string>? onWarning = null)
     {
+        var write = Prepare(plan, keys, keepKey, validityDays, onWarning);
+        Commit(new[] { write }, onWritten);
+        return write.Certificate;
+    }
+
+    /// <summary>
+    /// Issues the renewed certificate of a planned one and plans its files: the certificate, the new key (unless
+    /// <paramref name="keepKey"/>: the key file beside it is used again, <c>KeyNotFound</c>, <c>KeyMismatch</c>,
+    /// <c>KeyEncrypted</c>), the ca.pem beside it as the CA's bundle, and a backup of each file it replaces. Nothing is
+    /// written. Without <paramref name="validityDays"/> the new certificate lives as long as the old one did.
+    /// </summary>
+    public RenewalWrite Prepare(RenewalPlan plan, KeySource keys, bool keepKey, int? validityDays, Action<string>? onWarning = null)
+    {
         var now = Now;
         var days = validityDays ?? Math.Max(1, (int)Math.Round((plan.Certificate.NotAfter - plan.Certificate.NotBefore).TotalDays));
-        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
-        if (onWritten != null) transaction.FileWritten += onWritten;
+        var write = new RenewalWrite(now);
         IssuedCertificate issued;
         if (plan.IsAuthority)
         {
             issued = Authority.RenewSelf(days, now);
             if (issued.Warning != null) onWarning?.Invoke(issued.Warning);
             var others = PemFormat.ReadCertificates(plan.CertificatePath).Where(c => !Authority.IsOwnCertificate(c));
-            var bundle = issued.CertificatePem.Concat(others.SelectMany(PemFormat.WriteCertificate)).ToArray();
-            Replace(transaction, plan.CertificatePath, bundle, key: false, now);
+            write.Replace(plan.CertificatePath, issued.CertificatePem.Concat(others.SelectMany(PemFormat.WriteCertificate)).ToArray(), key: false);
         }
         else
         {
             var pair = keepKey ? KeptKey(plan) : keys.Next();
             issued = Authority.Reissue(plan.Certificate, pair, days, now);
             if (issued.Warning != null) onWarning?.Invoke(issued.Warning);
-            Replace(transaction, plan.CertificatePath, issued.CertificatePem, key: false, now);
-            if (!keepKey) Replace(transaction, plan.KeyPath, issued.KeyPem, key: true, now);
+            write.Replace(plan.CertificatePath, issued.CertificatePem, key: false);
+            if (!keepKey) write.Replace(plan.KeyPath, issued.KeyPem, key: true);
             var caCopy = Path.Combine(Path.GetDirectoryName(plan.CertificatePath)!, CertificateFiles.CACertificate);
             if (File.Exists(caCopy) && !string.Equals(caCopy, Authority.CertificatePath, StringComparison.Ordinal))
-                Replace(transaction, caCopy, Authority.BundlePem, key: false, now);
+                write.Replace(caCopy, Authority.BundlePem, key: false);
         }
         var summary = CertificateReader.Summarize(issued.Certificate, plan.CertificatePath, now);
         summary.KeyPath = plan.KeyPath;
         summary.KeyMatches = true;
-        CertificateInventory.Commit(transaction, Authority.InventoryPath, new[] { summary }, now);
-        return summary;
+        write.Certificate = summary;
+        return write;
     }
 
-    /// <summary>Plans <paramref name="content"/> at <paramref name="path"/>, and the file there now as its backup when it differs.</summary>
-    private static void Replace(FileTransaction transaction, string path, byte[] content, bool key, DateTime now)
+    /// <summary>
+    /// Writes prepared renewals and their inventory records in one transaction, all or none; <paramref name="onWritten"/>
+    /// hears each file written (path and mode). No two of them may write the same file (<see cref="RenewalWrite.Files"/>).
+    /// </summary>
+    public void Commit(IReadOnlyList<RenewalWrite> writes, Action<string, string>? onWritten)
     {
-        if (File.Exists(path))
-        {
-            var before = File.ReadAllBytes(path);
-            if (before.SequenceEqual(content)) return;
-            var backup = BackupFileName.Next(path, now, File.Exists);
-            if (key || PemFormat.IsEncryptedPem(before) || IsPrivateFile(path)) transaction.AddKey(backup, before);
-            else transaction.AddCertificate(backup, before);
-        }
-        if (key) transaction.AddKey(path, content);
-        else transaction.AddCertificate(path, content);
+        var transaction = new FileTransaction(overwrite: true, destinationParameter: null);
+        if (onWritten != null) transaction.FileWritten += onWritten;
+        foreach (var write in writes) write.AddTo(transaction);
+        CertificateInventory.Commit(transaction, Authority.InventoryPath, writes.Select(w => w.Certificate), writes[0].Now);
     }
-
-    private static bool IsPrivateFile(string path) => FileModes.GetUnixMode(path) is { } mode && FileModes.IsPrivate(mode);
 
     private static KeyPair KeptKey(RenewalPlan plan)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Asn1;
@@ -28,28 +29,40 @@ public static class CertificateSignature
         ["1.2.840.10045.4.3.4"] = HashAlgorithmName.SHA512,
     };
 
+    // The platform's public key of each issuer, made once: a pipeline checks 500 leaves against the same CA, and
+    // importing its certificate for each took longer than the check itself. Gone with the issuer's certificate.
+    private static readonly ConditionalWeakTable<BcCertificate, IssuerKey> IssuerKeys = new();
+
+    private sealed class IssuerKey
+    {
+        internal IssuerKey(BcCertificate issuer)
+        {
+            using var ca = new X509Certificate2(issuer.GetEncoded());
+            Rsa = ca.GetRSAPublicKey();
+            Ecdsa = ca.GetECDsaPublicKey();
+        }
+
+        internal RSA? Rsa { get; }
+        internal ECDsa? Ecdsa { get; }
+    }
+
     /// <summary>Whether <paramref name="issuer"/>'s key made the signature on <paramref name="certificate"/>.</summary>
     public static bool IsSignedBy(BcCertificate certificate, BcCertificate issuer)
     {
         try
         {
-            using var ca = new X509Certificate2(issuer.GetEncoded());
+            var key = IssuerKeys.GetValue(issuer, i => new IssuerKey(i));
             var tbs = certificate.GetTbsCertificate();
             var signature = certificate.GetSignature();
-            if (RsaPkcs1.TryGetValue(certificate.SigAlgOid, out var rsaHash))
+            lock (key) // one check at a time per key object
             {
-                using var rsa = ca.GetRSAPublicKey();
-                if (rsa != null)
+                if (RsaPkcs1.TryGetValue(certificate.SigAlgOid, out var rsaHash))
                 {
-                    return rsa.VerifyData(tbs, signature, rsaHash, RSASignaturePadding.Pkcs1);
+                    if (key.Rsa != null) return key.Rsa.VerifyData(tbs, signature, rsaHash, RSASignaturePadding.Pkcs1);
                 }
-            }
-            else if (Ecdsa.TryGetValue(certificate.SigAlgOid, out var ecHash))
-            {
-                using var ecdsa = ca.GetECDsaPublicKey();
-                if (ecdsa != null)
+                else if (Ecdsa.TryGetValue(certificate.SigAlgOid, out var ecHash))
                 {
-                    return ecdsa.VerifyData(tbs, ToIeeeP1363(signature, (ecdsa.KeySize + 7) / 8), ecHash);
+                    if (key.Ecdsa != null) return key.Ecdsa.VerifyData(tbs, ToIeeeP1363(signature, (key.Ecdsa.KeySize + 7) / 8), ecHash);
                 }
             }
         }

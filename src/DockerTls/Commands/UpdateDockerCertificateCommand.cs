@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Runtime.ExceptionServices;
 using System.Security;
 using DockerTls.Core;
 using DockerTls.Core.Pki;
@@ -17,6 +18,7 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
     private KeyPassphrase? _passphrase;
     private string _caPath = "";
     private CertificateRenewal? _renewal;
+    private RenewalQueue? _queue;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
@@ -54,6 +56,7 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
         {
             if (MyInvocation.BoundParameters.ContainsKey(nameof(ValidityDays))) CertificateAuthority.CheckValidity(ValidityDays);
             _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase?.Chars, forRenewal: true));
+            _queue = new RenewalQueue(_renewal);
         }
         catch (DockerTlsException e)
         {
@@ -79,6 +82,7 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
     private void Renew(string file)
     {
         var authority = _renewal!.Authority;
+        _queue!.WaitForFolder(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file))!); // a renewal being written there changes what this one reads
         var plan = _renewal.Assess(file, Force);
         if (plan.IsAuthority && !string.Equals(plan.CertificatePath, authority.CertificatePath, StringComparison.Ordinal))
         {
@@ -97,13 +101,33 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
         if (!ShouldProcess(plan.CertificatePath, $"Renew the {what} ({plan.Reason}) with a new serial and {key}")) return;
         WriteVerbose($"{plan.CertificatePath}: renewing the {what}: {plan.Reason}.");
         int? days = MyInvocation.BoundParameters.ContainsKey(nameof(ValidityDays)) ? ValidityDays : null;
-        var renewed = _renewal.Renew(plan, KeysFor(spec), KeepKey, days, VerboseFileWritten, WriteWarning);
-        WriteObject(renewed);
         if (plan.IsAuthority)
         {
-            // Leaves renewed after it in this command get the renewed ca.pem as their bundle.
+            // Leaves renewed after it in this command get the renewed ca.pem as their bundle; those before it are written first.
+            ReportWritten(waitForAll: true);
+            WriteObject(_renewal.Renew(plan, KeysFor(spec), KeepKey, days, VerboseFileWritten, WriteWarning));
             authority.Dispose();
             _renewal = new CertificateRenewal(CertificateAuthority.Load(_caPath, _passphrase?.Chars, forRenewal: true));
+            _queue = new RenewalQueue(_renewal);
+            return;
+        }
+        _queue.Enqueue(_renewal.Prepare(plan, KeysFor(spec), KeepKey, days, WriteWarning));
+        ReportWritten(waitForAll: false);
+    }
+
+    /// <summary>Writes out, in pipeline order, the renewals the background writer has finished: the certificate, or why nothing was written.</summary>
+    private void ReportWritten(bool waitForAll)
+    {
+        foreach (var item in _queue!.TakeFinished(waitForAll))
+        {
+            if (item.Fault != null) ExceptionDispatchInfo.Capture(item.Fault).Throw();
+            if (item.Error != null)
+            {
+                WriteDockerTlsError(item.Error);
+                continue;
+            }
+            foreach (var (path, mode) in item.FilesWritten) VerboseFileWritten(path, mode);
+            WriteObject(item.Write.Certificate);
         }
     }
 
@@ -141,6 +165,7 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
 
     protected override void EndProcessing()
     {
+        if (_queue != null) ReportWritten(waitForAll: true);
         // A rollover under way: what is left of this stage, as Start-DockerCARollover says it.
         if (_renewal?.Authority is { } authority && CARollover.LeavesLeftInRollover(authority, DateTime.UtcNow) is { } left)
         {
@@ -154,12 +179,18 @@ public sealed class UpdateDockerCertificateCommand : DockerTlsCmdlet, IDisposabl
         Release();
     }
 
-    protected override void StopProcessing() => _keys.Stop();
+    protected override void StopProcessing()
+    {
+        _queue?.Stop();
+        _keys.Stop();
+    }
 
     public void Dispose() => Release();
 
     private void Release()
     {
+        _queue?.Stop();
+        _queue?.WaitForWriter(); // a group being written lands whole before the command ends
         _keys.End();
         _renewal?.Authority.Dispose();
         _passphrase?.Dispose();
