@@ -19,7 +19,7 @@ internal sealed class SshSession
     /// <summary>The line between the snapshot and what the frame's script prints.</summary>
     public const string Marker = "dockertls-snapshot-end";
 
-    private const string FrameReader = "{\necho " + Marker + "\n"
+    internal const string FrameReader = "{\necho " + Marker + "\n"
         + "IFS=' ' read -r n h || exit 0\n"
         + "case $n in ''|*[!0-9]*) echo dockertls-frame-bad; exit 0;; esac\n"
         + "b=$(head -c \"$n\"; echo x); b=${b%x}\n"
