@@ -421,11 +421,13 @@ Describe 'Renewal against the real Docker engine' -Skip:(-not $canRunDockerd) {
             Copy-Item (Join-Path $ca 'ca.pem') (Join-Path $TestDrive "$folder/ca.pem")
         }
         $renewed = Update-DockerCertificate (Join-Path $root 'server/server-cert.pem'), (Join-Path $root 'client/cert.pem') -CAPath $ca -Force
-        $daemon = Start-TestTlsDockerd -CertPath (Join-Path $TestDrive 'old-server')
+        # Script scope: the restart below replaces it, and AfterAll stops the one running then.
+        $script:daemon = Start-TestTlsDockerd -CertPath (Join-Path $TestDrive 'old-server')
     }
 
     AfterAll {
-        if ($daemon) { Stop-TestDockerd $daemon }
+        if ($script:daemon) { Stop-TestDockerd $script:daemon }
+        $script:daemon = $null
     }
 
     It 'renews the CA with the same key and name and a new serial' {
@@ -542,7 +544,8 @@ Describe 'Expiry in view' -Skip:(-not $canRunDockerd) {
         $client = Join-Path $TestDrive 'client'
         & python3 (Join-Path $PSScriptRoot 'Support/backdated_leaf.py') $ca $server server localhost 29 39 localhost
         & python3 (Join-Path $PSScriptRoot 'Support/backdated_leaf.py') $ca $client client ops 29 39
-        $daemon = Start-TestTlsDockerd -CertPath $server
+        # Script scope: the restart in the last test replaces it, and AfterAll stops the one running then.
+        $script:daemon = Start-TestTlsDockerd -CertPath $server
         $dockerHost = $daemon.DockerHost -replace '127\.0\.0\.1', 'localhost'
         $daemonJson = Join-Path $TestDrive 'daemon.json'
         @{ tlsverify = $true; tlscacert = "$server/ca.pem"; tlscert = "$server/server-cert.pem"; tlskey = "$server/server-key.pem"; hosts = @($daemon.DockerHost) } |
@@ -552,7 +555,8 @@ Describe 'Expiry in view' -Skip:(-not $canRunDockerd) {
     }
 
     AfterAll {
-        if ($daemon) { Stop-TestDockerd $daemon }
+        if ($script:daemon) { Stop-TestDockerd $script:daemon }
+        $script:daemon = $null
     }
 
     It 'Test-DockerTlsConnection reports the days left of the server''s and the client''s certificate, and warns' {
