@@ -66,8 +66,8 @@ public static class CertificateInventory
         // The same bytes as the snapshot last read or the one a commit is writing: no parse.
         Snapshot? writing;
         lock (Snapshots) Writing.TryGetValue(path, out writing);
-        if (known?.Bytes != null && SameBytes(known.Bytes, bytes)) snapshot = known;
-        else if (writing?.Bytes != null && SameBytes(writing.Bytes, bytes)) snapshot = writing;
+        if (known?.Bytes != null && known.Bytes.SequenceEqual(bytes)) snapshot = known;
+        else if (writing?.Bytes != null && writing.Bytes.SequenceEqual(bytes)) snapshot = writing;
         else
         {
             using (var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
@@ -179,14 +179,6 @@ public static class CertificateInventory
         lock (Snapshots) Snapshots.Remove(path);
         transaction.Commit();
         return matched;
-    }
-
-    private static bool SameBytes(byte[] a, byte[] b)
-    {
-        if (a.Length != b.Length) return false;
-        for (var i = 0; i < a.Length; i++)
-            if (a[i] != b[i]) return false;
-        return true;
     }
 
     private static string Line(InventoryRecord record) => JsonText.Write(record.ToJson(), indented: false);
