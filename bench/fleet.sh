@@ -1,22 +1,48 @@
 #!/usr/bin/env bash
-# A fleet over SSH: N hosts (default 20; real sshd each, tests/Support/TestFleet.psm1) configured without restart by
-# `Import-Csv fleet.csv | Set-DockerDaemonConfig -HostName ...` (a fresh pwsh, module import included) against the
-# bash loop of scp and ssh in bench/fleet-loop.sh doing the same, taking turns (bench/interleave.py); every round
-# starts from the same /etc/docker on every host. Linux as root (unshare, nsenter).
-# Usage: bench/fleet.sh [runs] [hosts]   (run ./build.ps1 first). Writes bench/results/fleet<hosts>.json and .txt.
+# A fleet over SSH: N hosts (default 20; real sshd each, tests/Support/TestFleet.psm1) configured by
+# `Import-Csv fleet.csv | Set-DockerDaemonConfig -HostName ...` (a fresh pwsh, module import included) against a bash
+# loop of scp and ssh doing the same, taking turns (bench/interleave.py); every round starts from the same /etc/docker
+# on every host. Linux as root (unshare, nsenter).
+# Without restart: the peer is bench/fleet-loop.sh, and bench/fleet-logins.sh (one bare login per host, all at once)
+# runs beside them as the floor of any tool that logs in to each host once.
+# With `restart`: every host runs a real dockerd; DockerTls adds -Restart -ClientCertPath (validate, restart, wait
+# for the TLS port, Test-DockerTlsConnection, roll back on failure) and the peer is bench/fleet-restart-loop.sh;
+# each round's --prepare restarts every dockerd on its old files.
+# Usage: bench/fleet.sh [runs] [hosts] [restart]   (run ./build.ps1 first). Writes bench/results/fleet<hosts>[-restart].json and .txt.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-runs=${1:-5} n=${2:-20}
+runs=${1:-5} n=${2:-20} mode=${3:-}
+case $mode in '' | restart) ;; *) echo "usage: bench/fleet.sh [runs] [hosts] [restart]" >&2; exit 2 ;; esac
 work=$(mktemp -d /tmp/dt-fleet-bench.XXXXXX)
 pwsh=(dotnet pwsh -NoProfile -NonInteractive -File bench/fleet.ps1 -Work "$work")
 trap '"${pwsh[@]}" -Stop || true; rm -rf "$work"' EXIT
 results=bench/results
 mkdir -p "$results"
 test -f output/DockerTls/DockerTls.psd1 || { echo "build first: dotnet pwsh -NoProfile -File ./build.ps1" >&2; exit 2; }
-"${pwsh[@]}" -Hosts "$n"
 exe=$(dotnet pwsh -NoProfile -NonInteractive -Command '[IO.Path]::Combine($PSHOME, "pwsh")')
-set_fleet="Import-Module ./output/DockerTls; Import-Csv '$work/fleet.csv' | Set-DockerDaemonConfig -UserName root -KeyFilePath '$work/admin/id_ed25519' -Options @{ UserKnownHostsFile = '$work/admin/known_hosts'; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } -ThrottleLimit $n -ErrorAction Stop | Out-Null"
-python3 bench/interleave.py --runs "$runs" --export-json "$results/fleet$n.json" \
-    --prepare "${pwsh[*]} -Reset" \
-    "loop=bash bench/fleet-loop.sh '$work/loop.csv' '$work/admin/id_ed25519' '$work/admin/known_hosts'" \
-    "dockertls=$exe -NoProfile -NonInteractive -Command \"$set_fleet\"" | tee "$results/fleet$n.txt"
+ssh_set="-UserName root -KeyFilePath '$work/admin/id_ed25519' -Options @{ UserKnownHostsFile = '$work/admin/known_hosts'; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } -ThrottleLimit $n"
+ssh_args="'$work/loop.csv' '$work/admin/id_ed25519' '$work/admin/known_hosts'"
+if [ "$mode" = restart ]; then
+    "${pwsh[@]}" -Hosts "$n" -WithDockerd
+    # The hosts' result objects are checked: every host must come back Verified, or the round fails.
+    cat >"$work/set-fleet.ps1" <<PS1
+Import-Module ./output/DockerTls
+\$r = @(Import-Csv '$work/fleet.csv' | Set-DockerDaemonConfig $ssh_set -Restart -ClientCertPath '$work/ops' -WarningAction SilentlyContinue -ErrorAction Stop)
+if (@(\$r | Where-Object Verdict -NE 'Verified').Count -or \$r.Count -ne $n) { \$r | Format-List | Out-String | Write-Error; exit 1 }
+PS1
+    python3 bench/interleave.py --runs "$runs" --export-json "$results/fleet$n-restart.json" \
+        --prepare "${pwsh[*]} -Reset" \
+        "loop=bash bench/fleet-restart-loop.sh $ssh_args '$work/ops'" \
+        "dockertls=$exe -NoProfile -NonInteractive -File '$work/set-fleet.ps1'" | tee "$results/fleet$n-restart.txt"
+else
+    "${pwsh[@]}" -Hosts "$n"
+    cat >"$work/set-fleet.ps1" <<PS1
+Import-Module ./output/DockerTls
+Import-Csv '$work/fleet.csv' | Set-DockerDaemonConfig $ssh_set -ErrorAction Stop | Out-Null
+PS1
+    python3 bench/interleave.py --runs "$runs" --export-json "$results/fleet$n.json" \
+        --prepare "${pwsh[*]} -Reset" \
+        "loop=bash bench/fleet-loop.sh $ssh_args" \
+        "logins=bash bench/fleet-logins.sh $ssh_args" \
+        "dockertls=$exe -NoProfile -NonInteractive -File '$work/set-fleet.ps1'" | tee "$results/fleet$n.txt"
+fi
