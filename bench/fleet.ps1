@@ -2,7 +2,7 @@
 <#
 .SYNOPSIS
 Starts or stops the hosts of bench/fleet.sh: N test hosts (tests/Support/TestFleet.psm1) on 127.0.0.101 and up,
-without dockerd, or with a real dockerd each (-WithDockerd, for bench/fleet.sh --restart), a CA, a server certificate
+without dockerd, or with a real dockerd each (-WithDockerd, for `bench/fleet.sh RUNS HOSTS restart`), a CA, a server certificate
 per host and a client certificate, the fleet's CSV, and for the bash loop each host's daemon.json made beforehand.
 -Reset puts every host's /etc/docker back as it was and, with dockerd, restarts it on those files (the --prepare of
 each round).
