@@ -6,7 +6,7 @@
 # Without restart: the peer is bench/fleet-loop.sh, and bench/fleet-logins.sh (one bare login per host, all at once)
 # runs beside them as the floor of any tool that logs in to each host once.
 # With `restart`: every host runs a real dockerd; DockerTls adds -Restart -ClientCertPath (validate, restart, wait
-# for the TLS port, Test-DockerTlsConnection, roll back on failure) and the peer is bench/fleet-restart-loop.sh;
+# for the TLS port, Test-DockerTlsConnection, roll back on failure) and the peer is bench/fleet-loop.sh given the client files;
 # each round's --prepare restarts every dockerd on its old files.
 # Usage: bench/fleet.sh [runs] [hosts] [restart]   (run ./build.ps1 first). Writes bench/results/fleet<hosts>[-restart].json and .txt.
 set -euo pipefail
@@ -32,7 +32,7 @@ if (@(\$r | Where-Object Verdict -NE 'Verified').Count -or \$r.Count -ne $n) { \
 PS1
     python3 bench/interleave.py --runs "$runs" --export-json "$results/fleet$n-restart.json" \
         --prepare "${pwsh[*]} -Reset" \
-        "loop=bash bench/fleet-restart-loop.sh $ssh_args '$work/ops'" \
+        "loop=bash bench/fleet-loop.sh $ssh_args '$work/ops'" \
         "dockertls=$exe -NoProfile -NonInteractive -File '$work/set-fleet.ps1'" | tee "$results/fleet$n-restart.txt"
 else
     "${pwsh[@]}" -Hosts "$n"
