@@ -234,6 +234,26 @@ Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and ve
         $again.Verdict | Should -Be 'Configured'
         (Get-HostFiles $cut)['leftovers'] | Should -BeNullOrEmpty
     }
+
+    It 'checks the bytes it staged before it moves any: a host that stores other bytes than it was sent keeps its old files' {
+        # The stand-in for a disk or a tool that corrupts silently: this host's base64 (first on its PATH, in its own
+        # /usr/local/sbin) adds a byte to whatever it decodes and still reports success.
+        $liar = New-FleetHost 'liar' '127.0.0.40' @{ NoDockerd = $true }
+        $before = Get-HostFiles $liar
+        $fake = Join-Path $liar.Root 'sbin/base64'
+        Set-Content -LiteralPath $fake -Value "#!/bin/sh`nif [ `"`${1-}`" = -d ]; then /usr/bin/base64 -d; s=`$?; printf x; exit `$s; fi`nexec /usr/bin/base64 `"`$@`"`n"
+        & chmod 755 $fake
+        $target = @{ HostName = $liar.Address; Port = $liar.SshPort; CertPath = $liar.CertPath; DockerHost = "tcp://$($liar.Address):2376" }
+        $r = Set-DockerDaemonConfig @target @ssh -ErrorAction SilentlyContinue -ErrorVariable liarErrors
+        $r.Verdict | Should -Be 'Failed'
+        $liarErrors[0].FullyQualifiedErrorId | Should -Be "HostWriteFailed,$setId"
+        $liarErrors[0].TargetObject | Should -Be '/etc/docker/ca.pem' -Because 'the first file whose staged bytes differ is named'
+        Get-HostFiles $liar | ConvertTo-Json | Should -Be ($before | ConvertTo-Json) -Because 'nothing was moved into place and nothing staged is left'
+
+        Remove-Item -LiteralPath $fake
+        (Set-DockerDaemonConfig @target @ssh).Verdict | Should -Be 'Configured'
+        (Get-HostFiles $liar)['server-key.pem'] | Should -Be ((Get-Content -Raw "$($liar.CertPath)/server-key.pem").TrimEnd("`n"))
+    }
 }
 
 Describe 'Get-DockerDaemonConfig and New-DockerSystemdUnit -HostName, and the -H conflict in a remote host''s own units' -Skip:(-not $canRunFleet) {

@@ -12,10 +12,14 @@ namespace DockerTls.Core.Remote;
 /// <summary>
 /// The sh script that writes one <see cref="HostFileChanges"/> on a host in one connection, all or none, as
 /// <see cref="IO.FileTransaction"/> does locally: every target is checked first (what it held at planning, by
-/// SHA-256), every file is staged beside its target (a key under umask 277, so it is 0400 from its first byte),
-/// its bytes checked, then all are renamed into place; a failure at any step puts back every file already moved
-/// and removes what was staged. Leftovers of a run killed on the host (<c>.name.32hex.tmp</c>, the names the local
-/// transaction uses) are removed from each target folder first. The check-only script stops after the checks.
+/// SHA-256), every file is staged beside its target (under the umask that gives its mode: a key 0400 and a
+/// certificate 0444 from its first byte), the bytes of all of them checked at once, then all are renamed into place;
+/// a failure at any step puts back every file already moved and removes what was staged. Leftovers of a run killed on
+/// the host (<c>.name.32hex.tmp</c>, the names the local transaction uses) are removed from each target folder first.
+/// The check-only script stops after the checks. Each process a host starts costs about a millisecond of its CPU
+/// and a fleet's hosts run these at once, so the script starts few: one <c>sha256sum</c> per file it must compare,
+/// one <c>base64</c> (and a <c>cp -p</c> where owner and mode are kept) and one <c>mv</c> per file it writes, one
+/// <c>cat | sha256sum</c> for everything staged and one <c>rm</c> for the old files kept until the end.
 /// </summary>
 internal static class HostFileScript
 {
@@ -47,8 +51,9 @@ internal static class HostFileScript
         var targets = Targets(changes);
         var script = new StringBuilder();
         script.Append("set -C\numask 077\ntrap '' HUP PIPE\n");
-        script.Append("for c in base64 sha256sum readlink mv ln cp chmod chown rm mkdir rmdir; do command -v \"$c\" >/dev/null 2>&1 || { echo \"").Append(Failed).Append(" HostToolMissing 0 $c\"; exit 3; }; done\n");
-        script.Append("h() { x=$(sha256sum <\"$1\" 2>/dev/null) || x=; echo \"${x%% *}\"; }\n");
+        script.Append("for c in base64 sha256sum cat readlink mv ln cp chmod rm mkdir rmdir; do command -v \"$c\" >/dev/null 2>&1 || { echo \"").Append(Failed).Append(" HostToolMissing 0 $c\"; exit 3; }; done\n");
+        // h sets x to a file's SHA-256 (empty when it cannot be read): one process, where $(h ...) would start two.
+        script.Append("h() { x=$(sha256sum <\"$1\" 2>/dev/null) || x=; x=${x%% *}; }\n");
         var folders = write ? NewFolders(files.Select(f => f.Path)) : new List<string>();
         AppendRollback(script, files.Count, folders);
         script.Append("fail() { echo \"").Append(Failed).Append(" $1 $2\"; rollback; exit 3; }\n");
@@ -72,54 +77,93 @@ internal static class HostFileScript
             // Leftovers first, in every folder, before this run stages anything there.
             for (var i = 0; i < files.Count; i++)
                 script.Append($"for f in \"$d{i}\"/.*.tmp; do case ${{f##*/}} in .?*.{Hex32}.tmp) [ -f \"$f\" ] && [ ! -L \"$f\" ] && rm -f -- \"$f\";; esac; done\n");
-            for (var i = 0; i < files.Count; i++) AppendStage(script, i, files[i]);
+            for (var i = 0; i < files.Count; i++) AppendStage(script, i, files[i], changes.Expected.ContainsKey(targets[i]), HashedIndex(changes, targets, files[i].BackupOf));
+            AppendStagedCheck(script, files);
             for (var i = 0; i < files.Count; i++)
             {
                 script.Append($"if [ -n \"${{s{i}-}}\" ]; then if [ -e \"$t{i}\" ] || [ -L \"$t{i}\" ]; then p{i}=\"$d{i}/.${{t{i}##*/}}.{Guid.NewGuid():N}.tmp\"; ln -- \"$t{i}\" \"$p{i}\" 2>/dev/null || cp -p -- \"$t{i}\" \"$p{i}\" || fail HostWriteFailed {i}; fi; ");
                 script.Append($"mv -f -- \"$s{i}\" \"$t{i}\" || fail HostWriteFailed {i}; m{i}=1; fi\n");
             }
 
-            for (var i = 0; i < files.Count; i++)
-                script.Append($"[ -n \"${{p{i}-}}\" ] && rm -f -- \"$p{i}\"; [ -n \"${{m{i}-}}\" ] && echo \"{Written} {i}\"\n");
+            // The old files kept for a rollback go in one rm.
+            script.Append("set --\n");
+            for (var i = 0; i < files.Count; i++) script.Append($"[ -n \"${{p{i}-}}\" ] && set -- \"$@\" \"$p{i}\"\n");
+            script.Append("[ $# -eq 0 ] || rm -f -- \"$@\"\n");
+            for (var i = 0; i < files.Count; i++) script.Append($"[ -n \"${{m{i}-}}\" ] && echo \"{Written} {i}\"\n");
         }
 
         script.Append("echo ").Append(Done).Append('\n');
         return PosixShell.Complete(script);
     }
 
+    // The target's hash is kept in c<i>: the staging step then knows, without reading it again, whether it already holds the new bytes.
     private static void AppendExpectation(StringBuilder script, int i, byte[]? expected, byte[]? planned)
     {
         var next = planned is null ? "none" : Sha256(planned);
         if (expected is null)
-            script.Append($"if [ -e \"$t{i}\" ] || [ -L \"$t{i}\" ]; then [ \"$(h \"$t{i}\")\" = {next} ] || fail TargetChanged {i}; fi\n");
+            script.Append($"if [ -e \"$t{i}\" ] || [ -L \"$t{i}\" ]; then h \"$t{i}\"; [ \"$x\" = {next} ] || fail TargetChanged {i}; c{i}=$x; fi\n");
         else
-            script.Append($"x=$(h \"$t{i}\"); if [ -f \"$t{i}\" ] && {{ [ \"$x\" = {Sha256(expected)} ] || [ \"$x\" = {next} ]; }}; then :; else fail TargetChanged {i}; fi\n");
+            script.Append($"h \"$t{i}\"; c{i}=$x; if [ -f \"$t{i}\" ] && {{ [ \"$x\" = {Sha256(expected)} ] || [ \"$x\" = {next} ]; }}; then :; else fail TargetChanged {i}; fi\n");
     }
 
-    private static void AppendStage(StringBuilder script, int i, HostFileChange file)
+    private static void AppendStage(StringBuilder script, int i, HostFileChange file, bool hashed, int? backupOf)
     {
         var hash = Sha256(file.Content);
         // An identical certificate or file is left alone, as locally; a key is always written anew (never compared in place).
-        if (file.Kind != HostFileKind.Key) script.Append($"if [ -f \"$t{i}\" ] && [ \"$(h \"$t{i}\")\" = {hash} ]; then :; else\n");
+        if (file.Kind != HostFileKind.Key)
+            script.Append(hashed ? $"if [ -f \"$t{i}\" ] && [ \"${{c{i}-}}\" = {hash} ]; then :; else\n" : $"if [ -f \"$t{i}\" ] && h \"$t{i}\" && [ \"$x\" = {hash} ]; then :; else\n");
         script.Append($"s{i}=\"$d{i}/.${{t{i}##*/}}.{Guid.NewGuid():N}.tmp\"\n");
-        var umask = file.Kind == HostFileKind.Key ? "277" : "077";
-        PosixShell.AppendWithData(script, $"(umask {umask} && base64 -d >\"$s{i}\")", file.Content, $"|| fail HostWriteFailed {i}");
-        switch (file.Kind)
+        if (file.Kind is HostFileKind.Rewrite or HostFileKind.Backup)
         {
-            case HostFileKind.Key: break;
-            case HostFileKind.Certificate: script.Append($"chmod 444 -- \"$s{i}\" || fail HostWriteFailed {i}\n"); break;
-            case HostFileKind.File: script.Append($"chmod {Octal(file.NewFileMode)} -- \"$s{i}\" || fail HostWriteFailed {i}\n"); break;
-            case HostFileKind.Rewrite: AppendKeepMode(script, i, $"\"$t{i}\"", file.NewFileMode); break;
-            case HostFileKind.Backup: AppendKeepMode(script, i, PosixShell.Quote(file.BackupOf ?? file.Path), file.NewFileMode); break;
+            // Owner, group and mode are those of the file it replaces or backs up: cp -p makes the staged file with
+            // them, and the new bytes are then written over it. A backup of a file that holds its bytes now is that copy alone.
+            var reference = file.Kind == HostFileKind.Rewrite ? $"\"$t{i}\"" : PosixShell.Quote(file.BackupOf ?? file.Path);
+            if (backupOf is int j) script.Append($"if [ \"${{c{j}-}}\" = {hash} ]; then cp -p -- {reference} \"$s{i}\" || fail HostWriteFailed {i}; else\n");
+            script.Append($"if [ -e {reference} ]; then cp -p -- {reference} \"$s{i}\" || fail HostWriteFailed {i}; else : >\"$s{i}\" && chmod {Octal(file.NewFileMode)} -- \"$s{i}\" || fail HostWriteFailed {i}; fi\n");
+            PosixShell.AppendWithData(script, $"(umask 077 && base64 -d >|\"$s{i}\")", file.Content, $"|| fail HostWriteFailed {i}");
+            if (backupOf is not null) script.Append("fi\n");
+        }
+        else
+        {
+            var umask = StagingUmask(file);
+            PosixShell.AppendWithData(script, $"(umask {umask} && base64 -d >\"$s{i}\")", file.Content, $"|| fail HostWriteFailed {i}");
+            if (umask == "077") script.Append($"chmod {Octal(file.NewFileMode)} -- \"$s{i}\" || fail HostWriteFailed {i}\n");
         }
 
-        script.Append($"[ \"$(h \"$s{i}\")\" = {hash} ] || fail HostWriteFailed {i}\n");
         if (file.Kind != HostFileKind.Key) script.Append("fi\n");
     }
 
-    private static void AppendKeepMode(StringBuilder script, int i, string reference, int newMode) =>
-        script.Append($"if [ -e {reference} ]; then chown --reference={reference} -- \"$s{i}\" && chmod --reference={reference} -- \"$s{i}\" || fail HostWriteFailed {i}; ")
-            .Append($"else chmod {Octal(newMode)} -- \"$s{i}\" || fail HostWriteFailed {i}; fi\n");
+    // The index of the target a backup copies, when the checks hashed it (its hash is then in c<j>).
+    private static int? HashedIndex(HostFileChanges changes, IReadOnlyList<string> targets, string? backupOf)
+    {
+        if (backupOf is null || !changes.Expected.ContainsKey(backupOf)) return null;
+        for (var j = 0; j < targets.Count; j++)
+            if (targets[j] == backupOf) return j;
+        return null;
+    }
+
+    // The umask a staged file is created under: its final mode where a umask can give it (a new file is at most 0666),
+    // so that a key is 0400 and a certificate 0444 from their first byte; else 077, and chmod after.
+    private static string StagingUmask(HostFileChange file) => file.Kind switch
+    {
+        HostFileKind.Key => "277",
+        HostFileKind.Certificate => "333",
+        _ when (file.NewFileMode & 0xFFF & ~0x1B6) == 0 => Convert.ToString(0x1FF & ~file.NewFileMode, 8).PadLeft(3, '0'),
+        _ => "077",
+    };
+
+    // One read of every staged file (and of each target left alone, which holds the same bytes) against the SHA-256 of
+    // all the new bytes in order; only when that differs is each staged file read again, to name the one that differs.
+    private static void AppendStagedCheck(StringBuilder script, IReadOnlyList<HostFileChange> files)
+    {
+        script.Append("x=$(cat --");
+        for (var i = 0; i < files.Count; i++) script.Append($" \"${{s{i}:-$t{i}}}\"");
+        script.Append(" 2>/dev/null | sha256sum) || x=; x=${x%% *}\n");
+        script.Append("if [ \"$x\" != ").Append(Sha256(files.SelectMany(f => f.Content).ToArray())).Append(" ]; then\n");
+        for (var i = 0; i < files.Count; i++)
+            script.Append($"if [ -n \"${{s{i}-}}\" ]; then h \"$s{i}\"; [ \"$x\" = {Sha256(files[i].Content)} ] || fail HostWriteFailed {i}; fi\n");
+        script.Append("fail HostWriteFailed 0\nfi\n");
+    }
 
     private static void AppendRollback(StringBuilder script, int count, List<string> folders)
     {

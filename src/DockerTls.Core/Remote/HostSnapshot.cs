@@ -45,8 +45,9 @@ internal sealed class HostEntry
 /// <summary>
 /// Reads many host paths in one ssh run: a sh script asks for each file (its bytes, as base64, up to a cap) and for
 /// each folder (the names of its regular files, and their bytes where asked, and the names of all else in it), and writes records that
-/// <see cref="Parse"/> reads back. Names and bytes travel as base64, so no name or content (newlines, quotes, terminal
-/// controls) can break the records.
+/// <see cref="Parse"/> reads back. Bytes travel as base64, and so does every name but those of letters, digits, '.',
+/// '_' and '-' only (those go as they are, after '=', sparing the host two processes a name), so no name or content
+/// (newlines, spaces, quotes, terminal controls) can break the records.
 /// </summary>
 internal static class HostSnapshot
 {
@@ -60,7 +61,7 @@ internal static class HostSnapshot
         script.Append(@"put() {
 if [ -d ""$2"" ]; then echo ""D $1""
 elif [ -f ""$2"" ]; then
-  n=$(wc -c <""$2"" 2>/dev/null | tr -d ' ')
+  n=$(wc -c <""$2"" 2>/dev/null); n=${n##* }
   case $n in ''|*[!0-9]*) echo ""R $1""; return;; esac
   if [ ""$n"" -gt ""$cap"" ]; then echo ""B $1""; return; fi
   echo ""F $1""; base64 <""$2"" 2>/dev/null || echo '!'; echo .
@@ -69,17 +70,21 @@ elif [ -e ""$2"" ]; then
 elif [ -L ""$2"" ]; then echo ""L $1""
 else echo ""N $1""; fi
 }
+nm() {
+case ${3##*/} in
+*[!abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-]*) echo ""$1 $2""; printf '%s' ""${3##*/}"" | base64; echo .;;
+*) echo ""$1 $2 =${3##*/}"";;
+esac
+}
 lst() {
 if [ ! -d ""$2"" ]; then put ""$1"" ""$2""; return; fi
 echo ""D $1""
 for f in ""$2""/* ""$2""/.[!.]* ""$2""/..?*; do
   if [ -f ""$f"" ]; then
-    echo ""E $1""; printf '%s' ""${f##*/}"" | base64; echo .
+    nm E ""$1"" ""$f""
     if [ ""$3"" = 1 ]; then put ""$1"" ""$f""; fi
-  elif [ -d ""$f"" ]; then
-    echo ""X $1 d""; printf '%s' ""${f##*/}"" | base64; echo .
-  elif [ -e ""$f"" ] || [ -L ""$f"" ]; then
-    echo ""X $1 o""; printf '%s' ""${f##*/}"" | base64; echo .
+  elif [ -d ""$f"" ]; then nm X ""$1 d"" ""$f""
+  elif [ -e ""$f"" ] || [ -L ""$f"" ]; then nm X ""$1 o"" ""$f""
   fi
 done
 }
@@ -114,7 +119,8 @@ done
             {
                 case 'E':
                 case 'X':
-                    var name = Encoding.UTF8.GetString(Base64(lines, ref n, out _) ?? Array.Empty<byte>());
+                    var plain = fields[fields.Length - 1] is { Length: > 1 } last && last[0] == '=' ? last.Substring(1) : null;
+                    var name = plain ?? Encoding.UTF8.GetString(Base64(lines, ref n, out _) ?? Array.Empty<byte>());
                     entryPath = fields[0][0] == 'E' ? Join(path, name) : null;
                     if (!into.TryGetValue(path, out var folder)) continue;
                     if (fields[0][0] == 'E') folder.Names?.Add(name);

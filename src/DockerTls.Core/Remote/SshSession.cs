@@ -23,7 +23,7 @@ internal sealed class SshSession
         + "IFS=' ' read -r n h || exit 0\n"
         + "case $n in ''|*[!0-9]*) echo dockertls-frame-bad; exit 0;; esac\n"
         + "b=$(head -c \"$n\"; echo x); b=${b%x}\n"
-        + "if [ \"$(printf '%s' \"$b\" | sha256sum | cut -c1-64)\" != \"$h\" ]; then echo dockertls-frame-cut; exit 0; fi\n"
+        + "x=$(printf '%s' \"$b\" | sha256sum); if [ \"${x%% *}\" != \"$h\" ]; then echo dockertls-frame-cut; exit 0; fi\n"
         + "eval \"$b\"\nexit\n}\n";
 
     private static readonly byte[] MarkerLine = Encoding.ASCII.GetBytes("\n" + Marker + "\n");

@@ -47,6 +47,11 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
         File.WriteAllText(P("docker.service.d/a.conf"), "[Service]\n");
         File.WriteAllText(P("docker.service.d/notes.txt"), "x");
         Directory.CreateDirectory(P("docker.service.d/sub.conf"));
+        // A name of letters, digits, '.', '_' and '-' goes as it is; any other (a space, a leading '=', non-ASCII) as base64.
+        File.WriteAllText(P("docker.service.d/two words.conf"), "x");
+        File.WriteAllText(P("docker.service.d/=eq.conf"), "x");
+        File.WriteAllText(P("docker.service.d/\u00fcber_1-2.conf"), "x");
+        Directory.CreateDirectory(P("docker.service.d/" + Hostile + ".d"));
         var logins = sshd.AcceptedLogins;
         var host = new SshDaemonHost(sshd.Target());
         host.Prefetch(new[] { P("daemon.json"), P("missing.json"), P("docker.service.d") }, new[] { (P("docker.service.d"), true) });
@@ -55,7 +60,8 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
         Assert.Null(host.TryReadFile(P("missing.json"), SafeFile.DaemonConfig));
         Assert.False(host.Exists(P("missing.json")));
         Assert.True(host.IsDirectory(P("docker.service.d")));
-        Assert.Equal(new[] { Hostile + ".conf", "a.conf" }.OrderBy(n => n, StringComparer.Ordinal), host.ListFiles(P("docker.service.d"), ".conf"));
+        Assert.Equal(new[] { Hostile + ".conf", "a.conf", "two words.conf", "=eq.conf", "\u00fcber_1-2.conf" }.OrderBy(n => n, StringComparer.Ordinal), host.ListFiles(P("docker.service.d"), ".conf"));
+        Assert.True(host.IsDirectory(P("docker.service.d/" + Hostile + ".d")));
         Assert.Equal(binary, host.TryReadFile(P("docker.service.d/" + Hostile + ".conf"), SafeFile.SystemdUnit));
         Assert.False(host.Exists(P("docker.service.d/b.conf.bak"))); // absent from a listed folder: known without a run
         Assert.True(host.Exists(P("docker.service.d/sub.conf")));
@@ -89,6 +95,7 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
         if (!TestSshd.Available) return;
         File.WriteAllText(P("daemon.json"), "{}");
         File.SetUnixFileMode(P("daemon.json"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        TestSshd.Run("chown", "1000:4", P("daemon.json"));
         File.WriteAllText(P(".daemon.json.0123456789abcdef0123456789abcdef.tmp"), "left by a run killed on the host");
         File.WriteAllText(P(".notes.tmp"), "not ours: kept");
         var folder = P("new folder/" + Hostile);
@@ -113,6 +120,8 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
         Assert.Equal("444", Stat("%a", folder + "/ca.pem"));
         Assert.Equal("640", Stat("%a", P("daemon.json")));
         Assert.Equal("640", Stat("%a", P("daemon.json.bak")));
+        Assert.Equal("1000:4", Stat("%u:%g", P("daemon.json")));
+        Assert.Equal("1000:4", Stat("%u:%g", P("daemon.json.bak")));
         Assert.Equal("{\"tls\": true}", File.ReadAllText(P("daemon.json")));
         Assert.Equal("{}", File.ReadAllText(P("daemon.json.bak")));
         Assert.Equal(new[] { P(".notes.tmp") }, Directory.GetFiles(root, "*.tmp", SearchOption.AllDirectories));
