@@ -73,6 +73,23 @@ public sealed class CertificateAssessmentTests : IDisposable
         Assert.Contains("expired on", verdict.Findings[0].Message);
     }
 
+    // The curve's size, whether BouncyCastle has it among its fast custom curves (the NIST and SEC ones) or only in
+    // the generic tables (brainpool): under 224 bits OpenSSL's security level 2 refuses the key.
+    [Theory]
+    [InlineData("ec:prime192v1", true)]
+    [InlineData("ec:secp224r1", false)]
+    [InlineData("ec:P-384", false)]
+    [InlineData("ec:brainpoolP160r1", true)]
+    [InlineData("ec:brainpoolP256r1", false)]
+    public void AnECKeyUnder224BitsIsWeak(string key, bool weak)
+    {
+        var ca = pki.CA("ca");
+        var server = pki.Leaf("server", ca, "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost", key);
+        var verdict = CertificateAssessment.Assess(TestPki.Load(Path.Combine(server, "cert.pem")), PemFormat.ReadCertificates(Path.Combine(ca, "ca.pem")),
+            KeyPurposeID.id_kp_serverAuth, DateTime.UtcNow);
+        Assert.Equal(weak, verdict.Findings.Any(f => f.Id == CertificateFindingIds.WeakKey));
+    }
+
     [Fact]
     public void WithoutCAsOnlyTheCertificateItselfIsJudged()
     {
