@@ -4,7 +4,7 @@
 # Usage: bench/fleet-logins.sh FLEET.CSV KEY KNOWN_HOSTS   (first two columns HostName,Port)
 set -euo pipefail
 csv=$1 key=$2 known=$3
-opts=(-o BatchMode=yes -o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$known" -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes -i "$key")
+. "$(dirname "${BASH_SOURCE[0]}")/fleet-ssh.sh"
 tail -n +2 "$csv" | {
     pids=()
     while IFS=, read -r host port _; do

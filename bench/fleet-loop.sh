@@ -12,7 +12,7 @@
 # Usage: bench/fleet-loop.sh FLEET.CSV KEY KNOWN_HOSTS [CLIENT_CERTS]   (columns HostName,Port,CertPath,DaemonJson,DockerHost)
 set -euo pipefail
 csv=$1 key=$2 known=$3 client=${4:-}
-opts=(-o BatchMode=yes -o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$known" -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes -i "$key")
+. "$(dirname "${BASH_SOURCE[0]}")/fleet-ssh.sh"
 remote='cd /etc/docker && chmod 0444 ca.pem server-cert.pem && chmod 0400 server-key.pem && cp -p daemon.json daemon.json.bak && '
 if [ -n "$client" ]; then
     remote+='cat >daemon.json.new && { ! dockerd --help 2>/dev/null | grep -q -- --validate || dockerd --validate --config-file daemon.json.new >/dev/null; } && mv daemon.json.new daemon.json && systemctl restart docker'

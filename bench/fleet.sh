@@ -8,6 +8,9 @@
 # With `restart`: every host runs a real dockerd; DockerTls adds -Restart -ClientCertPath (validate, restart, wait
 # for the TLS port, Test-DockerTlsConnection, roll back on failure) and the peer is bench/fleet-loop.sh given the client files;
 # each round's --prepare restarts every dockerd on its old files.
+# DockerTls runs under two builds of the same PowerShell 7.6.9 in the same rounds, as bench/run.sh does: the local tool
+# (IL only: every start compiles PowerShell's own code) and a ReadyToRun copy (bench/r2r-pwsh.sh), as Microsoft's
+# packages install it; the module is the same IL under both. R2R=0 leaves the second out (it takes a minute to make).
 # Usage: bench/fleet.sh [runs] [hosts] [restart]   (run ./build.ps1 first). Writes bench/results/fleet<hosts>[-restart].json and .txt.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,6 +23,11 @@ results=bench/results
 mkdir -p "$results"
 test -f output/DockerTls/DockerTls.psd1 || { echo "build first: dotnet pwsh -NoProfile -File ./build.ps1" >&2; exit 2; }
 exe=$(dotnet pwsh -NoProfile -NonInteractive -Command '[IO.Path]::Combine($PSHOME, "pwsh")')
+r2r=()
+if [ "${R2R:-1}" != 0 ]; then
+    r2r_exe=$(bash bench/r2r-pwsh.sh "$work/pwsh-r2r")
+    r2r=("dockertls-r2r=$r2r_exe -NoProfile -NonInteractive -File '$work/set-fleet.ps1'")
+fi
 ssh_set="-UserName root -KeyFilePath '$work/admin/id_ed25519' -Options @{ UserKnownHostsFile = '$work/admin/known_hosts'; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } -ThrottleLimit $n"
 ssh_args="'$work/loop.csv' '$work/admin/id_ed25519' '$work/admin/known_hosts'"
 if [ "$mode" = restart ]; then
@@ -33,7 +41,7 @@ PS1
     python3 bench/interleave.py --runs "$runs" --export-json "$results/fleet$n-restart.json" \
         --prepare "${pwsh[*]} -Reset" \
         "loop=bash bench/fleet-loop.sh $ssh_args '$work/ops'" \
-        "dockertls=$exe -NoProfile -NonInteractive -File '$work/set-fleet.ps1'" | tee "$results/fleet$n-restart.txt"
+        "dockertls=$exe -NoProfile -NonInteractive -File '$work/set-fleet.ps1'" "${r2r[@]}" | tee "$results/fleet$n-restart.txt"
 else
     "${pwsh[@]}" -Hosts "$n"
     cat >"$work/set-fleet.ps1" <<PS1
@@ -44,5 +52,5 @@ PS1
         --prepare "${pwsh[*]} -Reset" \
         "loop=bash bench/fleet-loop.sh $ssh_args" \
         "logins=bash bench/fleet-logins.sh $ssh_args" \
-        "dockertls=$exe -NoProfile -NonInteractive -File '$work/set-fleet.ps1'" | tee "$results/fleet$n.txt"
+        "dockertls=$exe -NoProfile -NonInteractive -File '$work/set-fleet.ps1'" "${r2r[@]}" | tee "$results/fleet$n.txt"
 fi

@@ -8,22 +8,14 @@ Usage: import-cpu.py --runs N PWSH NAME=MANIFEST [NAME=MANIFEST ...]
 e.g.   python3 bench/import-cpu.py --runs 15 "$(dotnet pwsh -NoProfile -Command '[IO.Path]::Combine($PSHOME, "pwsh")')" \\
            before=/tmp/before/DockerTls/DockerTls.psd1 after=output/DockerTls/DockerTls.psd1
 """
-import argparse
 import os
 import statistics
-import tempfile
 import time
 
-parser = argparse.ArgumentParser()
-parser.add_argument("--runs", type=int, default=15)
-parser.add_argument("pwsh")
-parser.add_argument("modules", nargs="+")
-args = parser.parse_args()
+from pwsh_bench import empty_module, parse_args
 
-empty = os.path.join(tempfile.mkdtemp(prefix="dockertls-cpu."), "Empty")
-os.mkdir(empty)
-with open(os.path.join(empty, "Empty.psd1"), "w") as f:
-    f.write("@{ ModuleVersion = '1.0'; GUID = '0b5e3f5c-8a61-4a5e-9d0e-2c1f6b7a9e11' }\n")
+args = parse_args()
+empty = empty_module()
 commands = {"bare": "exit", "empty": f"Import-Module '{empty}'"}
 for item in args.modules:
     name, manifest = item.split("=", 1)

@@ -8,16 +8,10 @@ Usage: import-inproc.py --runs N PWSH NAME=MANIFEST[@VAR=VALUE] ...
 e.g.   python3 bench/import-inproc.py --runs 30 "$(dotnet pwsh -NoProfile -Command '[IO.Path]::Combine($PSHOME, "pwsh")')" \\
            before=/tmp/before/DockerTls/DockerTls.psd1 after=output/DockerTls/DockerTls.psd1
 """
-import argparse, os, statistics, subprocess, tempfile
-parser = argparse.ArgumentParser()
-parser.add_argument("--runs", type=int, default=15)
-parser.add_argument("pwsh")
-parser.add_argument("modules", nargs="+")
-args = parser.parse_args()
-empty = os.path.join(tempfile.mkdtemp(prefix="dockertls-cpu."), "Empty")
-os.mkdir(empty)
-with open(os.path.join(empty, "Empty.psd1"), "w") as f:
-    f.write("@{ ModuleVersion = '1.0'; GUID = '0b5e3f5c-8a61-4a5e-9d0e-2c1f6b7a9e11' }\n")
+import os, statistics, subprocess
+from pwsh_bench import empty_module, parse_args
+args = parse_args()
+empty = empty_module()
 items = [("empty", empty, None)]
 for item in args.modules:
     name, rest = item.split("=", 1)
