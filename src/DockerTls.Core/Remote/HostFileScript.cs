@@ -156,6 +156,7 @@ internal static class HostFileScript
     // all the new bytes in order; only when that differs is each staged file read again, to name the one that differs.
     private static void AppendStagedCheck(StringBuilder script, IReadOnlyList<HostFileChange> files)
     {
+        if (files.Count == 0) return; // cat with no file would read the script's stdin
         script.Append("x=$(cat --");
         for (var i = 0; i < files.Count; i++) script.Append($" \"${{s{i}:-$t{i}}}\"");
         script.Append(" 2>/dev/null | sha256sum) || x=; x=${x%% *}\n");
