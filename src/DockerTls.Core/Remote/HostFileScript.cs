@@ -49,6 +49,7 @@ internal static class HostFileScript
     {
         var files = changes.Files;
         var targets = Targets(changes);
+        var hashes = files.Select(f => Sha256(f.Content)).ToList(); // each new file's SHA-256, once: the checks, the staging and the staged check use it
         var script = new StringBuilder();
         script.Append("set -C\numask 077\ntrap '' HUP PIPE\n");
         script.Append("for c in base64 sha256sum cat readlink mv ln cp chmod rm mkdir rmdir; do command -v \"$c\" >/dev/null 2>&1 || { echo \"").Append(Failed).Append(" HostToolMissing 0 $c\"; exit 3; }; done\n");
@@ -67,7 +68,7 @@ internal static class HostFileScript
             script.Append($"d{i}=${{t{i}%/*}}; [ -n \"$d{i}\" ] || d{i}=/\n");
             if (file is not null) script.Append($"[ -d \"$t{i}\" ] && fail TargetIsFolder {i}\n");
             if (file is not null) script.Append($"if [ -d \"$d{i}\" ]; then [ -w \"$d{i}\" ] || fail ReadOnlyFileSystem {i}; fi\n");
-            if (changes.Expected.TryGetValue(targets[i], out var expected)) AppendExpectation(script, i, expected, file?.Content);
+            if (changes.Expected.TryGetValue(targets[i], out var expected)) AppendExpectation(script, i, expected, file is null ? "none" : hashes[i]);
         }
 
         if (write)
@@ -77,8 +78,8 @@ internal static class HostFileScript
             // Leftovers first, in every folder, before this run stages anything there.
             for (var i = 0; i < files.Count; i++)
                 script.Append($"for f in \"$d{i}\"/.*.tmp; do case ${{f##*/}} in .?*.{Hex32}.tmp) [ -f \"$f\" ] && [ ! -L \"$f\" ] && rm -f -- \"$f\";; esac; done\n");
-            for (var i = 0; i < files.Count; i++) AppendStage(script, i, files[i], changes.Expected.ContainsKey(targets[i]), HashedIndex(changes, targets, files[i].BackupOf));
-            AppendStagedCheck(script, files);
+            for (var i = 0; i < files.Count; i++) AppendStage(script, i, files[i], hashes[i], changes.Expected.ContainsKey(targets[i]), HashedIndex(changes, targets, files[i].BackupOf));
+            AppendStagedCheck(script, files, hashes);
             for (var i = 0; i < files.Count; i++)
             {
                 script.Append($"if [ -n \"${{s{i}-}}\" ]; then if [ -e \"$t{i}\" ] || [ -L \"$t{i}\" ]; then p{i}=\"$d{i}/.${{t{i}##*/}}.{Guid.NewGuid():N}.tmp\"; ln -- \"$t{i}\" \"$p{i}\" 2>/dev/null || cp -p -- \"$t{i}\" \"$p{i}\" || fail HostWriteFailed {i}; fi; ");
@@ -97,18 +98,16 @@ internal static class HostFileScript
     }
 
     // The target's hash is kept in c<i>: the staging step then knows, without reading it again, whether it already holds the new bytes.
-    private static void AppendExpectation(StringBuilder script, int i, byte[]? expected, byte[]? planned)
+    private static void AppendExpectation(StringBuilder script, int i, byte[]? expected, string next)
     {
-        var next = planned is null ? "none" : Sha256(planned);
         if (expected is null)
             script.Append($"if [ -e \"$t{i}\" ] || [ -L \"$t{i}\" ]; then h \"$t{i}\"; [ \"$x\" = {next} ] || fail TargetChanged {i}; c{i}=$x; fi\n");
         else
             script.Append($"h \"$t{i}\"; c{i}=$x; if [ -f \"$t{i}\" ] && {{ [ \"$x\" = {Sha256(expected)} ] || [ \"$x\" = {next} ]; }}; then :; else fail TargetChanged {i}; fi\n");
     }
 
-    private static void AppendStage(StringBuilder script, int i, HostFileChange file, bool hashed, int? backupOf)
+    private static void AppendStage(StringBuilder script, int i, HostFileChange file, string hash, bool hashed, int? backupOf)
     {
-        var hash = Sha256(file.Content);
         // An identical certificate or file is left alone, as locally; a key is always written anew (never compared in place).
         if (file.Kind != HostFileKind.Key)
             script.Append(hashed ? $"if [ -f \"$t{i}\" ] && [ \"${{c{i}-}}\" = {hash} ]; then :; else\n" : $"if [ -f \"$t{i}\" ] && h \"$t{i}\" && [ \"$x\" = {hash} ]; then :; else\n");
@@ -154,7 +153,7 @@ internal static class HostFileScript
 
     // One read of every staged file (and of each target left alone, which holds the same bytes) against the SHA-256 of
     // all the new bytes in order; only when that differs is each staged file read again, to name the one that differs.
-    private static void AppendStagedCheck(StringBuilder script, IReadOnlyList<HostFileChange> files)
+    private static void AppendStagedCheck(StringBuilder script, IReadOnlyList<HostFileChange> files, IReadOnlyList<string> hashes)
     {
         if (files.Count == 0) return; // cat with no file would read the script's stdin
         script.Append("x=$(cat --");
@@ -162,7 +161,7 @@ internal static class HostFileScript
         script.Append(" 2>/dev/null | sha256sum) || x=; x=${x%% *}\n");
         script.Append("if [ \"$x\" != ").Append(Sha256(files.SelectMany(f => f.Content).ToArray())).Append(" ]; then\n");
         for (var i = 0; i < files.Count; i++)
-            script.Append($"if [ -n \"${{s{i}-}}\" ]; then h \"$s{i}\"; [ \"$x\" = {Sha256(files[i].Content)} ] || fail HostWriteFailed {i}; fi\n");
+            script.Append($"if [ -n \"${{s{i}-}}\" ]; then h \"$s{i}\"; [ \"$x\" = {hashes[i]} ] || fail HostWriteFailed {i}; fi\n");
         script.Append("fail HostWriteFailed 0\nfi\n");
     }
 
