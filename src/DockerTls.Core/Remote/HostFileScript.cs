@@ -98,12 +98,13 @@ internal static class HostFileScript
     }
 
     // The target's hash is kept in c<i>: the staging step then knows, without reading it again, whether it already holds the new bytes.
+    // Only a regular file is read: what is not one (a FIFO put there since the plan, whose read would wait) has changed.
     private static void AppendExpectation(StringBuilder script, int i, byte[]? expected, string next)
     {
         if (expected is null)
-            script.Append($"if [ -e \"$t{i}\" ] || [ -L \"$t{i}\" ]; then h \"$t{i}\"; [ \"$x\" = {next} ] || fail TargetChanged {i}; c{i}=$x; fi\n");
+            script.Append($"if [ -e \"$t{i}\" ] || [ -L \"$t{i}\" ]; then [ -f \"$t{i}\" ] || fail TargetChanged {i}; h \"$t{i}\"; [ \"$x\" = {next} ] || fail TargetChanged {i}; c{i}=$x; fi\n");
         else
-            script.Append($"h \"$t{i}\"; c{i}=$x; if [ -f \"$t{i}\" ] && {{ [ \"$x\" = {Sha256(expected)} ] || [ \"$x\" = {next} ]; }}; then :; else fail TargetChanged {i}; fi\n");
+            script.Append($"if [ -f \"$t{i}\" ] && h \"$t{i}\" && c{i}=$x && {{ [ \"$x\" = {Sha256(expected)} ] || [ \"$x\" = {next} ]; }}; then :; else fail TargetChanged {i}; fi\n");
     }
 
     private static void AppendStage(StringBuilder script, int i, HostFileChange file, string hash, bool hashed, int? backupOf)
@@ -115,10 +116,11 @@ internal static class HostFileScript
         if (file.Kind is HostFileKind.Rewrite or HostFileKind.Backup)
         {
             // Owner, group and mode are those of the file it replaces or backs up: cp -p makes the staged file with
-            // them, and the new bytes are then written over it. A backup of a file that holds its bytes now is that copy alone.
+            // them, and the new bytes are then written over it (only from a regular file: cp would wait on a FIFO for a
+            // writer); a backup of a file that holds its bytes now is that copy alone.
             var reference = file.Kind == HostFileKind.Rewrite ? $"\"$t{i}\"" : PosixShell.Quote(file.BackupOf ?? file.Path);
             if (backupOf is int j) script.Append($"if [ \"${{c{j}-}}\" = {hash} ]; then cp -p -- {reference} \"$s{i}\" || fail HostWriteFailed {i}; else\n");
-            script.Append($"if [ -e {reference} ]; then cp -p -- {reference} \"$s{i}\" || fail HostWriteFailed {i}; else : >\"$s{i}\" && chmod {Octal(file.NewFileMode)} -- \"$s{i}\" || fail HostWriteFailed {i}; fi\n");
+            script.Append($"if [ -f {reference} ]; then cp -p -- {reference} \"$s{i}\" || fail HostWriteFailed {i}; else : >\"$s{i}\" && chmod {Octal(file.NewFileMode)} -- \"$s{i}\" || fail HostWriteFailed {i}; fi\n");
             PosixShell.AppendWithData(script, $"(umask 077 && base64 -d >|\"$s{i}\")", file.Content, $"|| fail HostWriteFailed {i}");
             if (backupOf is not null) script.Append("fi\n");
         }

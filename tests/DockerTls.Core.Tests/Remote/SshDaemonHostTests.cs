@@ -135,6 +135,36 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
     }
 
     [Fact]
+    public void ABackupOfAFifoTakesTheNewFileModeAndNeverReadsTheFifo()
+    {
+        if (!TestSshd.Available) return;
+        TestSshd.Run("mkfifo", P("daemon.json"));
+        var changes = new HostFileChanges();
+        changes.Add(new HostFileChange(P("daemon.json.bak"), Encoding.ASCII.GetBytes("{}"), HostFileKind.Backup, FileModes.PublicFile, P("daemon.json")));
+        var host = new SshDaemonHost(sshd.Target()) { Timeout = TimeSpan.FromSeconds(15) }; // a read of the FIFO would wait for a writer until then
+
+        Assert.Equal(new[] { P("daemon.json.bak") }, host.Commit(changes));
+        Assert.Equal("{}", File.ReadAllText(P("daemon.json.bak")));
+        Assert.Equal("644", Stat("%a", P("daemon.json.bak")));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AFifoPutWhereThePlanSawAFileOrNothingIsAChangeAndIsNeverRead(bool planSawAFile)
+    {
+        if (!TestSshd.Available) return;
+        TestSshd.Run("mkfifo", P("ca.pem"));
+        var changes = new HostFileChanges();
+        changes.Add(new HostFileChange(P("ca.pem"), Encoding.ASCII.GetBytes("ca"), HostFileKind.Certificate, FileModes.Certificate));
+        changes.Expect(P("ca.pem"), planSawAFile ? Encoding.ASCII.GetBytes("old ca") : null);
+        var host = new SshDaemonHost(sshd.Target()) { Timeout = TimeSpan.FromSeconds(15) }; // a read of the FIFO would wait for a writer until then
+
+        Assert.Equal("TargetChanged", Assert.Throws<DockerTlsException>(() => host.Commit(changes)).ErrorId);
+        Assert.Equal("fifo", Stat("%F", P("ca.pem"))); // left as it was
+    }
+
+    [Fact]
     public void ATargetChangedSinceThePlanWritesNothing()
     {
         if (!TestSshd.Available) return;
