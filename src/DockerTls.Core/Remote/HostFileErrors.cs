@@ -21,6 +21,8 @@ internal static class HostFileErrors
         {
             "TargetChanged" => new DockerTlsException(id, ErrorKind.InvalidOperation,
                 $"'{shown}' {on} changed after it was read (another command wrote it meanwhile). Nothing was written. Run again to apply the change to what is there now.", path),
+            IO.FileSystemErrors.TargetBusy => new DockerTlsException(id, ErrorKind.ResourceUnavailable,
+                $"Another DockerTls command is writing in the folder of '{shown}' {on} (it has held the lock '{SshDaemonHost.Show(LockPath(path))}' there for more than {host.LockWait.TotalSeconds:0} s). Nothing was written. Wait for it to finish, then run again.", path),
             "TargetIsFolder" => new DockerTlsException(id, ErrorKind.InvalidArgument,
                 $"'{shown}' {on} is a folder; a file should be written there. Move that folder away. Nothing was written.", path),
             "LinkedFileRefused" => new DockerTlsException(id, ErrorKind.InvalidArgument,
@@ -32,5 +34,11 @@ internal static class HostFileErrors
             _ => new DockerTlsException(SshErrorIds.HostWriteFailed, ErrorKind.ResourceUnavailable,
                 $"Writing '{shown}' {on} failed ({words}). Every file was put back as it was; check the disk and the file there (a full disk, an immutable file: lsattr), then run again.", path),
         };
+    }
+
+    private static string LockPath(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return HostSnapshot.Join(slash > 0 ? path.Substring(0, slash) : "/", IO.FolderLock.FileName);
     }
 }

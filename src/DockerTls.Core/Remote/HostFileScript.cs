@@ -35,17 +35,26 @@ internal static class HostFileScript
     /// <summary>The start of the line naming a file written: <c>dockertls-written &lt;index&gt;</c>.</summary>
     public const string Written = "dockertls-written";
 
-    /// <summary>The script that checks every target and writes nothing.</summary>
-    public static byte[] Check(HostFileChanges changes) => Build(changes, write: false);
+    /// <summary>How long a commit waits for another writer's lock on a folder before it gives up with <c>TargetBusy</c>.</summary>
+    public static readonly TimeSpan DefaultLockWait = TimeSpan.FromSeconds(30);
 
-    /// <summary>The script that checks every target, then writes every file.</summary>
-    public static byte[] Commit(HostFileChanges changes) => Build(changes, write: true);
+    // The file descriptors the locks are held on: sh redirects only 0 to 9, and 0 to 2 are taken.
+    private const int FirstLockDescriptor = 3, LastLockDescriptor = 9;
+
+    /// <summary>The script that checks every target and writes nothing (it takes no lock: it writes nothing).</summary>
+    public static byte[] Check(HostFileChanges changes) => Build(changes, write: false, DefaultLockWait);
+
+    /// <summary>The script that locks the targets' folders, checks every target, then writes every file.</summary>
+    public static byte[] Commit(HostFileChanges changes) => Commit(changes, DefaultLockWait);
+
+    /// <summary><see cref="Commit(HostFileChanges)"/> that waits at most <paramref name="lockWait"/> for another writer's lock.</summary>
+    public static byte[] Commit(HostFileChanges changes, TimeSpan lockWait) => Build(changes, write: true, lockWait);
 
     /// <summary>The paths the script's indexes stand for: the files first, in order, then expectations of other paths.</summary>
     public static IReadOnlyList<string> Targets(HostFileChanges changes) =>
         changes.Files.Select(f => f.Path).Concat(changes.Expected.Keys.Where(k => changes.Files.All(f => f.Path != k))).ToList();
 
-    private static byte[] Build(HostFileChanges changes, bool write)
+    private static byte[] Build(HostFileChanges changes, bool write, TimeSpan lockWait)
     {
         var files = changes.Files;
         var targets = Targets(changes);
@@ -56,7 +65,8 @@ internal static class HostFileScript
         // h sets x to a file's SHA-256 (empty when it cannot be read): one process, where $(h ...) would start two.
         script.Append("h() { x=$(sha256sum <\"$1\" 2>/dev/null) || x=; x=${x%% *}; }\n");
         var folders = write ? NewFolders(files.Select(f => f.Path)) : new List<string>();
-        AppendRollback(script, files.Count, folders);
+        var locks = write ? LockFolders(files) : new List<(string Folder, int Index)>();
+        AppendRollback(script, files.Count, folders, locks.Count);
         script.Append("fail() { echo \"").Append(Failed).Append(" $1 $2\"; rollback; exit 3; }\n");
 
         for (var i = 0; i < targets.Count; i++)
@@ -68,7 +78,12 @@ internal static class HostFileScript
             script.Append($"d{i}=${{t{i}%/*}}; [ -n \"$d{i}\" ] || d{i}=/\n");
             if (file is not null) script.Append($"[ -d \"$t{i}\" ] && fail TargetIsFolder {i}\n");
             if (file is not null) script.Append($"if [ -d \"$d{i}\" ]; then [ -w \"$d{i}\" ] || fail ReadOnlyFileSystem {i}; fi\n");
-            if (changes.Expected.TryGetValue(targets[i], out var expected)) AppendExpectation(script, i, expected, file is null ? "none" : hashes[i]);
+        }
+
+        if (write) AppendLocks(script, locks, lockWait);
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (changes.Expected.TryGetValue(targets[i], out var expected)) AppendExpectation(script, i, expected, i < files.Count ? hashes[i] : "none");
         }
 
         if (write)
@@ -89,12 +104,62 @@ internal static class HostFileScript
             // The old files kept for a rollback go in one rm.
             script.Append("set --\n");
             for (var i = 0; i < files.Count; i++) script.Append($"[ -n \"${{p{i}-}}\" ] && set -- \"$@\" \"$p{i}\"\n");
+            // The locks' files go in it too, while still held: a writer waiting on one then finds its name gone and tries again.
+            for (var k = 0; k < locks.Count; k++) script.Append($"[ -n \"${{q{k}-}}\" ] && set -- \"$@\" \"$l{k}\"\n");
             script.Append("[ $# -eq 0 ] || rm -f -- \"$@\"\n");
             for (var i = 0; i < files.Count; i++) script.Append($"[ -n \"${{m{i}-}}\" ] && echo \"{Written} {i}\"\n");
         }
 
         script.Append("echo ").Append(Done).Append('\n');
         return PosixShell.Complete(script);
+    }
+
+    // The lock a local FileTransaction takes (IO.FolderLock), taken the same way on the host, so that two writers of a
+    // folder run one after the other whether they came over ssh or ran there: flock on .dockertls.lock (0600 under the
+    // script's umask) in every existing folder of the set, from the checks to the last rename; a name that no longer
+    // leads to the locked file (its holder removed it when done) is tried again; busy or not, every lock is let go
+    // before the next try, so that two writers taking the same folders in another order never wait on each other. The
+    // holder removes the lock files after its last rename (or its rollback), while it still holds them. A host without
+    // flock (util-linux), or a file system that cannot lock, is written unlocked, as locally; the checks of what the
+    // plan read still stop most overlaps.
+    private static void AppendLocks(StringBuilder script, IReadOnlyList<(string Folder, int Index)> locks, TimeSpan wait)
+    {
+        if (locks.Count == 0) return;
+        script.Append("lk() {\n");
+        script.Append("if [ -L \"$2\" ] || { [ -e \"$2\" ] && [ ! -f \"$2\" ]; }; then echo \"$2 is not a regular file: the lock of its folder cannot be taken\" >&2; fail HostWriteFailed \"$3\"; fi\n");
+        script.Append("eval \"command exec $1>>\\\"\\$2\\\"\" || fail HostWriteFailed \"$3\"\n");
+        script.Append("flock -n \"$1\"; r=$?\n");
+        script.Append("if [ \"$r\" -eq 0 ]; then { [ ! -e \"/dev/fd/$1\" ] || [ \"/dev/fd/$1\" -ef \"$2\" ]; } && return 0\n");
+        script.Append("elif [ \"$r\" -ne 1 ]; then return 0; fi\n");
+        script.Append("eval \"exec $1>&-\"; w=$3; return 1\n}\n");
+        script.Append("lka() {\n");
+        for (var k = 0; k < locks.Count; k++)
+        {
+            var folder = PosixShell.Quote(locks[k].Folder);
+            script.Append($"l{k}={PosixShell.Quote(HostSnapshot.Join(locks[k].Folder, IO.FolderLock.FileName))}\n");
+            script.Append($"if [ -d {folder} ]; then lk {FirstLockDescriptor + k} \"$l{k}\" {locks[k].Index} || return 1; q{k}=1; fi\n");
+        }
+
+        script.Append(":\n}\nulk() {\n");
+        for (var k = 0; k < locks.Count; k++) script.Append($"if [ -n \"${{q{k}-}}\" ]; then exec {FirstLockDescriptor + k}>&-; q{k}=; fi\n");
+        var tries = Math.Max(1, (int)Math.Ceiling(wait.TotalMilliseconds / 100));
+        script.Append($":\n}}\nif command -v flock >/dev/null 2>&1; then n=0; until lka; do ulk; n=$((n + 1)); [ \"$n\" -lt {tries} ] || fail TargetBusy \"$w\"; sleep 0.1; done; fi\n");
+    }
+
+    // The folders the files are written in, each once, in the order of their first file (whose index names it in an error).
+    private static List<(string Folder, int Index)> LockFolders(IReadOnlyList<HostFileChange> files)
+    {
+        var locks = new List<(string Folder, int Index)>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            var slash = files[i].Path.LastIndexOf('/');
+            var folder = slash > 0 ? files[i].Path.Substring(0, slash) : "/";
+            if (!locks.Any(l => l.Folder == folder)) locks.Add((folder, i));
+        }
+
+        if (FirstLockDescriptor + locks.Count - 1 > LastLockDescriptor)
+            throw new ArgumentException($"A host's set of files can span at most {LastLockDescriptor - FirstLockDescriptor + 1} folders; this one spans {locks.Count}.", nameof(files));
+        return locks;
     }
 
     // The target's hash is kept in c<i>: the staging step then knows, without reading it again, whether it already holds the new bytes.
@@ -167,13 +232,14 @@ internal static class HostFileScript
         script.Append("fail HostWriteFailed 0\nfi\n");
     }
 
-    private static void AppendRollback(StringBuilder script, int count, List<string> folders)
+    private static void AppendRollback(StringBuilder script, int count, List<string> folders, int locks)
     {
         script.Append("rollback() {\n:\n");
         for (var i = count - 1; i >= 0; i--)
             script.Append($"if [ -n \"${{m{i}-}}\" ]; then if [ -n \"${{p{i}-}}\" ]; then mv -f -- \"$p{i}\" \"$t{i}\"; else rm -f -- \"$t{i}\"; fi; fi\n");
         for (var i = 0; i < count; i++)
             script.Append($"[ -n \"${{s{i}-}}\" ] && rm -f -- \"$s{i}\"; [ -n \"${{p{i}-}}\" ] && rm -f -- \"$p{i}\"\n");
+        for (var k = 0; k < locks; k++) script.Append($"[ -n \"${{q{k}-}}\" ] && rm -f -- \"$l{k}\"\n"); // once every file is back
         for (var k = folders.Count - 1; k >= 0; k--)
             script.Append($"[ -n \"${{k{k}-}}\" ] && rmdir -- ").Append(PosixShell.Quote(folders[k])).Append('\n');
         script.Append("}\n");

@@ -14,7 +14,7 @@ namespace DockerTls.Core.Remote;
 /// everything the daemon side asks for (daemon.json, the TLS files, the systemd units and drop-ins,
 /// /etc/default/docker) in one run, a path outside it costs one more, and <see cref="Commit"/> writes every file in one.
 /// </summary>
-public sealed class SshDaemonHost : IDaemonHost, IDisposable
+public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
 {
     private const int SnapshotCap = 1 << 20;
     private readonly Dictionary<string, HostEntry> entries = new(StringComparer.Ordinal);
@@ -128,6 +128,9 @@ public sealed class SshDaemonHost : IDaemonHost, IDisposable
     /// </summary>
     public bool ChecksAtCommit { get; set; }
 
+    /// <summary>How long a commit waits on the host for another writer's lock on a folder it writes (then <c>TargetBusy</c>).</summary>
+    public TimeSpan LockWait { get; set; } = HostFileScript.DefaultLockWait;
+
     /// <inheritdoc/>
     public void Check(HostFileChanges changes)
     {
@@ -150,7 +153,8 @@ public sealed class SshDaemonHost : IDaemonHost, IDisposable
         {
             var open = session;
             session = null;
-            outcome = open is null ? Ssh(HostFileScript.Commit(changes)) : open.End(HostFileScript.Commit(changes), Timeout);
+            var script = HostFileScript.Commit(changes, LockWait);
+            outcome = open is null ? Ssh(script) : open.End(script, Timeout);
         }
         finally
         {
@@ -161,35 +165,6 @@ public sealed class SshDaemonHost : IDaemonHost, IDisposable
         foreach (var i in written) onWritten?.Invoke(changes.Files[i].Path, What(changes.Files[i]));
         return written.Select(i => changes.Files[i].Path).ToList();
     }
-
-    /// <inheritdoc/>
-    public HostCommandResult Run(IReadOnlyList<string> argv, TimeSpan timeout)
-    {
-        if (argv.Count == 0) throw new ArgumentException("A command needs a program.", nameof(argv));
-        var words = string.Join(" ", argv.Select(PosixShell.Quote));
-        var seconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
-        var script = new StringBuilder()
-            .Append("cd / || exit 1\n")
-            .Append($"if command -v timeout >/dev/null 2>&1; then timeout -k 5 {seconds} {words} </dev/null 2>&1; else {words} </dev/null 2>&1; fi\n")
-            .Append("r=$?; printf '\\n").Append(RunExit).Append(" %s\\n' \"$r\"\n");
-        SshOutcome outcome;
-        try
-        {
-            outcome = SshProcess.Run(Target, PosixShell.Complete(script), timeout + TimeSpan.FromSeconds(15));
-        }
-        finally
-        {
-            Connections++;
-        }
-
-        var text = Encoding.UTF8.GetString(outcome.Stdout); // invalid bytes become U+FFFD
-        var mark = text.LastIndexOf("\n" + RunExit + " ", StringComparison.Ordinal);
-        if (mark < 0) return new HostCommandResult(-1, Cap(text), timedOut: false);
-        var exit = int.TryParse(text.Substring(mark + RunExit.Length + 2).Trim(), out var code) ? code : -1;
-        return new HostCommandResult(exit == 124 ? -1 : exit, Cap(text.Substring(0, mark)), timedOut: exit == 124);
-    }
-
-    private const string RunExit = "dockertls-exit";
 
     /// <summary>Drops what the snapshot read, so that the next read takes a new one.</summary>
     public void Forget()
@@ -290,8 +265,6 @@ public sealed class SshDaemonHost : IDaemonHost, IDisposable
         HostFileKind.File => FileModes.Format(file.NewFileMode),
         _ => "owner and mode kept",
     };
-
-    private static string Cap(string text) => text.Length > 64 * 1024 ? text.Substring(0, 64 * 1024) : text;
 
     internal static string Show(string path) => TerminalText.Clean(path);
 

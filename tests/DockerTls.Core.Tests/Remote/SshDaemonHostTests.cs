@@ -185,6 +185,82 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
     }
 
     [Fact]
+    public void ACommitTakesTheFolderLockALocalWriterTakesAndGivesUpWithTargetBusy()
+    {
+        if (!TestSshd.Available) return;
+        File.WriteAllText(P("ca.pem"), "old ca");
+        var changes = new HostFileChanges();
+        changes.Add(new HostFileChange(P("ca.pem"), Encoding.ASCII.GetBytes("new ca"), HostFileKind.Certificate, FileModes.Certificate));
+        changes.Expect(P("ca.pem"), Encoding.ASCII.GetBytes("old ca"));
+
+        // Held by a local DockerTls writer (FolderLock, as FileTransaction takes it) for longer than the commit waits.
+        using (FolderLock.Acquire(root, TimeSpan.FromSeconds(1)))
+        {
+            var host = new SshDaemonHost(sshd.Target()) { LockWait = TimeSpan.FromSeconds(2) };
+            var e = Assert.Throws<DockerTlsException>(() => host.Commit(changes));
+
+            Assert.Equal(FileSystemErrors.TargetBusy, e.ErrorId);
+            Assert.Equal(P("ca.pem"), e.Target);
+            Assert.Contains(P(FolderLock.FileName), e.Message);
+            Assert.Equal("old ca", File.ReadAllText(P("ca.pem")));
+            Assert.Equal(new[] { P(FolderLock.FileName) }, Directory.GetFiles(root, ".*")); // the holder's, and nothing staged
+        }
+
+        // Let go while the commit waits: it writes after that moment, and leaves no lock file behind.
+        var holder = FolderLock.Acquire(root, TimeSpan.FromSeconds(1));
+        var releasedAt = DateTime.MaxValue;
+        var release = new System.Threading.Thread(() =>
+        {
+            System.Threading.Thread.Sleep(1500);
+            releasedAt = DateTime.UtcNow;
+            holder.Dispose();
+        });
+        release.Start();
+        var waiting = new SshDaemonHost(sshd.Target()) { LockWait = TimeSpan.FromSeconds(20) };
+
+        Assert.Equal(new[] { P("ca.pem") }, waiting.Commit(changes));
+        Assert.True(release.Join(TimeSpan.FromSeconds(30)));
+        Assert.Equal("new ca", File.ReadAllText(P("ca.pem")));
+        Assert.True(File.GetLastWriteTimeUtc(P("ca.pem")) >= releasedAt - TimeSpan.FromMilliseconds(20), "the file was written while the local writer held the folder");
+        Assert.Empty(Directory.GetFiles(root, ".*"));
+    }
+
+    [Fact]
+    public void EightCommitsAtOnceLeaveOneWritersWholeSet()
+    {
+        if (!TestSshd.Available) return;
+        for (var round = 0; round < 4; round++)
+        {
+            File.WriteAllText(P("a.pem"), "old");
+            File.WriteAllText(P("b.pem"), "old");
+            var barrier = new System.Threading.Barrier(8);
+            var outcomes = new string[8];
+            var writers = Enumerable.Range(0, 8).Select(w => new System.Threading.Thread(() =>
+            {
+                // Each writer planned from the same old files; a large file makes the staging between its checks and its renames last.
+                var changes = new HostFileChanges();
+                changes.Add(new HostFileChange(P("a.pem"), Encoding.ASCII.GetBytes($"writer {w} " + new string('a', 512 * 1024)), HostFileKind.Certificate, FileModes.Certificate));
+                changes.Add(new HostFileChange(P("b.pem"), Encoding.ASCII.GetBytes($"writer {w}"), HostFileKind.Certificate, FileModes.Certificate));
+                changes.Expect(P("a.pem"), Encoding.ASCII.GetBytes("old"));
+                changes.Expect(P("b.pem"), Encoding.ASCII.GetBytes("old"));
+                var host = new SshDaemonHost(sshd.Target());
+                barrier.SignalAndWait();
+                try { host.Commit(changes); outcomes[w] = "written"; }
+                catch (DockerTlsException e) { outcomes[w] = e.ErrorId; }
+            })).ToList();
+            writers.ForEach(t => t.Start());
+            writers.ForEach(t => Assert.True(t.Join(TimeSpan.FromSeconds(60))));
+
+            Assert.Equal(1, outcomes.Count(o => o == "written"));
+            Assert.All(outcomes.Where(o => o != "written"), o => Assert.Equal("TargetChanged", o));
+            var winner = Array.IndexOf(outcomes, "written");
+            Assert.Equal($"writer {winner}", File.ReadAllText(P("b.pem")));
+            Assert.StartsWith($"writer {winner} ", File.ReadAllText(P("a.pem")));
+            Assert.Empty(Directory.GetFiles(root, ".*"));
+        }
+    }
+
+    [Fact]
     public void AFullDiskInTheMiddlePutsBackEveryFileAndLeavesNoTemporaryFile()
     {
         if (!TestSshd.Available) return;
