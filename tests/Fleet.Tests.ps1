@@ -133,10 +133,16 @@ Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and ve
         $script:whatIf = @(Import-Csv (Join-Path $TestDrive 'fleet.csv') | Select-Object -First 1 | Set-DockerDaemonConfig @ssh -WhatIf)
         $script:afterWhatIf = Get-HostFiles $good[0]
 
+        # sshd's own log counts the logins each host accepted (LogLevel VERBOSE: "Accepted publickey").
+        function Get-Logins($h) { @(Select-String -LiteralPath (Join-Path $h.Root 'sshd.log') -Pattern 'Accepted publickey' -SimpleMatch).Count }
+        $script:loginsBefore = @{}
+        foreach ($h in $good + $sudoer) { $loginsBefore[$h.Name] = Get-Logins $h }
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         $script:results = @(Import-Csv (Join-Path $TestDrive 'fleet.csv') |
                 Set-DockerDaemonConfig @ssh -Restart -ClientCertPath "$pki/ops" -ThrottleLimit 8 -ErrorVariable fleetErrors -ErrorAction SilentlyContinue -WarningVariable fleetWarnings -WarningAction SilentlyContinue)
         $script:elapsed = $clock.Elapsed
+        $script:loginsAfter = @{}
+        foreach ($h in $good + $sudoer) { $loginsAfter[$h.Name] = Get-Logins $h }
         $script:errors = @($fleetErrors)
         $script:warnings = @($fleetWarnings)
         function Result([string] $Address) { $results | Where-Object HostName -EQ $Address }
@@ -168,6 +174,12 @@ Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and ve
             $json['data-root'] | Should -Be "$($h.Root)/data" -Because 'every other key of daemon.json is kept'
             $json['tlsverify'] | Should -BeTrue
             $files['leftovers'] | Should -BeNullOrEmpty
+        }
+    }
+
+    It 'configured and restarted each good host in one login: the snapshot, the commit and the restart go over one connection' {
+        foreach ($h in $good + $sudoer) {
+            $loginsAfter[$h.Name] - $loginsBefore[$h.Name] | Should -Be 1 -Because "$($h.Name) was read, written and restarted"
         }
     }
 

@@ -127,6 +127,10 @@ public sealed class DaemonConfigPlan
     /// <summary>Writes exactly <see cref="Files"/> on the host, all or none; returns the paths written.</summary>
     public IReadOnlyList<string> Apply(Action<string, string>? onWritten = null) => Host.Commit(Files, onWritten);
 
+    /// <summary><see cref="Apply"/>, then <paramref name="argv"/> on the host once every file is written (the restart), in one login over SSH.</summary>
+    public (IReadOnlyList<string> Written, HostCommandResult Then) ApplyThenRun(IReadOnlyList<string> argv, TimeSpan timeout, Action<string, string>? onWritten = null) =>
+        Host.CommitThenRun(Files, argv, timeout, onWritten);
+
     private void CheckDockerDesktop(SystemdUnits? units)
     {
         var (verdict, evidence) = DockerDesktopDetector.AssessHost(Host, request.Path, request.PathGiven, Current.Exists || (units?.HasDockerService ?? false));

@@ -50,6 +50,12 @@ public interface IDaemonHost
     /// bounded by <paramref name="timeout"/>; the output is the host's, untrusted: sanitise it before it is shown.
     /// </summary>
     HostCommandResult Run(IReadOnlyList<string> argv, TimeSpan timeout);
+
+    /// <summary>
+    /// <see cref="Commit"/>, then, once every file is written, <see cref="Run"/> of <paramref name="argv"/> (the restart after
+    /// a change): on a host over SSH both go in the one login. A commit that fails throws, as <see cref="Commit"/>, and runs nothing.
+    /// </summary>
+    (IReadOnlyList<string> Written, HostCommandResult Then) CommitThenRun(HostFileChanges changes, IReadOnlyList<string> argv, TimeSpan timeout, Action<string, string>? onWritten = null);
 }
 
 /// <summary>What a command run on a host returned.</summary>

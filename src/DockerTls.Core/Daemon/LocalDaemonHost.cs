@@ -54,6 +54,13 @@ public sealed class LocalDaemonHost : IDaemonHost
     }
 
     /// <inheritdoc/>
+    public (IReadOnlyList<string> Written, HostCommandResult Then) CommitThenRun(HostFileChanges changes, IReadOnlyList<string> argv, TimeSpan timeout, Action<string, string>? onWritten = null)
+    {
+        var written = Commit(changes, onWritten);
+        return (written, Run(argv, timeout));
+    }
+
+    /// <inheritdoc/>
     public HostCommandResult Run(IReadOnlyList<string> argv, TimeSpan timeout)
     {
         if (argv.Count == 0) throw new ArgumentException("A command needs a program.", nameof(argv));

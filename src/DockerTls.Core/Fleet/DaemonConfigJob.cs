@@ -47,28 +47,32 @@ public static class DaemonConfigJob
     {
         var result = new DockerHostResult(host.Name);
         var changes = plan.Files;
+        var (tlsHost, tlsPort) = TlsEndpoint(plan.NewConfig, host.Name);
+        var clientCerts = restart?.ClientCertPath;
+        var request = new DaemonRestartRequest
+        {
+            ConfigPath = plan.Path,
+            TlsHost = tlsHost,
+            TlsPort = tlsPort,
+            LiveRestore = plan.NewConfig["live-restore"] is JsonBool { Value: true },
+            WarnWithoutLiveRestore = !plan.Warnings.Any(w => w.IndexOf("live-restore", StringComparison.Ordinal) >= 0),
+            PortTimeout = restart?.PortTimeout ?? TimeSpan.FromSeconds(30),
+            Verify = restart is null || clientCerts is null || tlsHost is null ? null : () => Probe(tlsHost, tlsPort, clientCerts, restart.UserHome),
+        };
+        HostCommandResult? restarted = null;
         if (!changes.IsEmpty)
         {
-            result.FilesWritten = plan.Apply(onWritten);
+            // With -Restart the restart goes with the commit: over SSH one login writes the files and restarts dockerd.
+            if (restart is null || host.Platform == DaemonPlatform.Windows) result.FilesWritten = plan.Apply(onWritten); // Windows: Run says why not
+            else (result.FilesWritten, restarted) = plan.ApplyThenRun(DaemonRestart.Command(plan.Path), DaemonRestart.CommandTimeout(request), onWritten);
             result.Changed = result.FilesWritten.Count > 0;
         }
 
         result.Verdict = result.Changed ? FleetVerdict.Configured : FleetVerdict.Unchanged;
         if (restart is null) return result;
 
-        var (tlsHost, tlsPort) = TlsEndpoint(plan.NewConfig, host.Name);
-        var clientCerts = restart.ClientCertPath;
-        DaemonRestart.Run(host, new DaemonRestartRequest
-        {
-            ConfigPath = plan.Path,
-            Rollback = result.Changed ? DaemonRestart.PreviousFiles(changes) : null,
-            TlsHost = tlsHost,
-            TlsPort = tlsPort,
-            LiveRestore = plan.NewConfig["live-restore"] is JsonBool { Value: true },
-            WarnWithoutLiveRestore = !plan.Warnings.Any(w => w.IndexOf("live-restore", StringComparison.Ordinal) >= 0),
-            PortTimeout = restart.PortTimeout,
-            Verify = clientCerts is null || tlsHost is null ? null : () => Probe(tlsHost, tlsPort, clientCerts, restart.UserHome),
-        }, result);
+        request.Rollback = result.Changed ? DaemonRestart.PreviousFiles(changes) : null;
+        DaemonRestart.Run(host, request, result, restarted);
         return result;
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Net.Sockets;
@@ -54,15 +55,24 @@ public static class DaemonRestart
         "systemctl daemon-reload 2>&1\n" +
         "systemctl restart docker 2>&1 || exit 11\n";
 
-    /// <summary>Restarts, waits, checks; records the outcome in <paramref name="result"/>.</summary>
-    public static void Run(IDaemonHost host, DaemonRestartRequest request, DockerHostResult result)
+    /// <summary>The command that validates and restarts (its exit codes: 10 refused by --validate, 11 the restart failed).</summary>
+    public static IReadOnlyList<string> Command(string configPath) => new[] { "sh", "-c", RestartScript, "sh", configPath };
+
+    /// <summary>The most time <see cref="Command"/> may take.</summary>
+    public static TimeSpan CommandTimeout(DaemonRestartRequest request) => request.RestartTimeout + TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Restarts, waits, checks; records the outcome in <paramref name="result"/>. <paramref name="restarted"/> is what
+    /// <see cref="Command"/> returned when it already ran (after the commit, in the same login); null: it runs here.
+    /// </summary>
+    public static void Run(IDaemonHost host, DaemonRestartRequest request, DockerHostResult result, HostCommandResult? restarted = null)
     {
         if (host.Platform == DaemonPlatform.Windows)
             throw new DockerTlsException(FleetErrorIds.RestartNotSupported, ErrorKind.InvalidOperation,
                 $"-Restart works on Linux hosts with systemd; on Windows run 'Restart-Service docker' yourself. The files are written.", host.Name);
         if (!request.LiveRestore && request.WarnWithoutLiveRestore)
             result.AddWarning($"\"live-restore\" is not on in daemon.json on {host.Name}: the restart stops its running containers. Set \"live-restore\": true to keep them running across restarts.");
-        var restart = host.Run(new[] { "sh", "-c", RestartScript, "sh", request.ConfigPath }, request.RestartTimeout + TimeSpan.FromSeconds(30));
+        var restart = restarted ?? host.Run(Command(request.ConfigPath), CommandTimeout(request));
         if (restart.ExitCode == 10)
         {
             result.AddProblem($"dockerd --validate refused the new '{request.ConfigPath}' on {host.Name}: {LastLines(restart.Output, 5)}");

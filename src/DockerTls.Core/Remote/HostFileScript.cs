@@ -42,19 +42,23 @@ internal static class HostFileScript
     private const int FirstLockDescriptor = 3, LastLockDescriptor = 9;
 
     /// <summary>The script that checks every target and writes nothing (it takes no lock: it writes nothing).</summary>
-    public static byte[] Check(HostFileChanges changes) => Build(changes, write: false, DefaultLockWait);
+    public static byte[] Check(HostFileChanges changes) => Build(changes, write: false, DefaultLockWait, then: null);
 
     /// <summary>The script that locks the targets' folders, checks every target, then writes every file.</summary>
     public static byte[] Commit(HostFileChanges changes) => Commit(changes, DefaultLockWait);
 
-    /// <summary><see cref="Commit(HostFileChanges)"/> that waits at most <paramref name="lockWait"/> for another writer's lock.</summary>
-    public static byte[] Commit(HostFileChanges changes, TimeSpan lockWait) => Build(changes, write: true, lockWait);
+    /// <summary>
+    /// <see cref="Commit(HostFileChanges)"/> that waits at most <paramref name="lockWait"/> for another writer's lock and, once
+    /// every file is written and the locks are let go (a daemon it starts must not hold them), runs <paramref name="then"/>
+    /// (sh text) after the line <see cref="Done"/>.
+    /// </summary>
+    public static byte[] Commit(HostFileChanges changes, TimeSpan lockWait, string? then = null) => Build(changes, write: true, lockWait, then);
 
     /// <summary>The paths the script's indexes stand for: the files first, in order, then expectations of other paths.</summary>
     public static IReadOnlyList<string> Targets(HostFileChanges changes) =>
         changes.Files.Select(f => f.Path).Concat(changes.Expected.Keys.Where(k => changes.Files.All(f => f.Path != k))).ToList();
 
-    private static byte[] Build(HostFileChanges changes, bool write, TimeSpan lockWait)
+    private static byte[] Build(HostFileChanges changes, bool write, TimeSpan lockWait, string? then)
     {
         var files = changes.Files;
         var targets = Targets(changes);
@@ -69,17 +73,7 @@ internal static class HostFileScript
         AppendRollback(script, files.Count, folders, locks.Count);
         script.Append("fail() { echo \"").Append(Failed).Append(" $1 $2\"; rollback; exit 3; }\n");
 
-        for (var i = 0; i < targets.Count; i++)
-        {
-            var file = i < files.Count ? files[i] : null;
-            script.Append($"t{i}=").Append(PosixShell.Quote(targets[i])).Append('\n');
-            if (file?.Kind == HostFileKind.Rewrite)
-                script.Append($"if [ -L \"$t{i}\" ]; then [ -e \"$t{i}\" ] || fail LinkedFileRefused {i}; r=$(readlink -f -- \"$t{i}\" && echo x); [ -n \"$r\" ] || fail LinkedFileRefused {i}; t{i}=${{r%?x}}; fi\n");
-            script.Append($"d{i}=${{t{i}%/*}}; [ -n \"$d{i}\" ] || d{i}=/\n");
-            if (file is not null) script.Append($"[ -d \"$t{i}\" ] && fail TargetIsFolder {i}\n");
-            if (file is not null) script.Append($"if [ -d \"$d{i}\" ]; then [ -w \"$d{i}\" ] || fail ReadOnlyFileSystem {i}; fi\n");
-        }
-
+        AppendTargets(script, targets, files);
         if (write) AppendLocks(script, locks, lockWait);
         for (var i = 0; i < targets.Count; i++)
         {
@@ -107,10 +101,12 @@ internal static class HostFileScript
             // The locks' files go in it too, while still held: a writer waiting on one then finds its name gone and tries again.
             for (var k = 0; k < locks.Count; k++) script.Append($"[ -n \"${{q{k}-}}\" ] && set -- \"$@\" \"$l{k}\"\n");
             script.Append("[ $# -eq 0 ] || rm -f -- \"$@\"\n");
+            if (locks.Count > 0) script.Append("ulk\n");
             for (var i = 0; i < files.Count; i++) script.Append($"[ -n \"${{m{i}-}}\" ] && echo \"{Written} {i}\"\n");
         }
 
         script.Append("echo ").Append(Done).Append('\n');
+        if (then is not null) script.Append(then);
         return PosixShell.Complete(script);
     }
 
@@ -160,6 +156,21 @@ internal static class HostFileScript
         if (FirstLockDescriptor + locks.Count - 1 > LastLockDescriptor)
             throw new ArgumentException($"A host's set of files can span at most {LastLockDescriptor - FirstLockDescriptor + 1} folders; this one spans {locks.Count}.", nameof(files));
         return locks;
+    }
+
+    // Each target's path in t<i> (a rewritten link: the file it names) and its folder in d<i>, with the checks that need no read.
+    private static void AppendTargets(StringBuilder script, IReadOnlyList<string> targets, IReadOnlyList<HostFileChange> files)
+    {
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var file = i < files.Count ? files[i] : null;
+            script.Append($"t{i}=").Append(PosixShell.Quote(targets[i])).Append('\n');
+            if (file?.Kind == HostFileKind.Rewrite)
+                script.Append($"if [ -L \"$t{i}\" ]; then [ -e \"$t{i}\" ] || fail LinkedFileRefused {i}; r=$(readlink -f -- \"$t{i}\" && echo x); [ -n \"$r\" ] || fail LinkedFileRefused {i}; t{i}=${{r%?x}}; fi\n");
+            script.Append($"d{i}=${{t{i}%/*}}; [ -n \"$d{i}\" ] || d{i}=/\n");
+            if (file is not null) script.Append($"[ -d \"$t{i}\" ] && fail TargetIsFolder {i}\n");
+            if (file is not null) script.Append($"if [ -d \"$d{i}\" ]; then [ -w \"$d{i}\" ] || fail ReadOnlyFileSystem {i}; fi\n");
+        }
     }
 
     // The target's hash is kept in c<i>: the staging step then knows, without reading it again, whether it already holds the new bytes.

@@ -135,17 +135,22 @@ public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
     public void Check(HostFileChanges changes)
     {
         if (ChecksAtCommit || (changes.IsEmpty && changes.Expected.Count == 0)) return;
-        var outcome = Ssh(HostFileScript.Check(changes));
+        var outcome = Ssh(HostFileScript.Check(changes), Timeout);
         Outcome(changes, outcome);
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> Commit(HostFileChanges changes, Action<string, string>? onWritten = null)
+    public IReadOnlyList<string> Commit(HostFileChanges changes, Action<string, string>? onWritten = null) =>
+        Commit(changes, onWritten, then: null, TimeSpan.Zero).Written;
+
+    // The commit's script, with the sh text then after it in the same run (its output: After, past the Done line); null
+    // After when no script ran (nothing to write). Longer runs get extra time.
+    private (IReadOnlyList<string> Written, string? After) Commit(HostFileChanges changes, Action<string, string>? onWritten, string? then, TimeSpan extra)
     {
         if (changes.IsEmpty)
         {
             Dispose();
-            return Array.Empty<string>();
+            return (Array.Empty<string>(), null);
         }
 
         SshOutcome outcome;
@@ -153,17 +158,17 @@ public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
         {
             var open = session;
             session = null;
-            var script = HostFileScript.Commit(changes, LockWait);
-            outcome = open is null ? Ssh(script) : open.End(script, Timeout);
+            var script = HostFileScript.Commit(changes, LockWait, then);
+            outcome = open is null ? Ssh(script, Timeout + extra) : open.End(script, Timeout + extra);
         }
         finally
         {
             Forget(); // what the host holds now is read again
         }
 
-        var written = Outcome(changes, outcome);
+        var (written, after) = Outcome(changes, outcome);
         foreach (var i in written) onWritten?.Invoke(changes.Files[i].Path, What(changes.Files[i]));
-        return written.Select(i => changes.Files[i].Path).ToList();
+        return (written.Select(i => changes.Files[i].Path).ToList(), after);
     }
 
     /// <summary>Drops what the snapshot read, so that the next read takes a new one.</summary>
@@ -227,15 +232,15 @@ public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
             throw Cut(open.End(null, Timeout));
         }
 
-        var outcome = Ssh(script);
+        var outcome = Ssh(script, Timeout);
         if (!HostSnapshot.Parse(outcome.Stdout, files, folders, entries)) throw Cut(outcome);
     }
 
-    private SshOutcome Ssh(byte[] script)
+    private SshOutcome Ssh(byte[] script, TimeSpan timeout)
     {
         try
         {
-            return SshProcess.Run(Target, script, Timeout);
+            return SshProcess.Run(Target, script, timeout);
         }
         finally
         {
@@ -243,15 +248,20 @@ public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
         }
     }
 
-    // The indexes of the files written; a failure the script reported becomes its error, with every file put back.
-    private List<int> Outcome(HostFileChanges changes, SshOutcome outcome)
+    // The indexes of the files written, and what the script printed after its Done line (a command run after it, whose
+    // lines are the host's and never read as the script's); a failure the script reported becomes its error, with every
+    // file put back.
+    private (List<int> Written, string After) Outcome(HostFileChanges changes, SshOutcome outcome)
     {
-        var lines = Encoding.UTF8.GetString(outcome.Stdout).Split('\n');
+        var text = Encoding.UTF8.GetString(outcome.Stdout);
+        var done = ("\n" + text).IndexOf("\n" + HostFileScript.Done + "\n", StringComparison.Ordinal);
+        var lines = (done < 0 ? text : text.Substring(0, done)).Split('\n');
         var failure = lines.FirstOrDefault(l => l.StartsWith(HostFileScript.Failed + " ", StringComparison.Ordinal));
         if (failure is not null) throw HostFileErrors.From(this, changes, failure, outcome.LastErrorLine);
-        if (!lines.Contains(HostFileScript.Done)) throw Cut(outcome);
-        return lines.Where(l => l.StartsWith(HostFileScript.Written + " ", StringComparison.Ordinal))
+        if (done < 0) throw Cut(outcome);
+        var written = lines.Where(l => l.StartsWith(HostFileScript.Written + " ", StringComparison.Ordinal))
             .Select(l => int.Parse(l.Substring(HostFileScript.Written.Length + 1), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return (written, text.Substring(done + HostFileScript.Done.Length + 1));
     }
 
     private DockerTlsException Cut(SshOutcome outcome) =>

@@ -105,5 +105,8 @@ public class DaemonPlanOnAnotherHostTests : IClassFixture<TlsKitFixture>
         }
 
         public HostCommandResult Run(IReadOnlyList<string> argv, TimeSpan timeout) => local.Run(argv, timeout);
+
+        public (IReadOnlyList<string> Written, HostCommandResult Then) CommitThenRun(HostFileChanges changes, IReadOnlyList<string> argv, TimeSpan timeout, Action<string, string>? onWritten = null) =>
+            (Commit(changes, onWritten), Run(argv, timeout));
     }
 }

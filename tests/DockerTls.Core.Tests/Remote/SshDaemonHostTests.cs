@@ -226,6 +226,36 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
     }
 
     [Fact]
+    public void CommitThenRunWritesThenRunsInTheSameLoginWithoutTheLocks()
+    {
+        if (!TestSshd.Available) return;
+        File.WriteAllText(P("daemon.json"), "{}");
+        var changes = new HostFileChanges();
+        changes.Add(new HostFileChange(P("daemon.json"), Encoding.ASCII.GetBytes("{\"tls\": true}"), HostFileKind.Rewrite, FileModes.PublicFile));
+        changes.Expect(P("daemon.json"), Encoding.ASCII.GetBytes("{}"));
+        var host = new SshDaemonHost(sshd.Target());
+        // The command sees the new file, holds none of the script's lock descriptors (a daemon it starts would keep the
+        // folder locked), and prints a line shaped like the script's own failure line, which must not be read as one.
+        var command = "cat \"$1\"; echo; for f in 3 4 5 6 7 8 9; do [ -e /proc/self/fd/$f ] && echo \"open $f\"; done; echo 'dockertls-fail TargetChanged 0'; exit 7";
+
+        var (written, then) = host.CommitThenRun(changes, new[] { "sh", "-c", command, "sh", P("daemon.json") }, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(1, host.Connections);
+        Assert.Equal(new[] { P("daemon.json") }, written);
+        Assert.Equal(7, then.ExitCode);
+        Assert.Equal("{\"tls\": true}\ndockertls-fail TargetChanged 0\n", then.Output);
+        Assert.Empty(Directory.GetFiles(root, ".*"));
+
+        // A commit that fails runs nothing after it.
+        var stale = new HostFileChanges();
+        stale.Add(new HostFileChange(P("daemon.json"), Encoding.ASCII.GetBytes("{}"), HostFileKind.Rewrite, FileModes.PublicFile));
+        stale.Expect(P("daemon.json"), Encoding.ASCII.GetBytes("{\"as\": \"planned\"}"));
+        var e = Assert.Throws<DockerTlsException>(() => host.CommitThenRun(stale, new[] { "touch", P("ran") }, TimeSpan.FromSeconds(20)));
+        Assert.Equal("TargetChanged", e.ErrorId);
+        Assert.False(File.Exists(P("ran")));
+    }
+
+    [Fact]
     public void EightCommitsAtOnceLeaveOneWritersWholeSet()
     {
         if (!TestSshd.Available) return;
