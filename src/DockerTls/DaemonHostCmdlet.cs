@@ -13,13 +13,15 @@ namespace DockerTls;
 /// <summary>
 /// A daemon-side cmdlet that works on this machine or, with -HostName, on a Linux Docker host over SSH (the
 /// parameter names of New-PSSession's SSH set, bound by property name so that an Import-Csv of a fleet configures
-/// every host). Remote hosts are queued as the pipeline runs and worked on in EndProcessing, -ThrottleLimit at a
-/// time; each host's objects and warnings are written here, on the pipeline's thread, as soon as that host is done,
-/// and a host that fails is an error of its own that stops no other.
+/// every host). Remote hosts start as the pipeline hands them over, -ThrottleLimit at a time (the first logins go
+/// while the rest of an Import-Csv is still read); each host's objects and warnings are written here, on the
+/// pipeline's thread, as soon as that host is done (at the next record, or in EndProcessing, which waits for the
+/// rest), and a host that fails is an error of its own that stops no other.
 /// </summary>
 public abstract class DaemonHostCmdlet : DockerTlsCmdlet
 {
-    private readonly List<(string Host, Func<HostOutput> Job)> queued = new();
+    private FleetRun<(string Host, Func<HostOutput> Job), HostOutput>? run;
+    private int done;
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -74,24 +76,30 @@ public abstract class DaemonHostCmdlet : DockerTlsCmdlet
         WriteObject(output.Object);
     }
 
-    /// <summary>Queues the work of one remote host for EndProcessing.</summary>
-    protected void Queue(string host, Func<HostOutput> job) => queued.Add((host, job));
+    /// <summary>Starts the work of one remote host (or queues it behind -ThrottleLimit others) and writes what is done so far.</summary>
+    protected void Queue(string host, Func<HostOutput> job)
+    {
+        run ??= new FleetRun<(string Host, Func<HostOutput> Job), HostOutput>(ThrottleLimit, q => q.Job(), (q, e) => HostOutput.Failed(q.Host, e));
+        run.Add((host, job));
+        while (run.TryTake(out var output)) Write(output);
+    }
 
-    /// <summary>Runs the queued hosts, -ThrottleLimit at a time, and writes each one's output as it finishes.</summary>
+    /// <summary>Waits for the hosts still at work and writes each one's output as it finishes.</summary>
     protected override void EndProcessing()
     {
-        var done = 0;
-        foreach (var output in FleetRun.Run(queued, ThrottleLimit, q => q.Job(), (q, e) => HostOutput.Failed(q.Host, e)))
-        {
-            done++;
-            if (queued.Count > 1)
-                WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, $"{done} of {queued.Count} hosts done") { PercentComplete = 100 * done / queued.Count });
-            foreach (var warning in output.Warnings) WriteWarning(warning);
-            if (output.Error is not null) WriteDockerTlsError(output.Error);
-            if (output.Object is not null) WriteObject(output.Object);
-        }
+        if (run is null) return;
+        foreach (var output in run.Finish()) Write(output);
+        if (run.Count > 1) WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, "done") { RecordType = ProgressRecordType.Completed });
+    }
 
-        if (queued.Count > 1) WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, "done") { RecordType = ProgressRecordType.Completed });
+    private void Write(HostOutput output)
+    {
+        done++;
+        if (run!.Count > 1)
+            WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, $"{done} of {run.Count} hosts done") { PercentComplete = 100 * done / run.Count });
+        foreach (var warning in output.Warnings) WriteWarning(warning);
+        if (output.Error is not null) WriteDockerTlsError(output.Error);
+        if (output.Object is not null) WriteObject(output.Object);
     }
 }
 

@@ -130,9 +130,12 @@ public static class DaemonRestart
             return;
         }
 
+        HostCommandResult? again = null;
         try
         {
-            host.Commit(request.Rollback);
+            // The restart on the previous files goes with them (over SSH, in the same login).
+            if (restart) again = host.CommitThenRun(request.Rollback, new[] { "systemctl", "restart", "docker" }, request.RestartTimeout).Then;
+            else host.Commit(request.Rollback);
         }
         catch (DockerTlsException e)
         {
@@ -141,9 +144,8 @@ public static class DaemonRestart
         }
 
         result.Changed = false;
-        if (restart)
+        if (again is not null)
         {
-            var again = host.Run(new[] { "systemctl", "restart", "docker" }, request.RestartTimeout);
             if (again.ExitCode != 0)
             {
                 result.AddProblem($"The previous files are back on {host.Name}, but dockerd did not start on them either ('systemctl restart docker': exit {again.ExitCode}). Look at 'journalctl -u docker' there.");
