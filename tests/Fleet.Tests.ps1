@@ -185,6 +185,8 @@ Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and ve
 
     It 'warns that live-restore is off before the restarts' {
         ($warnings | Where-Object { "$_" -match 'live-restore' }).Count | Should -BeGreaterOrEqual 4
+        $names = @($rows.HostName)
+        foreach ($w in $warnings) { $names | Should -Contain ("$w" -split ': ', 2)[0] -Because "a fleet's warning names its host: $w" }
     }
 
     It 'rolled back the host whose new settings make dockerd fail: old files back, dockerd running on them' {

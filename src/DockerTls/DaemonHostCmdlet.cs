@@ -79,7 +79,7 @@ public abstract class DaemonHostCmdlet : DockerTlsCmdlet
     /// <summary>Starts the work of one remote host (or queues it behind -ThrottleLimit others) and writes what is done so far.</summary>
     protected void Queue(string host, Func<HostOutput> job)
     {
-        run ??= new FleetRun<(string Host, Func<HostOutput> Job), HostOutput>(ThrottleLimit, q => q.Job(), (q, e) => HostOutput.Failed(q.Host, e));
+        run ??= new FleetRun<(string Host, Func<HostOutput> Job), HostOutput>(ThrottleLimit, q => q.Job().NamedFor(q.Host), (q, e) => HostOutput.Failed(q.Host, e));
         run.Add((host, job));
         while (run.TryTake(out var output)) Write(output);
     }
@@ -111,6 +111,18 @@ public sealed class HostOutput
     public List<string> Warnings { get; } = new();
 
     public DockerTlsException? Error { get; set; }
+
+    /// <summary>
+    /// This output with each warning led by the host's name, as a fleet's warnings come in one stream, in the order
+    /// the hosts finish ("10.0.0.5: ...").
+    /// </summary>
+    public HostOutput NamedFor(string host)
+    {
+        var name = TerminalText.Clean(host) + ": ";
+        for (var i = 0; i < Warnings.Count; i++)
+            if (!Warnings[i].StartsWith(name, StringComparison.Ordinal)) Warnings[i] = name + Warnings[i];
+        return this;
+    }
 
     /// <summary>
     /// The output of a finished host: its result, its warnings, and an error when it failed, was rolled back or did

@@ -71,7 +71,7 @@ public static class DaemonRestart
             throw new DockerTlsException(FleetErrorIds.RestartNotSupported, ErrorKind.InvalidOperation,
                 $"-Restart works on Linux hosts with systemd; on Windows run 'Restart-Service docker' yourself. The files are written.", host.Name);
         if (!request.LiveRestore && request.WarnWithoutLiveRestore)
-            result.AddWarning($"\"live-restore\" is not on in daemon.json on {host.Name}: the restart stops its running containers. Set \"live-restore\": true to keep them running across restarts.");
+            result.AddWarning("\"live-restore\" is not on in daemon.json: the restart stops the daemon's running containers. Set \"live-restore\": true to keep them running across restarts.");
         var restart = restarted ?? host.Run(Command(request.ConfigPath), CommandTimeout(request));
         if (restart.ExitCode == 10)
         {
