@@ -19,7 +19,9 @@ namespace DockerTls.Core.Remote;
 /// The check-only script stops after the checks. Each process a host starts costs about a millisecond of its CPU
 /// and a fleet's hosts run these at once, so the script starts few: one <c>sha256sum</c> per file it must compare,
 /// one <c>base64</c> (and a <c>cp -p</c> where owner and mode are kept) and one <c>mv</c> per file it writes, one
-/// <c>cat | sha256sum</c> for everything staged and one <c>rm</c> for the old files kept until the end.
+/// <c>cat | sha256sum</c> for everything staged, one <c>sync</c> of the staged files before the renames and one of
+/// their folders after, one <c>flock</c> a folder (the lock a local write takes) and one <c>rm</c> for the old files
+/// kept until the end.
 /// </summary>
 internal static class HostFileScript
 {
@@ -89,11 +91,14 @@ internal static class HostFileScript
                 script.Append($"for f in \"$d{i}\"/.*.tmp; do case ${{f##*/}} in .?*.{Hex32}.tmp) [ -f \"$f\" ] && [ ! -L \"$f\" ] && rm -f -- \"$f\";; esac; done\n");
             for (var i = 0; i < files.Count; i++) AppendStage(script, i, files[i], hashes[i], changes.Expected.ContainsKey(targets[i]), HashedIndex(changes, targets, files[i].BackupOf));
             AppendStagedCheck(script, files, hashes);
+            AppendSync(script, files.Count, "s", "s");
             for (var i = 0; i < files.Count; i++)
             {
                 script.Append($"if [ -n \"${{s{i}-}}\" ]; then if [ -e \"$t{i}\" ] || [ -L \"$t{i}\" ]; then p{i}=\"$d{i}/.${{t{i}##*/}}.{Guid.NewGuid():N}.tmp\"; ln -- \"$t{i}\" \"$p{i}\" 2>/dev/null || cp -p -- \"$t{i}\" \"$p{i}\" || fail HostWriteFailed {i}; fi; ");
                 script.Append($"mv -f -- \"$s{i}\" \"$t{i}\" || fail HostWriteFailed {i}; m{i}=1; fi\n");
             }
+
+            AppendSync(script, files.Count, "m", "d"); // the folders of the files renamed
 
             // The old files kept for a rollback go in one rm.
             script.Append("set --\n");
@@ -140,6 +145,16 @@ internal static class HostFileScript
         for (var k = 0; k < locks.Count; k++) script.Append($"if [ -n \"${{q{k}-}}\" ]; then exec {FirstLockDescriptor + k}>&-; q{k}=; fi\n");
         var tries = Math.Max(1, (int)Math.Ceiling(wait.TotalMilliseconds / 100));
         script.Append($":\n}}\nif command -v flock >/dev/null 2>&1; then n=0; until lka; do ulk; n=$((n + 1)); [ \"$n\" -lt {tries} ] || fail TargetBusy \"$w\"; sleep 0.1; done; fi\n");
+    }
+
+    // One sync(1) of the staged files (s<i>) before any rename, so that a power cut leaves each target old or new,
+    // never empty; then of the folders (d<i>) of the files moved (m<i>) after the renames, so that the renames last. Where sync takes no file (not
+    // coreutils 8.24+) it fails or syncs everything: either way the write goes on.
+    private static void AppendSync(StringBuilder script, int count, string when, string variable)
+    {
+        script.Append("set --\n");
+        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{{when}{i}-}}\" ] && set -- \"$@\" \"${variable}{i}\"\n");
+        script.Append("[ $# -eq 0 ] || sync -- \"$@\" 2>/dev/null || :\n");
     }
 
     // The folders the files are written in, each once, in the order of their first file (whose index names it in an error).

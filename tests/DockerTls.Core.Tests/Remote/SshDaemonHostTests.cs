@@ -256,6 +256,47 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
     }
 
     [Fact]
+    public void EveryStagedFileIsOnDiskBeforeTheFirstRenameAndTheFolderAfterTheLast()
+    {
+        if (!TestSshd.Available || !File.Exists("/usr/bin/strace")) return;
+        File.WriteAllText(P("ca.pem"), "old ca");
+        var changes = new HostFileChanges();
+        changes.Add(new HostFileChange(P("ca.pem"), Encoding.ASCII.GetBytes("new ca"), HostFileKind.Certificate, FileModes.Certificate));
+        changes.Add(new HostFileChange(P("key.pem"), Encoding.ASCII.GetBytes("key"), HostFileKind.Key, FileModes.Key));
+        changes.Expect(P("ca.pem"), Encoding.ASCII.GetBytes("old ca"));
+        var log = P("strace.txt");
+        // strace on sshd sees every process of the login; -y names the file behind each descriptor.
+        var strace = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/strace",
+            $"-f -y -qq -e trace=fsync,fdatasync,rename,renameat,renameat2 -o {log} -p {sshd.Pid}") { UseShellExecute = false, RedirectStandardError = true })!;
+        try
+        {
+            System.Threading.Thread.Sleep(1000); // attached
+            Assert.Equal(2, new SshDaemonHost(sshd.Target()).Commit(changes).Count);
+        }
+        finally
+        {
+            TestSshd.Run("kill", "-INT", strace.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            strace.WaitForExit(10000);
+        }
+
+        var calls = File.ReadAllLines(log).Where(l => l.Contains(root, StringComparison.Ordinal)).ToList();
+        int First(Func<string, bool> match) => calls.FindIndex(l => match(l));
+        int Last(Func<string, bool> match) => calls.FindLastIndex(l => match(l));
+        bool IsRename(string l) => l.Contains("rename", StringComparison.Ordinal) && l.Contains(".tmp", StringComparison.Ordinal);
+        var firstRename = First(IsRename);
+        Assert.True(firstRename >= 0, "no rename of a staged file was seen:\n" + string.Join("\n", calls));
+        foreach (var name in new[] { ".ca.pem.", ".key.pem." })
+        {
+            var synced = First(l => l.Contains("sync(", StringComparison.Ordinal) && l.Contains("/" + name, StringComparison.Ordinal));
+            Assert.True(synced >= 0 && synced < firstRename, $"{name} was not synced before the first rename:\n" + string.Join("\n", calls));
+        }
+
+        var folderSynced = Last(l => l.Contains("sync(", StringComparison.Ordinal) && l.Contains("<" + root + ">", StringComparison.Ordinal));
+        Assert.True(folderSynced > Last(IsRename), "the folder was not synced after the last rename:\n" + string.Join("\n", calls));
+        File.Delete(log);
+    }
+
+    [Fact]
     public void EightCommitsAtOnceLeaveOneWritersWholeSet()
     {
         if (!TestSshd.Available) return;

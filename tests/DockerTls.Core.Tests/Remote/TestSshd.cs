@@ -41,6 +41,9 @@ public sealed class TestSshd : IDisposable
 
     public string Folder { get; }
 
+    /// <summary>sshd's process id (strace attaches there to see what the host's scripts do).</summary>
+    public int Pid => process.Id;
+
     public int Port { get; }
 
     public string KnownHosts => Combine("known_hosts");
