@@ -319,6 +319,34 @@ Describe 'Get-DockerDaemonConfig and New-DockerSystemdUnit -HostName, and the -H
     }
 }
 
+Describe 'A pipeline stopped downstream starts no more hosts' -Skip:(-not $canRunFleet) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
+        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
+        $script:ssh = @{ KeyFilePath = $admin.KeyFilePath; Options = @{ UserKnownHostsFile = $admin.KnownHosts; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } }
+        $pki3 = Join-Path $TestDrive 'pki3'
+        New-DockerCA -OutputPath "$pki3/ca" -KeyAlgorithm ECDSA | Out-Null
+        $script:stopHosts = @(foreach ($n in 1..4) {
+                $h = Start-TestFleetHost -Name "stop$n" -Address "127.0.0.$(50 + $n)" -ClientKey $admin -NoDockerd
+                $script:hosts.Add($h)
+                Add-Content -LiteralPath $admin.KnownHosts -Value $h.HostKeyLine
+                New-DockerServerCert -CAPath "$pki3/ca" -IPAddress $h.Address -OutputPath "$pki3/$($h.Name)" -KeyAlgorithm ECDSA | Out-Null
+                [pscustomobject]@{ HostName = $h.Address; Port = $h.SshPort; UserName = 'root'; CertPath = "$pki3/$($h.Name)"; DockerHost = "tcp://$($h.Address):2376"; Host = $h }
+            })
+    }
+
+    It 'configures the hosts at work when Select-Object -First 1 stops it, and starts none after' {
+        # One host at a time: the first is at work while the others wait, and the first result stops the pipeline.
+        $first = @($stopHosts | Set-DockerDaemonConfig @ssh -ThrottleLimit 1 -WarningAction SilentlyContinue | Select-Object -First 1)
+        $first.Count | Should -Be 1
+        $first[0].Verdict | Should -Be 'Configured'
+        Start-Sleep -Seconds 3 # a host started in the background would be written by now (one login takes well under a second)
+        $configured = @($stopHosts | Where-Object { (Invoke-TestFleetHost $_.Host @('sh', '-c', 'test -e /etc/docker/ca.pem && echo yes || echo no')) -eq 'yes' })
+        $configured.Count | Should -BeLessOrEqual 2 -Because 'the host at work when the pipeline stopped may finish, and no host starts after'
+        $configured.HostName | Should -Contain $first[0].HostName
+    }
+}
+
 Describe 'README: A fleet over SSH, run as written' -Skip:(-not $canRunFleet) {
     BeforeAll {
         $repo = (Resolve-Path "$PSScriptRoot/..").ProviderPath

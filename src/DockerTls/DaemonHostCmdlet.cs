@@ -16,10 +16,12 @@ namespace DockerTls;
 /// every host). Remote hosts start as the pipeline hands them over, -ThrottleLimit at a time (the first logins go
 /// while the rest of an Import-Csv is still read); each host's objects and warnings are written here, on the
 /// pipeline's thread, as soon as that host is done (at the next record, or in EndProcessing, which waits for the
-/// rest), and a host that fails is an error of its own that stops no other.
+/// rest), and a host that fails is an error of its own that stops no other. A pipeline stopped (Ctrl+C, or a
+/// Select-Object -First downstream) starts no host after that; those at work finish what they began.
 /// </summary>
-public abstract class DaemonHostCmdlet : DockerTlsCmdlet
+public abstract class DaemonHostCmdlet : DockerTlsCmdlet, IDisposable
 {
+    private readonly System.Threading.CancellationTokenSource stopped = new();
     private FleetRun<(string Host, Func<HostOutput> Job), HostOutput>? run;
     private int done;
 
@@ -79,7 +81,7 @@ public abstract class DaemonHostCmdlet : DockerTlsCmdlet
     /// <summary>Starts the work of one remote host (or queues it behind -ThrottleLimit others) and writes what is done so far.</summary>
     protected void Queue(string host, Func<HostOutput> job)
     {
-        run ??= new FleetRun<(string Host, Func<HostOutput> Job), HostOutput>(ThrottleLimit, q => q.Job().NamedFor(q.Host), (q, e) => HostOutput.Failed(q.Host, e));
+        run ??= new FleetRun<(string Host, Func<HostOutput> Job), HostOutput>(ThrottleLimit, q => q.Job().NamedFor(q.Host), (q, e) => HostOutput.Failed(q.Host, e), stopped.Token);
         run.Add((host, job));
         while (run.TryTake(out var output)) Write(output);
     }
@@ -91,6 +93,12 @@ public abstract class DaemonHostCmdlet : DockerTlsCmdlet
         foreach (var output in run.Finish()) Write(output);
         if (run.Count > 1) WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, "done") { RecordType = ProgressRecordType.Completed });
     }
+
+    /// <summary>Ctrl+C: no host starts after this.</summary>
+    protected override void StopProcessing() => stopped.Cancel();
+
+    /// <summary>The pipeline ended, or stopped downstream: no host starts after this.</summary>
+    public void Dispose() => stopped.Cancel();
 
     private void Write(HostOutput output)
     {

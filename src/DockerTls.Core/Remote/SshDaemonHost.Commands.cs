@@ -29,7 +29,7 @@ public sealed partial class SshDaemonHost
     /// <inheritdoc/>
     public (IReadOnlyList<string> Written, HostCommandResult Then) CommitThenRun(HostFileChanges changes, IReadOnlyList<string> argv, TimeSpan timeout, Action<string, string>? onWritten = null)
     {
-        var (written, after) = Commit(changes, onWritten, Command(argv, timeout), timeout + TimeSpan.FromSeconds(15));
+        var (written, after) = CommitWith(changes, onWritten, Command(argv, timeout), timeout + TimeSpan.FromSeconds(15));
         return (written, after is null ? Run(argv, timeout) : CommandResult(after));
     }
 

@@ -141,11 +141,11 @@ public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
 
     /// <inheritdoc/>
     public IReadOnlyList<string> Commit(HostFileChanges changes, Action<string, string>? onWritten = null) =>
-        Commit(changes, onWritten, then: null, TimeSpan.Zero).Written;
+        CommitWith(changes, onWritten, then: null, TimeSpan.Zero).Written;
 
     // The commit's script, with the sh text then after it in the same run (its output: After, past the Done line); null
     // After when no script ran (nothing to write). Longer runs get extra time.
-    private (IReadOnlyList<string> Written, string? After) Commit(HostFileChanges changes, Action<string, string>? onWritten, string? then, TimeSpan extra)
+    private (IReadOnlyList<string> Written, string? After) CommitWith(HostFileChanges changes, Action<string, string>? onWritten, string? then, TimeSpan extra)
     {
         if (changes.IsEmpty)
         {
