@@ -148,8 +148,8 @@ internal static class HostFileScript
     }
 
     // One sync(1) of the staged files (s<i>) before any rename, so that a power cut leaves each target old or new,
-    // never empty; then of the folders (d<i>) of the files moved (m<i>) after the renames, so that the renames last. Where sync takes no file (not
-    // coreutils 8.24+) it fails or syncs everything: either way the write goes on.
+    // never empty; then of the folders (d<i>) of the files moved (m<i>) after the renames, so that the renames last.
+    // Where sync takes no file (not coreutils 8.24+) it fails or syncs everything: either way the write goes on.
     private static void AppendSync(StringBuilder script, int count, string when, string variable)
     {
         script.Append("set --\n");
