@@ -36,9 +36,5 @@ internal static class HostFileErrors
         };
     }
 
-    private static string LockPath(string path)
-    {
-        var slash = path.LastIndexOf('/');
-        return HostSnapshot.Join(slash > 0 ? path.Substring(0, slash) : "/", IO.FolderLock.FileName);
-    }
+    private static string LockPath(string path) => HostSnapshot.Join(HostSnapshot.FolderOf(path), IO.FolderLock.FileName);
 }

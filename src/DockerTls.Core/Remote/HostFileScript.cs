@@ -163,8 +163,7 @@ internal static class HostFileScript
         var locks = new List<(string Folder, int Index)>();
         for (var i = 0; i < files.Count; i++)
         {
-            var slash = files[i].Path.LastIndexOf('/');
-            var folder = slash > 0 ? files[i].Path.Substring(0, slash) : "/";
+            var folder = HostSnapshot.FolderOf(files[i].Path);
             if (!locks.Any(l => l.Folder == folder)) locks.Add((folder, i));
         }
 

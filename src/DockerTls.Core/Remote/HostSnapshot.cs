@@ -146,6 +146,13 @@ done
         return false;
     }
 
+    /// <summary>The folder of a host path: what is before its last '/', or "/" for a file at the root.</summary>
+    public static string FolderOf(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash > 0 ? path.Substring(0, slash) : "/";
+    }
+
     /// <summary>A folder and a name joined with '/'.</summary>
     public static string Join(string folder, string name) => folder.EndsWith("/", StringComparison.Ordinal) ? folder + name : folder + "/" + name;
 
