@@ -45,6 +45,9 @@ public abstract class DaemonHostCmdlet : DockerTlsCmdlet, IDisposable
     /// <summary>The SSH port the cmdlet was given (0: ssh's own choice).</summary>
     protected abstract int SshPortValue { get; }
 
+    /// <summary>True when -WhatIf is given or $WhatIfPreference is set.</summary>
+    protected bool IsWhatIf => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent : (bool)(GetVariableValue("WhatIfPreference") ?? false) is true;
+
     /// <summary>True when -HostName names a remote host.</summary>
     protected bool IsRemote => !string.IsNullOrEmpty(HostName);
 

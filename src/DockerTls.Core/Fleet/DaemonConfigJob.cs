@@ -34,6 +34,11 @@ public static class DaemonConfigJob
             var plan = DaemonConfigPlan.Create(host, request);
             var result = Configure(host, plan, restart, onWritten);
             foreach (var warning in plan.Warnings) result.AddWarning(warning);
+            if (host is Remote.SshDaemonHost ssh)
+            {
+                foreach (var (path, note) in ssh.Recovered) result.AddWarning($"'{TerminalText.Clean(path)}' {note} (a DockerTls run there had been interrupted in the middle of its renames).");
+            }
+
             return result;
         }
         finally

@@ -21,7 +21,7 @@ internal sealed class FileJournal
 {
     public const string FileName = ".dockertls.journal";
     private const string Header = "dockertls-journal 1";
-    private static readonly FileCap Cap = new("a DockerTls journal", 1 << 20);
+    internal static readonly FileCap Cap = new("a DockerTls journal", 1 << 20);
     private static readonly Regex IdPattern = new("^[0-9a-f]{32}$", RegexOptions.CultureInvariant);
 
     private FileJournal(string id, IReadOnlyList<string> folders, IReadOnlyList<JournalEntry> entries)
@@ -109,8 +109,22 @@ internal sealed class FileJournal
         if (bytes is null) return null;
         var journal = Parse(Encoding.UTF8.GetString(bytes));
         if (journal is null) return new FileJournal("", new[] { folder }, Array.Empty<JournalEntry>());
-        var problem = journal.Problem(folder);
+        var problem = journal.Problem(folder, onHost: false);
         if (problem is not null) throw Refused(path, problem);
+        return journal;
+    }
+
+    /// <summary>
+    /// The journal a Linux host holds in <paramref name="folder"/>, read over SSH as <paramref name="bytes"/> (its paths
+    /// are POSIX whatever this machine is): null when it is not a whole journal (cut short: no rename followed it),
+    /// <c>JournalRefused</c> when it names a file outside its set, as <see cref="Read"/> does; the host's script checks
+    /// owner and mode under the folder's lock.
+    /// </summary>
+    public static FileJournal? OnHost(string folder, byte[] bytes)
+    {
+        var journal = Parse(Encoding.UTF8.GetString(bytes));
+        var problem = journal?.Problem(folder, onHost: true);
+        if (problem is not null) throw Refused(folder.TrimEnd('/') + "/" + FileName, problem);
         return journal;
     }
 
@@ -145,23 +159,23 @@ internal sealed class FileJournal
 
     // Why a well-formed journal is not acted on: every path absolute and plain, every file in a folder of the set,
     // its staged and kept names beside it with the staged naming, and the folder it was found in one of the set's.
-    private string? Problem(string foundIn)
+    private string? Problem(string foundIn, bool onHost)
     {
         if (!Folders.Contains(foundIn, StringComparer.Ordinal)) return $"it was found in '{foundIn}', which is not a folder of its set";
         foreach (var folder in Folders)
         {
-            if (!Plain(folder)) return $"it names the folder '{folder}', which is not a full path";
+            if (!Plain(folder, onHost)) return $"it names the folder '{folder}', which is not a full path";
         }
 
         foreach (var entry in Entries)
         {
-            var folder = Path.GetDirectoryName(entry.Target);
-            if (!Plain(entry.Target) || folder is null || !Folders.Contains(folder, StringComparer.Ordinal))
+            var folder = FolderOf(entry.Target, onHost);
+            if (!Plain(entry.Target, onHost) || folder is null || !Folders.Contains(folder, StringComparer.Ordinal))
                 return $"it names '{entry.Target}', which is not in a folder of its set";
-            var staged = new Regex("^\\." + Regex.Escape(Path.GetFileName(entry.Target)) + "\\.[0-9a-f]{32}\\.tmp$", RegexOptions.CultureInvariant);
+            var staged = new Regex("^\\." + Regex.Escape(NameOf(entry.Target, onHost)) + "\\.[0-9a-f]{32}\\.tmp$", RegexOptions.CultureInvariant);
             foreach (var name in new[] { entry.Staged, entry.Kept })
             {
-                if (name is not null && (!string.Equals(Path.GetDirectoryName(name), folder, StringComparison.Ordinal) || !staged.IsMatch(Path.GetFileName(name))))
+                if (name is not null && (!string.Equals(FolderOf(name, onHost), folder, StringComparison.Ordinal) || !staged.IsMatch(NameOf(name, onHost))))
                     return $"it names '{name}', which is not a staged file beside '{entry.Target}'";
             }
         }
@@ -169,8 +183,19 @@ internal sealed class FileJournal
         return null;
     }
 
-    private static bool Plain(string path) =>
-        Path.IsPathRooted(path) && string.Equals(Path.GetFullPath(path), path, StringComparison.Ordinal) && path.IndexOf('\0') < 0;
+    // A host's paths are POSIX: absolute, no empty, "." or ".." part, no '/' at the end.
+    private static bool Plain(string path, bool onHost) => path.IndexOf('\0') < 0 && (onHost
+        ? path == "/" || (path.StartsWith("/", StringComparison.Ordinal) && path.Substring(1).Split('/').All(p => p.Length > 0 && p != "." && p != ".."))
+        : Path.IsPathRooted(path) && string.Equals(Path.GetFullPath(path), path, StringComparison.Ordinal));
+
+    private static string? FolderOf(string path, bool onHost)
+    {
+        if (!onHost) return Path.GetDirectoryName(path);
+        var slash = path.LastIndexOf('/');
+        return slash > 0 ? path.Substring(0, slash) : slash == 0 && path.Length > 1 ? "/" : null;
+    }
+
+    private static string NameOf(string path, bool onHost) => onHost ? path.Substring(path.LastIndexOf('/') + 1) : Path.GetFileName(path);
 
     private static DockerTlsException Refused(string path, string why) =>
         new("JournalRefused", ErrorKind.SecurityError,

@@ -21,6 +21,8 @@ internal static class HostFileErrors
         {
             "TargetChanged" => new DockerTlsException(id, ErrorKind.InvalidOperation,
                 $"'{shown}' {on} changed after it was read (another command wrote it meanwhile). Nothing was written. Run again to apply the change to what is there now.", path),
+            "JournalFound" => new DockerTlsException("TargetChanged", ErrorKind.InvalidOperation,
+                $"A DockerTls run writing in the folder of '{shown}' {on} was interrupted there after this run read the host (its journal '{SshDaemonHost.Show(HostSnapshot.Join(HostSnapshot.FolderOf(path), IO.FileJournal.FileName))}' is there). Nothing was written. Run again: a run rolls such a set back to its old files first.", path),
             IO.FileSystemErrors.TargetBusy => new DockerTlsException(id, ErrorKind.ResourceUnavailable,
                 $"Another DockerTls command is writing in the folder of '{shown}' {on} (it has held the lock '{SshDaemonHost.Show(LockPath(path))}' there for more than {host.LockWait.TotalSeconds:0} s). Nothing was written. Wait for it to finish, then run again.", path),
             "TargetIsFolder" => new DockerTlsException(id, ErrorKind.InvalidArgument,

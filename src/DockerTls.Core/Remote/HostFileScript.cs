@@ -14,8 +14,11 @@ namespace DockerTls.Core.Remote;
 /// <see cref="IO.FileTransaction"/> does locally: every target is checked first (what it held at planning, by
 /// SHA-256), every file is staged beside its target (under the umask that gives its mode: a key 0400 and a
 /// certificate 0444 from its first byte), the bytes of all of them checked at once, then all are renamed into place;
-/// a failure at any step puts back every file already moved and removes what was staged. Leftovers of a run killed on
-/// the host (<c>.name.32hex.tmp</c>, the names the local transaction uses) are removed from each target folder first.
+/// a failure at any step puts back every file already moved and removes what was staged. Between the last staged
+/// byte and the last rename a <see cref="IO.FileJournal"/> in each folder names the set (<see cref="HostJournalScript"/>), so
+/// that a script killed there (kill -9, a power cut) is rolled back by the next run, from this machine or on the host.
+/// Leftovers of a run killed on the host (<c>.name.32hex.tmp</c>, the names the local transaction uses) are removed from
+/// each target folder first, unless a journal is there.
 /// The check-only script stops after the checks. Each process a host starts costs about a millisecond of its CPU
 /// and a fleet's hosts run these at once, so the script starts few: one <c>sha256sum</c> per file it must compare,
 /// one <c>base64</c> (and a <c>cp -p</c> where owner and mode are kept) and one <c>mv</c> per file it writes, one
@@ -40,9 +43,6 @@ internal static class HostFileScript
     /// <summary>How long a commit waits for another writer's lock on a folder before it gives up with <c>TargetBusy</c>.</summary>
     public static readonly TimeSpan DefaultLockWait = TimeSpan.FromSeconds(30);
 
-    // The file descriptors the locks are held on: sh redirects only 0 to 9, and 0 to 2 are taken.
-    private const int FirstLockDescriptor = 3, LastLockDescriptor = 9;
-
     /// <summary>The script that checks every target and writes nothing (it takes no lock: it writes nothing).</summary>
     public static byte[] Check(HostFileChanges changes) => Build(changes, write: false, DefaultLockWait, then: null);
 
@@ -55,6 +55,10 @@ internal static class HostFileScript
     /// (sh text) after the line <see cref="Done"/>.
     /// </summary>
     public static byte[] Commit(HostFileChanges changes, TimeSpan lockWait, string? then = null) => Build(changes, write: true, lockWait, then);
+
+    /// <summary>The sh line that removes a killed run's staged and kept files (regular files named <c>.name.32hex.tmp</c>) from the folder <paramref name="folder"/> (an sh word).</summary>
+    internal static string RemoveLeftovers(string folder) =>
+        $"for f in {folder}/.*.tmp; do case ${{f##*/}} in .?*.{Hex32}.tmp) [ -f \"$f\" ] && [ ! -L \"$f\" ] && rm -f -- \"$f\";; esac; done\n";
 
     /// <summary>The paths the script's indexes stand for: the files first, in order, then expectations of other paths.</summary>
     public static IReadOnlyList<string> Targets(HostFileChanges changes) =>
@@ -71,12 +75,13 @@ internal static class HostFileScript
         // h sets x to a file's SHA-256 (empty when it cannot be read): one process, where $(h ...) would start two.
         script.Append("h() { x=$(sha256sum <\"$1\" 2>/dev/null) || x=; x=${x%% *}; }\n");
         var folders = write ? NewFolders(files.Select(f => f.Path)) : new List<string>();
-        var locks = write ? LockFolders(files) : new List<(string Folder, int Index)>();
+        var locks = write ? HostFolderLocks.Of(files.Select(f => f.Path).ToList()) : new List<(string Folder, int Index)>();
         AppendRollback(script, files.Count, folders, locks.Count);
         script.Append("fail() { echo \"").Append(Failed).Append(" $1 $2\"; rollback; exit 3; }\n");
 
         AppendTargets(script, targets, files);
-        if (write) AppendLocks(script, locks, lockWait);
+        if (write) HostFolderLocks.Append(script, locks, lockWait);
+        if (write) HostJournalScript.AppendNoneLeft(script, files.Count);
         for (var i = 0; i < targets.Count; i++)
         {
             if (changes.Expected.TryGetValue(targets[i], out var expected)) AppendExpectation(script, i, expected, i < files.Count ? hashes[i] : "none");
@@ -88,17 +93,19 @@ internal static class HostFileScript
                 script.Append("if [ ! -d ").Append(PosixShell.Quote(folders[k])).Append(" ]; then mkdir -m 755 -- ").Append(PosixShell.Quote(folders[k])).Append($" || fail HostWriteFailed 0; k{k}=1; fi\n");
             // Leftovers first, in every folder, before this run stages anything there.
             for (var i = 0; i < files.Count; i++)
-                script.Append($"for f in \"$d{i}\"/.*.tmp; do case ${{f##*/}} in .?*.{Hex32}.tmp) [ -f \"$f\" ] && [ ! -L \"$f\" ] && rm -f -- \"$f\";; esac; done\n");
+                script.Append(RemoveLeftovers($"\"$d{i}\""));
             for (var i = 0; i < files.Count; i++) AppendStage(script, i, files[i], hashes[i], changes.Expected.ContainsKey(targets[i]), HashedIndex(changes, targets, files[i].BackupOf));
             AppendStagedCheck(script, files, hashes);
             AppendSync(script, files.Count, "s", "s");
+            // Every old file is kept (a hard link, or a copy) before the journal names it, and the journal is on disk before the first rename.
             for (var i = 0; i < files.Count; i++)
-            {
-                script.Append($"if [ -n \"${{s{i}-}}\" ]; then if [ -e \"$t{i}\" ] || [ -L \"$t{i}\" ]; then p{i}=\"$d{i}/.${{t{i}##*/}}.{Guid.NewGuid():N}.tmp\"; ln -- \"$t{i}\" \"$p{i}\" 2>/dev/null || cp -p -- \"$t{i}\" \"$p{i}\" || fail HostWriteFailed {i}; fi; ");
-                script.Append($"mv -f -- \"$s{i}\" \"$t{i}\" || fail HostWriteFailed {i}; m{i}=1; fi\n");
-            }
+                script.Append($"if [ -n \"${{s{i}-}}\" ] && {{ [ -e \"$t{i}\" ] || [ -L \"$t{i}\" ]; }}; then p{i}=\"$d{i}/.${{t{i}##*/}}.{Guid.NewGuid():N}.tmp\"; ln -- \"$t{i}\" \"$p{i}\" 2>/dev/null || cp -p -- \"$t{i}\" \"$p{i}\" || fail HostWriteFailed {i}; fi\n");
+            HostJournalScript.AppendWrite(script, files.Count);
+            for (var i = 0; i < files.Count; i++)
+                script.Append($"if [ -n \"${{s{i}-}}\" ]; then mv -f -- \"$s{i}\" \"$t{i}\" || fail HostWriteFailed {i}; m{i}=1; fi\n");
 
             AppendSync(script, files.Count, "m", "d"); // the folders of the files renamed
+            HostJournalScript.AppendRemove(script, files.Count); // durably, before the old files go
 
             // The old files kept for a rollback go in one rm.
             script.Append("set --\n");
@@ -115,38 +122,6 @@ internal static class HostFileScript
         return PosixShell.Complete(script);
     }
 
-    // The lock a local FileTransaction takes (IO.FolderLock), taken the same way on the host, so that two writers of a
-    // folder run one after the other whether they came over ssh or ran there: flock on .dockertls.lock (0600 under the
-    // script's umask) in every existing folder of the set, from the checks to the last rename; a name that no longer
-    // leads to the locked file (its holder removed it when done) is tried again; busy or not, every lock is let go
-    // before the next try, so that two writers taking the same folders in another order never wait on each other. The
-    // holder removes the lock files after its last rename (or its rollback), while it still holds them. A host without
-    // flock (util-linux), or a file system that cannot lock, is written unlocked, as locally; the checks of what the
-    // plan read still stop most overlaps.
-    private static void AppendLocks(StringBuilder script, IReadOnlyList<(string Folder, int Index)> locks, TimeSpan wait)
-    {
-        if (locks.Count == 0) return;
-        script.Append("lk() {\n");
-        script.Append("if [ -L \"$2\" ] || { [ -e \"$2\" ] && [ ! -f \"$2\" ]; }; then echo \"$2 is not a regular file: the lock of its folder cannot be taken\" >&2; fail HostWriteFailed \"$3\"; fi\n");
-        script.Append("eval \"command exec $1>>\\\"\\$2\\\"\" || fail HostWriteFailed \"$3\"\n");
-        script.Append("flock -n \"$1\"; r=$?\n");
-        script.Append("if [ \"$r\" -eq 0 ]; then { [ ! -e \"/dev/fd/$1\" ] || [ \"/dev/fd/$1\" -ef \"$2\" ]; } && return 0\n");
-        script.Append("elif [ \"$r\" -ne 1 ]; then return 0; fi\n");
-        script.Append("eval \"exec $1>&-\"; w=$3; return 1\n}\n");
-        script.Append("lka() {\n");
-        for (var k = 0; k < locks.Count; k++)
-        {
-            var folder = PosixShell.Quote(locks[k].Folder);
-            script.Append($"l{k}={PosixShell.Quote(HostSnapshot.Join(locks[k].Folder, IO.FolderLock.FileName))}\n");
-            script.Append($"if [ -d {folder} ]; then lk {FirstLockDescriptor + k} \"$l{k}\" {locks[k].Index} || return 1; q{k}=1; fi\n");
-        }
-
-        script.Append(":\n}\nulk() {\n");
-        for (var k = 0; k < locks.Count; k++) script.Append($"if [ -n \"${{q{k}-}}\" ]; then exec {FirstLockDescriptor + k}>&-; q{k}=; fi\n");
-        var tries = Math.Max(1, (int)Math.Ceiling(wait.TotalMilliseconds / 100));
-        script.Append($":\n}}\nif command -v flock >/dev/null 2>&1; then n=0; until lka; do ulk; n=$((n + 1)); [ \"$n\" -lt {tries} ] || fail TargetBusy \"$w\"; sleep 0.1; done; fi\n");
-    }
-
     // One sync(1) of the staged files (s<i>) before any rename, so that a power cut leaves each target old or new,
     // never empty; then of the folders (d<i>) of the files moved (m<i>) after the renames, so that the renames last.
     // Where sync takes no file (not coreutils 8.24+) it fails or syncs everything: either way the write goes on.
@@ -155,21 +130,6 @@ internal static class HostFileScript
         script.Append("set --\n");
         for (var i = 0; i < count; i++) script.Append($"[ -n \"${{{when}{i}-}}\" ] && set -- \"$@\" \"${variable}{i}\"\n");
         script.Append("[ $# -eq 0 ] || sync -- \"$@\" 2>/dev/null || :\n");
-    }
-
-    // The folders the files are written in, each once, in the order of their first file (whose index names it in an error).
-    private static List<(string Folder, int Index)> LockFolders(IReadOnlyList<HostFileChange> files)
-    {
-        var locks = new List<(string Folder, int Index)>();
-        for (var i = 0; i < files.Count; i++)
-        {
-            var folder = HostSnapshot.FolderOf(files[i].Path);
-            if (!locks.Any(l => l.Folder == folder)) locks.Add((folder, i));
-        }
-
-        if (FirstLockDescriptor + locks.Count - 1 > LastLockDescriptor)
-            throw new ArgumentException($"A host's set of files can span at most {LastLockDescriptor - FirstLockDescriptor + 1} folders; this one spans {locks.Count}.", nameof(files));
-        return locks;
     }
 
     // Each target's path in t<i> (a rewritten link: the file it names) and its folder in d<i>, with the checks that need no read.
@@ -264,7 +224,8 @@ internal static class HostFileScript
             script.Append($"if [ -n \"${{m{i}-}}\" ]; then if [ -n \"${{p{i}-}}\" ]; then mv -f -- \"$p{i}\" \"$t{i}\"; else rm -f -- \"$t{i}\"; fi; fi\n");
         for (var i = 0; i < count; i++)
             script.Append($"[ -n \"${{s{i}-}}\" ] && rm -f -- \"$s{i}\"; [ -n \"${{p{i}-}}\" ] && rm -f -- \"$p{i}\"\n");
-        for (var k = 0; k < locks; k++) script.Append($"[ -n \"${{q{k}-}}\" ] && rm -f -- \"$l{k}\"\n"); // once every file is back
+        HostJournalScript.AppendRollbackRemove(script, count); // once every file is back
+        for (var k = 0; k < locks; k++) script.Append($"[ -n \"${{q{k}-}}\" ] && rm -f -- \"$l{k}\"\n");
         for (var k = folders.Count - 1; k >= 0; k--)
             script.Append($"[ -n \"${{k{k}-}}\" ] && rmdir -- ").Append(PosixShell.Quote(folders[k])).Append('\n');
         script.Append("}\n");

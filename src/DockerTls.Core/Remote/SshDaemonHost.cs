@@ -22,6 +22,8 @@ public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
     private readonly List<(string Folder, bool Contents)> prefetchFolders = new();
     private readonly List<string> misses = new();
     private bool snapshotTaken;
+    private bool keptOpen; // the first snapshot's login was kept open for the commit (a roll-back first: the next one)
+    private bool recoveryTried;
     private SshSession? session; // a writing run's login, open from its snapshot to its commit
 
     /// <summary>A host at <paramref name="target"/>; only Linux hosts (systemd or not) are supported.</summary>
@@ -204,10 +206,14 @@ public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
 
     private void TakeSnapshot(string path, bool listing)
     {
+        var recover = RecoversInterrupted && !recoveryTried;
         var files = prefetchFiles.Concat(listing || prefetchFiles.Contains(path) ? Enumerable.Empty<string>() : new[] { path }).ToList();
+        if (recover) files.AddRange(JournalPaths().Where(j => !files.Contains(j, StringComparer.Ordinal)));
         var folders = prefetchFolders.Concat(listing && !prefetchFolders.Any(f => f.Folder == path) ? new[] { (path, false) } : Enumerable.Empty<(string, bool)>()).ToList();
-        Read(files, folders, SnapshotCap, keepOpen: ChecksAtCommit && Connections == 0);
+        Read(files, folders, SnapshotCap, keepOpen: ChecksAtCommit && !keptOpen);
         snapshotTaken = true;
+        recoveryTried = true;
+        if (recover && RecoverInterrupted()) TakeSnapshot(path, listing);
     }
 
     private HostEntry Fetch(string path, bool listing, int cap)
@@ -224,6 +230,7 @@ public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
         if (keepOpen)
         {
             Connections++;
+            keptOpen = true;
             var (open, snapshot, ended) = SshSession.Open(Target, script, Timeout);
             session = open;
             if (open is null) throw Cut(ended!);

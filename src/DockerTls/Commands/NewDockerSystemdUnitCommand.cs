@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using DockerTls.Core;
 using DockerTls.Core.Daemon;
+using DockerTls.Core.Remote;
 using DockerTls.Core.IO;
 
 namespace DockerTls.Commands;
@@ -39,6 +40,7 @@ public sealed class NewDockerSystemdUnitCommand : DaemonHostCmdlet
         try
         {
             var host = OpenHost();
+            if (host is SshDaemonHost ssh) ssh.RecoversInterrupted = !IsWhatIf; // a killed run's half set is rolled back before the unit is read
             var unit = SystemdUnitFile.Create(host, Kind, HostPathOf(SystemdRoot, "-SystemdRoot"), Port);
             var where = IsRemote ? $"'{unit.Path}' on {host.Name}" : $"'{unit.Path}'";
             var same = host.TryReadFile(unit.Path, SafeFile.SystemdUnit) is { } now && now.SequenceEqual(new System.Text.UTF8Encoding(false).GetBytes(unit.Text));

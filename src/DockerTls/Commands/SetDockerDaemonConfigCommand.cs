@@ -98,6 +98,7 @@ public sealed class SetDockerDaemonConfigCommand : DaemonHostCmdlet
         {
             ssh.PrefetchDaemon(request.Path, request.CertDestination, request.SystemdRoot);
             ssh.ChecksAtCommit = !IsWhatIf; // the commit's script checks first; -WhatIf checks on its own
+            ssh.RecoversInterrupted = !IsWhatIf; // a killed run's half set is rolled back before the plan reads; -WhatIf reads it as it is
         }
 
         var restart = Restart ? new DaemonRestartOptions { ClientCertPath = ClientCertPath is null ? null : ResolvePath(ClientCertPath) } : null;
@@ -191,8 +192,6 @@ public sealed class SetDockerDaemonConfigCommand : DaemonHostCmdlet
                 + $"$a = Get-Acl '{dataFolder}'; $a.SetSecurityDescriptorSddlForm('{DockerDataFolderAcl.Sddl}'); Set-Acl '{dataFolder}' $a");
         }
     }
-
-    private bool IsWhatIf => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent : (bool)(GetVariableValue("WhatIfPreference") ?? false) is true;
 
     // On a remote host -Path, -CertDestination and -SystemdRoot are that host's absolute paths; -CertPath and the
     // named TLS files are on this machine (the administrator's), from which they are sent.

@@ -256,7 +256,7 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
     }
 
     [Fact]
-    public void EveryStagedFileIsOnDiskBeforeTheFirstRenameAndTheFolderAfterTheLast()
+    public void EveryStagedFileAndTheJournalAreOnDiskBeforeTheFirstRenameAndTheJournalGoesBeforeTheOldFiles()
     {
         if (!TestSshd.Available || !File.Exists("/usr/bin/strace")) return;
         File.WriteAllText(P("ca.pem"), "old ca");
@@ -267,7 +267,7 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
         var log = P("strace.txt");
         // strace on sshd sees every process of the login; -y names the file behind each descriptor.
         var strace = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/strace",
-            $"-f -y -qq -e trace=fsync,fdatasync,rename,renameat,renameat2 -o {log} -p {sshd.Pid}") { UseShellExecute = false, RedirectStandardError = true })!;
+            $"-f -y -qq -e trace=fsync,fdatasync,rename,renameat,renameat2,unlink,unlinkat -o {log} -p {sshd.Pid}") { UseShellExecute = false, RedirectStandardError = true })!;
         try
         {
             System.Threading.Thread.Sleep(1000); // attached
@@ -291,8 +291,18 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
             Assert.True(synced >= 0 && synced < firstRename, $"{name} was not synced before the first rename:\n" + string.Join("\n", calls));
         }
 
-        var folderSynced = Last(l => l.Contains("sync(", StringComparison.Ordinal) && l.Contains("<" + root + ">", StringComparison.Ordinal));
-        Assert.True(folderSynced > Last(IsRename), "the folder was not synced after the last rename:\n" + string.Join("\n", calls));
+        bool IsFolderSync(string l) => l.Contains("sync(", StringComparison.Ordinal) && l.Contains("<" + root + ">", StringComparison.Ordinal);
+        var folderSynced = calls.FindIndex(Last(IsRename) + 1, l => IsFolderSync(l));
+        Assert.True(folderSynced > 0, "the folder was not synced after the last rename:\n" + string.Join("\n", calls));
+
+        // The journal: on disk before the first rename; removed once the renames are, and that synced, before the old file kept for a roll-back goes.
+        var journalSynced = First(l => l.Contains("sync(", StringComparison.Ordinal) && l.Contains("/" + FileJournal.FileName + ">", StringComparison.Ordinal));
+        Assert.True(journalSynced >= 0 && journalSynced < firstRename, "the journal was not synced before the first rename:\n" + string.Join("\n", calls));
+        var journalGone = First(l => l.Contains("unlink", StringComparison.Ordinal) && l.Contains("/" + FileJournal.FileName + "\"", StringComparison.Ordinal));
+        Assert.True(journalGone > folderSynced, "the journal went before the renames were synced:\n" + string.Join("\n", calls));
+        Assert.True(calls.FindIndex(journalGone + 1, l => IsFolderSync(l)) > journalGone, "the journal's removal was not synced:\n" + string.Join("\n", calls));
+        var keptGone = Last(l => l.Contains("unlink", StringComparison.Ordinal) && l.Contains("/.ca.pem.", StringComparison.Ordinal));
+        Assert.True(keptGone > journalGone, "the old file kept for a roll-back went before the journal:\n" + string.Join("\n", calls));
         File.Delete(log);
     }
 

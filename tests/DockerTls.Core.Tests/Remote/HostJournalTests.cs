@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using DockerTls.Core.Daemon;
+using DockerTls.Core.IO;
+using DockerTls.Core.Remote;
+using Xunit;
+
+namespace DockerTls.Core.Tests.Remote;
+
+/// <summary>
+/// The journal of a commit over SSH (HostJournalScript): its script killed after any of its renames, as kill -9 or a
+/// power cut leaves it (a stand-in mv first on the script's PATH kills the script's own sh at its k-th rename: the one
+/// stand-in, for a kill at an exact instruction), then the next writing run over SSH, or DockerTls on the host, puts
+/// the whole old set back; and the reverse, a killed local commit rolled back over SSH. Two folders, one with a
+/// hostile name, a file new in the set. Linux as root with sshd only (CI); elsewhere these tests return at once.
+/// </summary>
+[Collection("sshd")]
+public sealed class HostJournalTests : IClassFixture<TestSshd>, IDisposable
+{
+    private const string Hostile = "it's $(touch PWNED) `id`\nline -x";
+    private static readonly FileCap Cap = new("a test file", 1 << 20);
+    private readonly TestSshd sshd;
+    private readonly string root;
+
+    public HostJournalTests(TestSshd sshd)
+    {
+        this.sshd = sshd;
+        root = Path.Combine(sshd.Folder, "journal-" + Guid.NewGuid().ToString("N").Substring(0, 6));
+        Directory.CreateDirectory(Path.Combine(root, "x"));
+        Directory.CreateDirectory(Path.Combine(root, Hostile));
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+    }
+
+    // The set: x/a.pem (a certificate that was there), x/c.pem (new in the set), Hostile/b.pem (a key that was there).
+    private string A => Path.Combine(root, "x", "a.pem");
+    private string C => Path.Combine(root, "x", "c.pem");
+    private string B => Path.Combine(root, Hostile, "b.pem");
+    private string[] Folders => new[] { Path.Combine(root, "x"), Path.Combine(root, Hostile) };
+
+    private void WriteOldSet()
+    {
+        foreach (var f in Folders.SelectMany(Directory.GetFiles)) File.Delete(f);
+        File.WriteAllText(A, "old a");
+        File.WriteAllText(B, "old b");
+    }
+
+    private HostFileChanges NewSet()
+    {
+        var changes = new HostFileChanges();
+        changes.Add(new HostFileChange(A, Encoding.ASCII.GetBytes("new a"), HostFileKind.Certificate, FileModes.Certificate));
+        changes.Add(new HostFileChange(C, Encoding.ASCII.GetBytes("new c"), HostFileKind.Certificate, FileModes.Certificate));
+        changes.Add(new HostFileChange(B, Encoding.ASCII.GetBytes("new b"), HostFileKind.Key, FileModes.Key));
+        return changes;
+    }
+
+    // The commit's script run by the host's sh as ssh runs it, its k-th mv killing that sh before it renames.
+    private void KilledAtRename(int k)
+    {
+        var bin = Path.Combine(root, "bin");
+        Directory.CreateDirectory(bin);
+        var counter = Path.Combine(root, "mv-count");
+        File.WriteAllText(counter, "0");
+        File.WriteAllText(Path.Combine(bin, "mv"), $"#!/bin/sh\nn=$(cat '{counter}'); n=$((n + 1)); echo $n >'{counter}'\nif [ $n -ge {k} ]; then kill -9 $PPID; exit 1; fi\nexec /bin/mv \"$@\"\n");
+        TestSshd.Run("chmod", "755", Path.Combine(bin, "mv"));
+        var start = new ProcessStartInfo("/bin/sh", "-s") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
+        start.Environment["PATH"] = bin + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        using var sh = Process.Start(start)!;
+        var script = HostFileScript.Commit(NewSet());
+        sh.StandardInput.BaseStream.Write(script, 0, script.Length);
+        sh.StandardInput.Close();
+        var output = sh.StandardOutput.ReadToEnd();
+        Assert.True(sh.WaitForExit(30000));
+        Assert.Equal(137, sh.ExitCode); // killed, not failed: no roll-back of its own ran
+        Assert.DoesNotContain(HostFileScript.Done, output);
+        Directory.Delete(bin, recursive: true);
+        File.Delete(counter);
+    }
+
+    private void AssertOldSetAndNothingElse()
+    {
+        Assert.Equal("old a", File.ReadAllText(A));
+        Assert.Equal("old b", File.ReadAllText(B));
+        Assert.False(File.Exists(C));
+        Assert.Equal(new[] { A, B }.OrderBy(p => p, StringComparer.Ordinal), Folders.SelectMany(Directory.GetFileSystemEntries).OrderBy(p => p, StringComparer.Ordinal));
+    }
+
+    // Every name in the set's folders but the lock files (the killed script's stay; a run that takes a lock removes it).
+    private List<string> Entries() =>
+        Folders.SelectMany(Directory.GetFileSystemEntries).Where(p => Path.GetFileName(p) != FolderLock.FileName).OrderBy(p => p, StringComparer.Ordinal).ToList();
+
+    private SshDaemonHost Host(bool recovers)
+    {
+        var host = new SshDaemonHost(sshd.Target()) { RecoversInterrupted = recovers };
+        host.Prefetch(new[] { A, B, C }, Folders.Select(f => (f, false)));
+        return host;
+    }
+
+    [Fact]
+    public void AScriptKilledAfterAnyRenameIsRolledBackToTheOldSetByTheNextWritingRunOverSsh()
+    {
+        if (!TestSshd.Available) return;
+        for (var k = 1; k <= 3; k++)
+        {
+            WriteOldSet();
+            KilledAtRename(k);
+            // Killed at its k-th rename: k - 1 files are the new ones, and the journal is in both folders (0600).
+            Assert.Equal(k > 1 ? "new a" : "old a", File.ReadAllText(A));
+            Assert.Equal(k > 2, File.Exists(C));
+            Assert.Equal("old b", File.ReadAllText(B));
+            foreach (var folder in Folders) Assert.Equal("0600", FileModes.Format(FileModes.GetUnixMode(Path.Combine(folder, FileJournal.FileName))!.Value));
+
+            var host = Host(recovers: true);
+            Assert.Equal("old a", Encoding.ASCII.GetString(host.TryReadFile(A, Cap)!)); // what the plan reads is the old set
+            Assert.Null(host.TryReadFile(C, Cap));
+
+            AssertOldSetAndNothingElse();
+            var expected = new List<(string, string)>();
+            if (k > 2) expected.Add((C, JournalRecovery.RemovedNote));
+            if (k > 1) expected.Add((A, JournalRecovery.RestoredNote));
+            Assert.Equal(expected, host.Recovered);
+            Assert.False(File.Exists(Path.Combine(root, "x", "PWNED")));
+
+            // The next commit over the same host writes the whole new set.
+            host.Commit(NewSet());
+            Assert.Equal("new b", File.ReadAllText(B));
+            Assert.Equal("new c", File.ReadAllText(C));
+        }
+    }
+
+    [Fact]
+    public void WithoutRecoveryTheRunReadsTheHalfSetAsItIsAndWritesNothingOverTheJournal()
+    {
+        if (!TestSshd.Available) return;
+        WriteOldSet();
+        KilledAtRename(3);
+        var before = Entries();
+
+        var host = Host(recovers: false); // -WhatIf, or a journal left after the snapshot
+        Assert.Equal("new a", Encoding.ASCII.GetString(host.TryReadFile(A, Cap)!));
+        var e = Assert.Throws<DockerTlsException>(() => host.Commit(NewSet()));
+
+        Assert.Equal("TargetChanged", e.ErrorId);
+        Assert.Contains(FileJournal.FileName, e.Message, StringComparison.Ordinal);
+        // The kept old files were not removed as leftovers: the next run can still roll back.
+        Assert.Equal(before, Entries());
+        Host(recovers: true).TryReadFile(A, Cap);
+        AssertOldSetAndNothingElse();
+    }
+
+    [Fact]
+    public void DockerTlsOnTheHostRollsBackWhatAKilledCommitOverSshLeft()
+    {
+        if (!TestSshd.Available) return;
+        WriteOldSet();
+        KilledAtRename(3);
+        var reported = new List<string>();
+
+        JournalRecovery.RecoverIn(new[] { Folders[1] }, (path, note) => reported.Add(path));
+
+        AssertOldSetAndNothingElse();
+        Assert.Equal(new[] { C, A }, reported);
+    }
+
+    [Fact]
+    public void AKilledLocalCommitIsRolledBackOverSsh()
+    {
+        if (!TestSshd.Available) return;
+        WriteOldSet();
+        var local = new FileTransaction(overwrite: true);
+        local.AddCertificate(A, Encoding.ASCII.GetBytes("new a"));
+        local.AddCertificate(C, Encoding.ASCII.GetBytes("new c"));
+        local.AddKey(B, Encoding.ASCII.GetBytes("new b"));
+        var commit = local.Begin();
+        commit.Prepare();
+        commit.MoveNext();
+        commit.MoveNext();
+        commit.Abandon(); // as kill -9 leaves it: two of three renamed, the journals there
+
+        Host(recovers: true).TryReadFile(A, Cap);
+
+        AssertOldSetAndNothingElse();
+    }
+
+    [Theory]
+    [InlineData("mode 0644")]
+    [InlineData("a link")]
+    public void AJournalThatIsNotRootsPrivateFileIsRefusedAndNothingChanges(string what)
+    {
+        if (!TestSshd.Available) return;
+        WriteOldSet();
+        KilledAtRename(3);
+        var journal = Path.Combine(Folders[0], FileJournal.FileName);
+        if (what == "a link")
+        {
+            File.Move(journal, journal + ".real");
+            File.CreateSymbolicLink(journal, journal + ".real");
+        }
+        else
+        {
+            TestSshd.Run("chmod", "644", journal);
+        }
+
+        var before = Entries();
+
+        var e = Assert.Throws<DockerTlsException>(() => Host(recovers: true).TryReadFile(A, Cap));
+
+        Assert.Equal("JournalRefused", e.ErrorId);
+        Assert.Equal(before, Entries());
+        Assert.Equal("new a", File.ReadAllText(A));
+    }
+}
