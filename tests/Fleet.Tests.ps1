@@ -268,6 +268,40 @@ Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and ve
         (Set-DockerDaemonConfig @target @ssh).Verdict | Should -Be 'Configured'
         (Get-HostFiles $liar)['server-key.pem'] | Should -Be ((Get-Content -Raw "$($liar.CertPath)/server-key.pem").TrimEnd("`n"))
     }
+
+    It 'rolls back a host whose script was killed in the middle of its renames before it writes there again' {
+        # The stand-in for kill -9 or a power cut at an exact instruction: this host's mv (first on its PATH) kills
+        # the script's own sh at its third rename, so two of the set's files are new and the rest old.
+        $killed = New-FleetHost 'killed' '127.0.0.42' @{ NoDockerd = $true }
+        $before = Get-HostFiles $killed
+        $fake = Join-Path $killed.Root 'sbin/mv'
+        $count = Join-Path $killed.Root 'mv-count'
+        Set-Content -LiteralPath $fake -Value "#!/bin/sh`nn=`$(cat $count 2>/dev/null || echo 0); n=`$((n + 1)); echo `$n >$count`nif [ `$n -ge 3 ]; then kill -9 `$PPID; exit 1; fi`nexec /bin/mv `"`$@`"`n"
+        & chmod 755 $fake
+        $target = @{ HostName = $killed.Address; Port = $killed.SshPort; CertPath = $killed.CertPath; DockerHost = "tcp://$($killed.Address):2376" }
+        $r = Set-DockerDaemonConfig @target @ssh -ErrorAction SilentlyContinue -ErrorVariable killedErrors -WarningAction SilentlyContinue
+        $r.Verdict | Should -Be 'Failed'
+        $killedErrors[0].FullyQualifiedErrorId | Should -Be "SshTransferFailed,$setId"
+        Remove-Item -LiteralPath $fake
+        $half = Get-HostFiles $killed
+        @('daemon.json', 'ca.pem', 'server-cert.pem', 'server-key.pem').Where({ $half[$_] -ne $before[$_] }).Count | Should -Be 2 -Because 'the script was killed after two renames'
+        (Invoke-TestFleetHost $killed @('stat', '-c', '%a %U', '/etc/docker/.dockertls.journal')) | Should -Be '600 root'
+
+        # -WhatIf reads the half set as it is and writes nothing.
+        Set-DockerDaemonConfig @target @ssh -WhatIf -WarningAction SilentlyContinue | Out-Null
+        Get-HostFiles $killed | ConvertTo-Json | Should -Be ($half | ConvertTo-Json)
+
+        $again = Set-DockerDaemonConfig @target @ssh -WarningVariable rolledBack -WarningAction SilentlyContinue
+        $again.Verdict | Should -Be 'Configured'
+        # The two files renamed before the kill were new on this host: the roll-back removed them, and says so.
+        @($rolledBack | Where-Object { "$_" -match '^127\.0\.0\.42: ''/etc/docker/[a-z-]+\.pem'' removed: an interrupted run had made it, and its set was rolled back' }).Count | Should -Be 2
+        $after = Get-HostFiles $killed
+        $after['server-key.pem'] | Should -Be ((Get-Content -Raw "$($killed.CertPath)/server-key.pem").TrimEnd("`n"))
+        $after['leftovers'] | Should -BeNullOrEmpty
+        # One backup, of the daemon.json from before the killed run (the plan read the old set), and no journal left.
+        (Invoke-TestFleetHost $killed @('sh', '-c', 'cat /etc/docker/daemon.json.*.bak')) -join "`n" | Should -Be $before['daemon.json']
+        (Invoke-TestFleetHost $killed @('ls', '-A', '/etc/docker')) -join ' ' | Should -Match '^ca\.pem daemon\.json daemon\.json\.\d{14}\.bak server-cert\.pem server-key\.pem$'
+    }
 }
 
 Describe 'Get-DockerDaemonConfig and New-DockerSystemdUnit -HostName, and the -H conflict in a remote host''s own units' -Skip:(-not $canRunFleet) {

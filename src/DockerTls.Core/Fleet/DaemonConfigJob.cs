@@ -36,7 +36,7 @@ public static class DaemonConfigJob
             foreach (var warning in plan.Warnings) result.AddWarning(warning);
             if (host is Remote.SshDaemonHost ssh)
             {
-                foreach (var (path, note) in ssh.Recovered) result.AddWarning($"'{TerminalText.Clean(path)}' {note} (a DockerTls run there had been interrupted in the middle of its renames).");
+                foreach (var (path, note) in ssh.Recovered) result.AddWarning($"'{TerminalText.Clean(path)}' {note}.");
             }
 
             return result;

@@ -273,7 +273,7 @@ public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
 
     private DockerTlsException Cut(SshOutcome outcome) =>
         new(SshErrorIds.SshTransferFailed, ErrorKind.ConnectionError,
-            $"The connection to '{Target}' ended before the host reported back (exit {outcome.ExitCode}: {outcome.LastErrorLine}). Its files are the old ones or the new ones, never a mix: a script cut short runs nothing. Run again.", Name);
+            $"The connection to '{Target}' ended before the host reported back (exit {outcome.ExitCode}: {outcome.LastErrorLine}). {SshProcess.CutShort} Run again.", Name);
 
     private static string What(HostFileChange file) => file.Kind switch
     {

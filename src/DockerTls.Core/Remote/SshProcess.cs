@@ -27,6 +27,9 @@ internal static class SshProcess
 
     private const int StdoutCap = 64 << 20;
 
+    /// <summary>What a run that ended before its report leaves on the host.</summary>
+    internal const string CutShort = "Its files are the old ones or the new ones, never a mix: a script cut short runs nothing, and one killed in its renames is rolled back to the old files by the next run that writes there.";
+
     /// <summary>Runs <paramref name="script"/> on the host; ssh's own failures are thrown as their <see cref="SshErrorIds"/>.</summary>
     public static SshOutcome Run(SshTarget target, byte[] script, TimeSpan timeout)
     {
@@ -127,7 +130,10 @@ internal static class SshProcess
                 $"'{host}' refused the login ({words}). Nothing was sent. Give the key it accepts with -KeyFilePath and the login with -UserName, or load the key into ssh-agent.", target.HostName);
         if (new[] { "Connection closed", "Connection reset", "Broken pipe", "Connection to" }.Any(text.Contains) && !text.Contains("Connection refused") && !text.Contains("timed out"))
             throw new DockerTlsException(SshErrorIds.SshTransferFailed, ErrorKind.ConnectionError,
-                $"The connection to '{host}' ended before the host reported back ({words}). Its files are the old ones or the new ones, never a mix: a script cut short runs nothing. Run again.", target.HostName);
+                $"The connection to '{host}' ended before the host reported back ({words}). {CutShort} Run again.", target.HostName);
+        if (text.Trim().Length == 0) // ssh says nothing of its own when the remote command was killed by a signal
+            throw new DockerTlsException(SshErrorIds.SshTransferFailed, ErrorKind.ConnectionError,
+                $"The host's script on '{host}' ended before it reported back (killed by a signal there, exit 255 with no word from ssh). {CutShort} Run again.", target.HostName);
         if (new[] { "Connection refused", "timed out", "No route to host", "Could not resolve", "Network is unreachable" }.Any(text.Contains))
             throw new DockerTlsException(SshErrorIds.SshUnreachable, ErrorKind.ConnectionError,
                 $"'{host}' cannot be reached over SSH ({words}). Check the name, the port (-Port) and that sshd runs there.", target.HostName);
