@@ -22,9 +22,9 @@ namespace DockerTls.Core.Remote;
 /// The check-only script stops after the checks. Each process a host starts costs about a millisecond of its CPU
 /// and a fleet's hosts run these at once, so the script starts few: one <c>sha256sum</c> per file it must compare,
 /// one <c>base64</c> (and a <c>cp -p</c> where owner and mode are kept) and one <c>mv</c> per file it writes, one
-/// <c>cat | sha256sum</c> for everything staged, one <c>sync</c> of the staged files before the renames and one of
-/// their folders after, one <c>flock</c> a folder (the lock a local write takes) and one <c>rm</c> for the old files
-/// kept until the end.
+/// <c>cat | sha256sum</c> for everything staged, one <c>sync</c> of the staged files and the journals before the
+/// renames and one of their folders after, one <c>rm</c> and one <c>sync</c> for the journals, one <c>flock</c> a
+/// folder (the lock a local write takes) and one <c>rm</c> for the old files kept until the end.
 /// </summary>
 internal static class HostFileScript
 {
@@ -96,7 +96,6 @@ internal static class HostFileScript
                 script.Append(RemoveLeftovers($"\"$d{i}\""));
             for (var i = 0; i < files.Count; i++) AppendStage(script, i, files[i], hashes[i], changes.Expected.ContainsKey(targets[i]), HashedIndex(changes, targets, files[i].BackupOf));
             AppendStagedCheck(script, files, hashes);
-            AppendSync(script, files.Count, "s", "s");
             // Every old file is kept (a hard link, or a copy) before the journal names it, and the journal is on disk before the first rename.
             for (var i = 0; i < files.Count; i++)
                 script.Append($"if [ -n \"${{s{i}-}}\" ] && {{ [ -e \"$t{i}\" ] || [ -L \"$t{i}\" ]; }}; then p{i}=\"$d{i}/.${{t{i}##*/}}.{Guid.NewGuid():N}.tmp\"; ln -- \"$t{i}\" \"$p{i}\" 2>/dev/null || cp -p -- \"$t{i}\" \"$p{i}\" || fail HostWriteFailed {i}; fi\n");
@@ -122,9 +121,9 @@ internal static class HostFileScript
         return PosixShell.Complete(script);
     }
 
-    // One sync(1) of the staged files (s<i>) before any rename, so that a power cut leaves each target old or new,
-    // never empty; then of the folders (d<i>) of the files moved (m<i>) after the renames, so that the renames last.
-    // Where sync takes no file (not coreutils 8.24+) it fails or syncs everything: either way the write goes on.
+    // One sync(1) of the folders (d<i>) of the files moved (m<i>) after the renames, so that the renames last (the
+    // staged files are synced with the journal, before the first rename: HostJournalScript.AppendWrite). Where sync
+    // takes no file (not coreutils 8.24+) it fails or syncs everything: either way the write goes on.
     private static void AppendSync(StringBuilder script, int count, string when, string variable)
     {
         script.Append("set --\n");

@@ -38,7 +38,7 @@ internal static class HostJournalScript
             script.Append($"if [ -e \"$d{i}/{FileJournal.FileName}\" ] || [ -L \"$d{i}/{FileJournal.FileName}\" ]; then fail JournalFound {i}; fi\n");
     }
 
-    /// <summary>The journal of the files staged (s&lt;i&gt;), with their targets and kept old files (p&lt;i&gt;), in each of their folders.</summary>
+    /// <summary>The journal of the files staged (s&lt;i&gt;), with their targets and kept old files (p&lt;i&gt;), in each of their folders, synced with them.</summary>
     public static void AppendWrite(StringBuilder script, int count)
     {
         script.Append(Encoder).Append("nl='\n'\nF=; J=; n=0\n");
@@ -54,7 +54,12 @@ internal static class HostJournalScript
         script.Append($"jt=\"dockertls-journal 1${{nl}}id {Guid.NewGuid():N}$nl$F$J\"\"end $n$nl\"\n");
         for (var i = 0; i < count; i++)
             script.Append($"if [ -n \"${{u{i}-}}\" ]; then printf '%s' \"$jt\" >\"$d{i}/{FileJournal.FileName}\" || fail HostWriteFailed {i}; jw{i}=1; fi\n");
-        AppendEach(script, count, "jw", i => $"\"$d{i}/{FileJournal.FileName}\" \"$d{i}\"", "sync -- \"$@\" 2>/dev/null || :");
+        // One sync(1) before the first rename: every staged file (a power cut then leaves each target old or new, never
+        // empty), each journal and its folder (with the names of the kept old files in it).
+        script.Append("set --\n");
+        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{s{i}-}}\" ] && set -- \"$@\" \"$s{i}\"\n");
+        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{jw{i}-}}\" ] && set -- \"$@\" \"$d{i}/{FileJournal.FileName}\" \"$d{i}\"\n");
+        script.Append("[ $# -eq 0 ] || sync -- \"$@\" 2>/dev/null || :\n");
     }
 
     /// <summary>After the renames and the sync of their folders: the journals go, and that is synced, before the old files do.</summary>
