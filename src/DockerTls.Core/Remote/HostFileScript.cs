@@ -23,8 +23,8 @@ namespace DockerTls.Core.Remote;
 /// and a fleet's hosts run these at once, so the script starts few: one <c>sha256sum</c> per file it must compare,
 /// one <c>base64</c> (and a <c>cp -p</c> where owner and mode are kept) and one <c>mv</c> per file it writes, one
 /// <c>cat | sha256sum</c> for everything staged, one <c>sync</c> of the staged files and the journals before the
-/// renames and one of their folders after, one <c>rm</c> and one <c>sync</c> for the journals, one <c>flock</c> a
-/// folder (the lock a local write takes) and one <c>rm</c> for the old files kept until the end.
+/// renames and one of their folders after, one <c>sync</c> of the emptied journals, one <c>flock</c> a folder (the
+/// lock a local write takes) and one <c>rm</c> for the old files kept until the end and the journals.
 /// </summary>
 internal static class HostFileScript
 {
@@ -104,11 +104,12 @@ internal static class HostFileScript
                 script.Append($"if [ -n \"${{s{i}-}}\" ]; then mv -f -- \"$s{i}\" \"$t{i}\" || fail HostWriteFailed {i}; m{i}=1; fi\n");
 
             AppendSync(script, files.Count, "m", "d"); // the folders of the files renamed
-            HostJournalScript.AppendRemove(script, files.Count); // durably, before the old files go
+            HostJournalScript.AppendVoid(script, files.Count); // durably, before the old files go
 
-            // The old files kept for a rollback go in one rm.
+            // The old files kept for a rollback go in one rm, with the emptied journals.
             script.Append("set --\n");
             for (var i = 0; i < files.Count; i++) script.Append($"[ -n \"${{p{i}-}}\" ] && set -- \"$@\" \"$p{i}\"\n");
+            HostJournalScript.AppendNames(script, files.Count);
             // The locks' files go in it too, while still held: a writer waiting on one then finds its name gone and tries again.
             for (var k = 0; k < locks.Count; k++) script.Append($"[ -n \"${{q{k}-}}\" ] && set -- \"$@\" \"$l{k}\"\n");
             script.Append("[ $# -eq 0 ] || rm -f -- \"$@\"\n");

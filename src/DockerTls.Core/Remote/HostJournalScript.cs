@@ -10,8 +10,8 @@ namespace DockerTls.Core.Remote;
 /// The <see cref="FileJournal"/> on a host, in sh. The commit script writes the text a local commit writes (its
 /// paths as they are, or every byte as <c>%xx</c> where a path holds anything but letters, digits, <c>/ . _ -</c>):
 /// after every staged file and kept old file is on disk and before the first rename, into every folder of the set,
-/// synced with its folder; it removes them, synced again, after the last rename is durable and before the old files
-/// go. So a host whose script was killed in its renames is rolled back to its old set by the next writing run, whether
+/// synced with its folder; it empties them, synced again, after the last rename is durable and before the old files
+/// go, and removes them with those. So a host whose script was killed in its renames is rolled back to its old set by the next writing run, whether
 /// that run comes over SSH (<see cref="Recovery"/>) or runs on the host (<see cref="JournalRecovery"/>), and either
 /// side rolls back the other's.
 /// </summary>
@@ -62,12 +62,21 @@ internal static class HostJournalScript
         script.Append("[ $# -eq 0 ] || sync -- \"$@\" 2>/dev/null || :\n");
     }
 
-    /// <summary>After the renames and the sync of their folders: the journals go, and that is synced, before the old files do.</summary>
-    public static void AppendRemove(StringBuilder script, int count)
+    /// <summary>
+    /// After the renames and the sync of their folders: each journal is emptied (a shell redirection, no process; an
+    /// empty journal is not a whole one, so no run acts on it) and that is synced, before the old files go. The
+    /// emptied journals are removed with them (<see cref="AppendNames"/>).
+    /// </summary>
+    public static void AppendVoid(StringBuilder script, int count)
     {
-        AppendEach(script, count, "jw", i => $"\"$d{i}/{FileJournal.FileName}\"", "rm -f -- \"$@\"");
-        AppendEach(script, count, "jw", i => $"\"$d{i}\"", "sync -- \"$@\" 2>/dev/null || :");
-        for (var i = 0; i < count; i++) script.Append($"jw{i}=\n");
+        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{jw{i}-}}\" ] && : >|\"$d{i}/{FileJournal.FileName}\"\n");
+        AppendEach(script, count, "jw", i => $"\"$d{i}/{FileJournal.FileName}\"", "sync -- \"$@\" 2>/dev/null || :");
+    }
+
+    /// <summary>Adds the journals to the words of the commit's last rm.</summary>
+    public static void AppendNames(StringBuilder script, int count)
+    {
+        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{jw{i}-}}\" ] && set -- \"$@\" \"$d{i}/{FileJournal.FileName}\"\n");
     }
 
     /// <summary>In the commit's roll-back, once every file is back: its journals.</summary>

@@ -64,12 +64,20 @@ public sealed class HostJournalTests : IClassFixture<TestSshd>, IDisposable
     // The commit's script run by the host's sh as ssh runs it, its k-th mv killing that sh before it renames.
     private void KilledAtRename(int k)
     {
-        var bin = Path.Combine(root, "bin");
-        Directory.CreateDirectory(bin);
         var counter = Path.Combine(root, "mv-count");
         File.WriteAllText(counter, "0");
-        File.WriteAllText(Path.Combine(bin, "mv"), $"#!/bin/sh\nn=$(cat '{counter}'); n=$((n + 1)); echo $n >'{counter}'\nif [ $n -ge {k} ]; then kill -9 $PPID; exit 1; fi\nexec /bin/mv \"$@\"\n");
-        TestSshd.Run("chmod", "755", Path.Combine(bin, "mv"));
+        KilledBy("mv", $"n=$(cat '{counter}'); n=$((n + 1)); echo $n >'{counter}'\nif [ $n -ge {k} ]; then kill -9 $PPID; exit 1; fi\n");
+        File.Delete(counter);
+    }
+
+    // The commit's script run by the host's sh as ssh runs it, a stand-in for command (first on its PATH) running
+    // killer's sh first, which kills that sh where it must.
+    private void KilledBy(string command, string killer)
+    {
+        var bin = Path.Combine(root, "bin");
+        Directory.CreateDirectory(bin);
+        File.WriteAllText(Path.Combine(bin, command), $"#!/bin/sh\n{killer}exec /bin/{command} \"$@\"\n");
+        TestSshd.Run("chmod", "755", Path.Combine(bin, command));
         var start = new ProcessStartInfo("/bin/sh", "-s") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
         start.Environment["PATH"] = bin + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
         using var sh = Process.Start(start)!;
@@ -81,7 +89,6 @@ public sealed class HostJournalTests : IClassFixture<TestSshd>, IDisposable
         Assert.Equal(137, sh.ExitCode); // killed, not failed: no roll-back of its own ran
         Assert.DoesNotContain(HostFileScript.Done, output);
         Directory.Delete(bin, recursive: true);
-        File.Delete(counter);
     }
 
     private void AssertOldSetAndNothingElse()
@@ -133,6 +140,26 @@ public sealed class HostJournalTests : IClassFixture<TestSshd>, IDisposable
             Assert.Equal("new b", File.ReadAllText(B));
             Assert.Equal("new c", File.ReadAllText(C));
         }
+    }
+
+    [Fact]
+    public void AScriptKilledAfterItsRenamesWereDurableKeepsTheNewSetAndTheNextRunClearsWhatItLeft()
+    {
+        if (!TestSshd.Available) return;
+        WriteOldSet();
+        // Killed at its last rm (the old files kept for a roll-back, the journals): every rename is durable and the journals are empty.
+        KilledBy("rm", $"case \"$*\" in *{FileJournal.FileName}*) kill -9 $PPID; exit 1;; esac\n");
+        foreach (var folder in Folders) Assert.Equal(0, new FileInfo(Path.Combine(folder, FileJournal.FileName)).Length);
+        Assert.Contains(Entries(), p => Path.GetFileName(p).StartsWith(".a.pem.", StringComparison.Ordinal)); // the old a, kept
+
+        var host = Host(recovers: true);
+        Assert.Equal("new a", Encoding.ASCII.GetString(host.TryReadFile(A, Cap)!)); // an empty journal is not a set to roll back
+
+        Assert.Empty(host.Recovered);
+        Assert.Equal(new[] { A, C, B }.OrderBy(p => p, StringComparer.Ordinal), Entries());
+        Assert.Equal("new b", File.ReadAllText(B));
+        Assert.Equal("new c", File.ReadAllText(C));
+        host.Commit(NewSet()); // and the next commit is not refused for a journal found
     }
 
     [Fact]

@@ -256,7 +256,7 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
     }
 
     [Fact]
-    public void EveryStagedFileAndTheJournalAreOnDiskBeforeTheFirstRenameAndTheJournalGoesBeforeTheOldFiles()
+    public void EveryStagedFileAndTheJournalAreOnDiskBeforeTheFirstRenameAndTheJournalIsEmptiedBeforeTheOldFilesGo()
     {
         if (!TestSshd.Available || !File.Exists("/usr/bin/strace")) return;
         File.WriteAllText(P("ca.pem"), "old ca");
@@ -267,7 +267,7 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
         var log = P("strace.txt");
         // strace on sshd sees every process of the login; -y names the file behind each descriptor.
         var strace = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/strace",
-            $"-f -y -qq -e trace=fsync,fdatasync,rename,renameat,renameat2,unlink,unlinkat -o {log} -p {sshd.Pid}") { UseShellExecute = false, RedirectStandardError = true })!;
+            $"-f -y -qq -e trace=openat,fsync,fdatasync,rename,renameat,renameat2,unlink,unlinkat -o {log} -p {sshd.Pid}") { UseShellExecute = false, RedirectStandardError = true })!;
         try
         {
             System.Threading.Thread.Sleep(1000); // attached
@@ -295,14 +295,17 @@ public sealed class SshDaemonHostTests : IClassFixture<TestSshd>, IDisposable
         var folderSynced = calls.FindIndex(Last(IsRename) + 1, l => IsFolderSync(l));
         Assert.True(folderSynced > 0, "the folder was not synced after the last rename:\n" + string.Join("\n", calls));
 
-        // The journal: on disk before the first rename; removed once the renames are, and that synced, before the old file kept for a roll-back goes.
-        var journalSynced = First(l => l.Contains("sync(", StringComparison.Ordinal) && l.Contains("/" + FileJournal.FileName + ">", StringComparison.Ordinal));
+        // The journal: on disk before the first rename; emptied once the renames are synced, and that synced, before the old file kept for a roll-back goes.
+        bool IsJournalSync(string l) => l.Contains("sync(", StringComparison.Ordinal) && l.Contains("/" + FileJournal.FileName + ">", StringComparison.Ordinal);
+        var journalSynced = First(IsJournalSync);
         Assert.True(journalSynced >= 0 && journalSynced < firstRename, "the journal was not synced before the first rename:\n" + string.Join("\n", calls));
-        var journalGone = First(l => l.Contains("unlink", StringComparison.Ordinal) && l.Contains("/" + FileJournal.FileName + "\"", StringComparison.Ordinal));
-        Assert.True(journalGone > folderSynced, "the journal went before the renames were synced:\n" + string.Join("\n", calls));
-        Assert.True(calls.FindIndex(journalGone + 1, l => IsFolderSync(l)) > journalGone, "the journal's removal was not synced:\n" + string.Join("\n", calls));
+        var emptied = calls.FindIndex(folderSynced + 1, l => l.Contains("openat(", StringComparison.Ordinal) && l.Contains("/" + FileJournal.FileName + "\"", StringComparison.Ordinal) && l.Contains("O_TRUNC", StringComparison.Ordinal));
+        Assert.True(emptied > folderSynced, "the journal was not emptied after the renames were synced:\n" + string.Join("\n", calls));
+        var journalVoided = calls.FindIndex(emptied + 1, l => IsJournalSync(l));
+        Assert.True(journalVoided > folderSynced, "the emptied journal was not synced after the renames were:\n" + string.Join("\n", calls));
         var keptGone = Last(l => l.Contains("unlink", StringComparison.Ordinal) && l.Contains("/.ca.pem.", StringComparison.Ordinal));
-        Assert.True(keptGone > journalGone, "the old file kept for a roll-back went before the journal:\n" + string.Join("\n", calls));
+        Assert.True(keptGone > journalVoided, "the old file kept for a roll-back went before the journal was emptied:\n" + string.Join("\n", calls));
+        Assert.True(Last(l => l.Contains("unlink", StringComparison.Ordinal) && l.Contains("/" + FileJournal.FileName + "\"", StringComparison.Ordinal)) > journalVoided, "the journal was not removed:\n" + string.Join("\n", calls));
         File.Delete(log);
     }
 
