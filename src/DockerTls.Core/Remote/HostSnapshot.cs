@@ -53,8 +53,13 @@ internal static class HostSnapshot
 {
     private const string Done = "dockertls-ok";
 
-    /// <summary>The script that reads <paramref name="files"/> and lists <paramref name="folders"/> (with their files' bytes where Contents is true).</summary>
-    public static byte[] Script(IReadOnlyList<string> files, IReadOnlyList<(string Folder, bool Contents)> folders, int cap)
+    /// <summary>
+    /// The script that reads <paramref name="files"/> and lists <paramref name="folders"/> (with their files' bytes where
+    /// Contents is true). With <paramref name="journalsBesideLinks"/>, a file that is a symbolic link has the journal
+    /// of the folder it resolves to read too (a 'K' record naming that path, then its record), since a commit writes
+    /// such a file, and its journal, there.
+    /// </summary>
+    public static byte[] Script(IReadOnlyList<string> files, IReadOnlyList<(string Folder, bool Contents)> folders, int cap, bool journalsBesideLinks = false)
     {
         var script = new StringBuilder();
         script.Append("trap '' HUP PIPE\ncap=").Append(cap.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -89,7 +94,17 @@ for f in ""$2""/* ""$2""/.[!.]* ""$2""/..?*; do
 done
 }
 ".Replace("\r\n", "\n"));
-        for (var i = 0; i < files.Count; i++) script.Append("put ").Append(i).Append(' ').Append(PosixShell.Quote(files[i])).Append('\n');
+        // One readlink and one base64 a linked file, none for the others.
+        if (journalsBesideLinks)
+            script.Append("jl() {\nr=$(readlink -f -- \"$2\" 2>/dev/null && echo x) || return 0\nr=${r%?x}\ncase $r in /*) ;; *) return 0;; esac\nr=\"${r%/*}/").Append(IO.FileJournal.FileName)
+                .Append("\"\necho \"K $1\"; printf '%s' \"$r\" | base64; echo .\nput \"$1\" \"$r\"\n}\n");
+        for (var i = 0; i < files.Count; i++)
+        {
+            var quoted = PosixShell.Quote(files[i]);
+            script.Append("put ").Append(i).Append(' ').Append(quoted).Append('\n');
+            if (journalsBesideLinks) script.Append("[ -L ").Append(quoted).Append(" ] && jl ").Append(i).Append(' ').Append(quoted).Append('\n');
+        }
+
         for (var j = 0; j < folders.Count; j++)
             script.Append("lst ").Append(files.Count + j).Append(' ').Append(PosixShell.Quote(folders[j].Folder)).Append(folders[j].Contents ? " 1" : " 0").Append('\n');
         script.Append("echo ").Append(Done).Append('\n');
@@ -126,12 +141,17 @@ done
                     if (fields[0][0] == 'E') folder.Names?.Add(name);
                     else if (folder.OtherNames is not null) folder.OtherNames[name] = fields.Length > 2 && fields[2] == "d";
                     continue;
+                case 'K' when !listing:
+                    // The next record of this file is the journal of the folder its link resolves to.
+                    var linked = Encoding.UTF8.GetString(Base64(lines, ref n, out _) ?? Array.Empty<byte>());
+                    entryPath = linked.StartsWith("/", StringComparison.Ordinal) && linked.EndsWith("/" + IO.FileJournal.FileName, StringComparison.Ordinal) ? linked : null;
+                    continue;
                 case 'D':
-                    into[path] = new HostEntry(HostEntryKind.Folder) { Names = listing ? new List<string>() : null, OtherNames = listing ? new Dictionary<string, bool>(StringComparer.Ordinal) : null };
+                    into[entryPath ?? path] = new HostEntry(HostEntryKind.Folder) { Names = listing ? new List<string>() : null, OtherNames = listing ? new Dictionary<string, bool>(StringComparer.Ordinal) : null };
                     continue;
             }
 
-            var at = listing && entryPath is not null ? entryPath : path;
+            var at = entryPath ?? path;
             into[at] = fields[0][0] switch
             {
                 'F' => Base64(lines, ref n, out var unreadable) is { } bytes && !unreadable ? new HostEntry(HostEntryKind.File, bytes) : new HostEntry(HostEntryKind.Unreadable),

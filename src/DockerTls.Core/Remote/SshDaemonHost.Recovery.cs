@@ -27,7 +27,8 @@ public sealed partial class SshDaemonHost
     /// <summary>Each file that roll-back put back or removed, with its note (<see cref="JournalRecovery.RestoredNote"/>, <see cref="JournalRecovery.RemovedNote"/>).</summary>
     public IReadOnlyList<(string Path, string Note)> Recovered => recovered;
 
-    // The journals the first snapshot reads: one in each folder it lists or reads a file in.
+    // The journals the first snapshot reads: one in each folder it lists or reads a file in (and, by the snapshot's
+    // script, one in each folder that a file it reads is a link into).
     private IEnumerable<string> JournalPaths() =>
         prefetchFolders.Select(f => f.Folder).Concat(prefetchFiles.Select(HostSnapshot.FolderOf)).Distinct(StringComparer.Ordinal)
             .Select(f => HostSnapshot.Join(f, FileJournal.FileName));
@@ -36,7 +37,8 @@ public sealed partial class SshDaemonHost
     private bool RecoverInterrupted()
     {
         var seen = new SortedDictionary<string, (string? Sha256, FileJournal? Journal)>(StringComparer.Ordinal);
-        var wanted = new SortedSet<string>(JournalPaths().Where(p => entries.TryGetValue(p, out var e) && e.Kind != HostEntryKind.Missing).Select(HostSnapshot.FolderOf), StringComparer.Ordinal);
+        var found = entries.Where(e => e.Key.EndsWith("/" + FileJournal.FileName, StringComparison.Ordinal) && e.Value.Kind != HostEntryKind.Missing);
+        var wanted = new SortedSet<string>(found.Select(e => HostSnapshot.FolderOf(e.Key)), StringComparer.Ordinal);
         if (wanted.Count == 0) return false;
         for (var round = 0; round < 8; round++) // each round reads the folders the last one's journals named (a set spans at most 7)
         {

@@ -226,7 +226,7 @@ public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
     // A writing run keeps its first snapshot's login open: the commit goes over it as a frame (SshSession).
     private void Read(IReadOnlyList<string> files, IReadOnlyList<(string Folder, bool Contents)> folders, int cap, bool keepOpen = false)
     {
-        var script = HostSnapshot.Script(files, folders, cap);
+        var script = HostSnapshot.Script(files, folders, cap, journalsBesideLinks: RecoversInterrupted && !recoveryTried);
         if (keepOpen)
         {
             Connections++;

@@ -24,7 +24,10 @@ public static class SshErrorIds
     /// <summary>ssh failed for another reason (the client is missing, a bad option); its words are in the message.</summary>
     public const string SshFailed = "SshFailed";
 
-    /// <summary>The connection ended before the host reported the outcome; its files are the old or the new ones, never a mix.</summary>
+    /// <summary>
+    /// The connection ended before the host reported the outcome (or the host's script was killed): its files are the
+    /// old or the new ones, or a killed script's half set that the next writing run rolls back from its journal.
+    /// </summary>
     public const string SshTransferFailed = "SshTransferFailed";
 
     /// <summary>The host lacks a tool the scripts need (base64, sha256sum, readlink: coreutils).</summary>

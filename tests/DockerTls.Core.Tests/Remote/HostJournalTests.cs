@@ -62,17 +62,17 @@ public sealed class HostJournalTests : IClassFixture<TestSshd>, IDisposable
     }
 
     // The commit's script run by the host's sh as ssh runs it, its k-th mv killing that sh before it renames.
-    private void KilledAtRename(int k)
+    private void KilledAtRename(int k, HostFileChanges? set = null)
     {
         var counter = Path.Combine(root, "mv-count");
         File.WriteAllText(counter, "0");
-        KilledBy("mv", $"n=$(cat '{counter}'); n=$((n + 1)); echo $n >'{counter}'\nif [ $n -ge {k} ]; then kill -9 $PPID; exit 1; fi\n");
+        KilledBy("mv", $"n=$(cat '{counter}'); n=$((n + 1)); echo $n >'{counter}'\nif [ $n -ge {k} ]; then kill -9 $PPID; exit 1; fi\n", set);
         File.Delete(counter);
     }
 
     // The commit's script run by the host's sh as ssh runs it, a stand-in for command (first on its PATH) running
     // killer's sh first, which kills that sh where it must.
-    private void KilledBy(string command, string killer)
+    private void KilledBy(string command, string killer, HostFileChanges? set = null)
     {
         var bin = Path.Combine(root, "bin");
         Directory.CreateDirectory(bin);
@@ -81,7 +81,7 @@ public sealed class HostJournalTests : IClassFixture<TestSshd>, IDisposable
         var start = new ProcessStartInfo("/bin/sh", "-s") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
         start.Environment["PATH"] = bin + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
         using var sh = Process.Start(start)!;
-        var script = HostFileScript.Commit(NewSet());
+        var script = HostFileScript.Commit(set ?? NewSet());
         sh.StandardInput.BaseStream.Write(script, 0, script.Length);
         sh.StandardInput.Close();
         var output = sh.StandardOutput.ReadToEnd();
@@ -160,6 +160,39 @@ public sealed class HostJournalTests : IClassFixture<TestSshd>, IDisposable
         Assert.Equal("new b", File.ReadAllText(B));
         Assert.Equal("new c", File.ReadAllText(C));
         host.Commit(NewSet()); // and the next commit is not refused for a journal found
+    }
+
+    [Fact]
+    public void ASetWrittenThroughALinkIntoAFolderTheRunDoesNotReadIsRolledBackToo()
+    {
+        if (!TestSshd.Available) return;
+        // x/r.json is a link into z (daemon.json kept elsewhere); the set is z/r.json (rewritten through the link) and
+        // z/e.pem (new), so its one journal is in z, a folder the run lists no file of.
+        var z = Path.Combine(root, "z" + Hostile); // a hostile name on the path the link resolves to
+        Directory.CreateDirectory(z);
+        var linked = Path.Combine(z, "r.json");
+        var link = Path.Combine(root, "x", "r.json");
+        File.WriteAllText(linked, "old r");
+        File.CreateSymbolicLink(link, linked);
+        var set = new HostFileChanges();
+        set.Add(new HostFileChange(link, Encoding.ASCII.GetBytes("new r"), HostFileKind.Rewrite, FileModes.PublicFile));
+        set.Add(new HostFileChange(Path.Combine(z, "e.pem"), Encoding.ASCII.GetBytes("new e"), HostFileKind.Certificate, FileModes.Certificate));
+        KilledAtRename(2, set);
+        Assert.Equal("new r", File.ReadAllText(linked));
+        Assert.True(File.Exists(Path.Combine(z, FileJournal.FileName)));
+        Assert.False(File.Exists(Path.Combine(root, "x", FileJournal.FileName)));
+
+        var host = new SshDaemonHost(sshd.Target()) { RecoversInterrupted = true };
+        host.Prefetch(new[] { link }, new[] { (Path.Combine(root, "x"), false) });
+        Assert.Equal("old r", Encoding.ASCII.GetString(host.TryReadFile(link, Cap)!));
+
+        Assert.Equal(new[] { (linked, JournalRecovery.RestoredNote) }, host.Recovered);
+        Assert.Equal(new[] { linked }, Directory.GetFileSystemEntries(z).Where(p => Path.GetFileName(p) != FolderLock.FileName));
+        host.Commit(set); // not refused for a journal found
+        Assert.Equal("new r", File.ReadAllText(linked));
+        Assert.Equal("new e", File.ReadAllText(Path.Combine(z, "e.pem")));
+        Assert.Equal(linked, new FileInfo(link).LinkTarget);
+        Assert.False(File.Exists(Path.Combine(root, "x", "PWNED")) || File.Exists(Path.Combine(z, "PWNED")));
     }
 
     [Fact]
