@@ -11,9 +11,9 @@ namespace DockerTls.Core.Remote;
 /// paths as they are, or every byte as <c>%xx</c> where a path holds anything but letters, digits, <c>/ . _ -</c>):
 /// after every staged file and kept old file is on disk and before the first rename, into every folder of the set,
 /// synced with its folder; it empties them, synced again, after the last rename is durable and before the old files
-/// go, and removes them with those. So a host whose script was killed in its renames is rolled back to its old set by the next writing run, whether
-/// that run comes over SSH (<see cref="Recovery"/>) or runs on the host (<see cref="JournalRecovery"/>), and either
-/// side rolls back the other's.
+/// go, and removes them with those. So a host whose script was killed in its renames is rolled back to its old set by
+/// the next writing run, whether that run comes over SSH (<see cref="Recovery"/>) or runs on the host
+/// (<see cref="JournalRecovery"/>), and either side rolls back the other's.
 /// </summary>
 internal static class HostJournalScript
 {
