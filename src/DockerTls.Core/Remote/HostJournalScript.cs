@@ -35,7 +35,7 @@ internal static class HostJournalScript
     public static void AppendNoneLeft(StringBuilder script, int count)
     {
         for (var i = 0; i < count; i++)
-            script.Append($"if [ -e \"$d{i}/{FileJournal.FileName}\" ] || [ -L \"$d{i}/{FileJournal.FileName}\" ]; then fail JournalFound {i}; fi\n");
+            script.Append($"if [ -e {Journal(i)} ] || [ -L {Journal(i)} ]; then fail JournalFound {i}; fi\n");
     }
 
     /// <summary>The journal of the files staged (s&lt;i&gt;), with their targets and kept old files (p&lt;i&gt;), in each of their folders, synced with them.</summary>
@@ -53,12 +53,12 @@ internal static class HostJournalScript
 
         script.Append($"jt=\"dockertls-journal 1${{nl}}id {Guid.NewGuid():N}$nl$F$J\"\"end $n$nl\"\n");
         for (var i = 0; i < count; i++)
-            script.Append($"if [ -n \"${{u{i}-}}\" ]; then printf '%s' \"$jt\" >\"$d{i}/{FileJournal.FileName}\" || fail HostWriteFailed {i}; jw{i}=1; fi\n");
+            script.Append($"if [ -n \"${{u{i}-}}\" ]; then printf '%s' \"$jt\" >{Journal(i)} || fail HostWriteFailed {i}; jw{i}=1; fi\n");
         // One sync(1) before the first rename: every staged file (a power cut then leaves each target old or new, never
         // empty), each journal and its folder (with the names of the kept old files in it).
         script.Append("set --\n");
         for (var i = 0; i < count; i++) script.Append($"[ -n \"${{s{i}-}}\" ] && set -- \"$@\" \"$s{i}\"\n");
-        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{jw{i}-}}\" ] && set -- \"$@\" \"$d{i}/{FileJournal.FileName}\" \"$d{i}\"\n");
+        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{jw{i}-}}\" ] && set -- \"$@\" {Journal(i)} \"$d{i}\"\n");
         script.Append("[ $# -eq 0 ] || sync -- \"$@\" 2>/dev/null || :\n");
     }
 
@@ -69,28 +69,34 @@ internal static class HostJournalScript
     /// </summary>
     public static void AppendVoid(StringBuilder script, int count)
     {
-        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{jw{i}-}}\" ] && : >|\"$d{i}/{FileJournal.FileName}\"\n");
-        AppendEach(script, count, "jw", i => $"\"$d{i}/{FileJournal.FileName}\"", "sync -- \"$@\" 2>/dev/null || :");
+        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{jw{i}-}}\" ] && : >|{Journal(i)}\n");
+        AppendEach(script, count, "jw", Journal, "sync -- \"$@\" 2>/dev/null || :");
     }
 
     /// <summary>Adds the journals to the words of the commit's last rm.</summary>
-    public static void AppendNames(StringBuilder script, int count)
-    {
-        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{jw{i}-}}\" ] && set -- \"$@\" \"$d{i}/{FileJournal.FileName}\"\n");
-    }
+    public static void AppendNames(StringBuilder script, int count) => AppendWords(script, count, "jw", Journal);
+
+    // The sh word of the journal in the folder of file i.
+    private static string Journal(int i) => $"\"$d{i}/{FileJournal.FileName}\"";
 
     /// <summary>In the commit's roll-back, once every file is back: its journals.</summary>
     public static void AppendRollbackRemove(StringBuilder script, int count)
     {
-        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{jw{i}-}}\" ] && rm -f -- \"$d{i}/{FileJournal.FileName}\"\n");
+        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{jw{i}-}}\" ] && rm -f -- {Journal(i)}\n");
     }
 
     // One command over the words of every index whose flag is set.
     private static void AppendEach(StringBuilder script, int count, string flag, Func<int, string> words, string command)
     {
         script.Append("set --\n");
-        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{{flag}{i}-}}\" ] && set -- \"$@\" {words(i)}\n");
+        AppendWords(script, count, flag, words);
         script.Append("[ $# -eq 0 ] || ").Append(command).Append('\n');
+    }
+
+    // Adds to "$@" the words of every index whose flag is set.
+    private static void AppendWords(StringBuilder script, int count, string flag, Func<int, string> words)
+    {
+        for (var i = 0; i < count; i++) script.Append($"[ -n \"${{{flag}{i}-}}\" ] && set -- \"$@\" {words(i)}\n");
     }
 
     /// <summary>

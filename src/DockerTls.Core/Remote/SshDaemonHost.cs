@@ -210,7 +210,7 @@ public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
         var files = prefetchFiles.Concat(listing || prefetchFiles.Contains(path) ? Enumerable.Empty<string>() : new[] { path }).ToList();
         if (recover) files.AddRange(JournalPaths().Where(j => !files.Contains(j, StringComparer.Ordinal)));
         var folders = prefetchFolders.Concat(listing && !prefetchFolders.Any(f => f.Folder == path) ? new[] { (path, false) } : Enumerable.Empty<(string, bool)>()).ToList();
-        Read(files, folders, SnapshotCap, keepOpen: ChecksAtCommit && !keptOpen);
+        Read(files, folders, SnapshotCap, keepOpen: ChecksAtCommit && !keptOpen, journalsBesideLinks: recover);
         snapshotTaken = true;
         recoveryTried = true;
         if (recover && RecoverInterrupted()) TakeSnapshot(path, listing);
@@ -224,9 +224,9 @@ public sealed partial class SshDaemonHost : IDaemonHost, IDisposable
     }
 
     // A writing run keeps its first snapshot's login open: the commit goes over it as a frame (SshSession).
-    private void Read(IReadOnlyList<string> files, IReadOnlyList<(string Folder, bool Contents)> folders, int cap, bool keepOpen = false)
+    private void Read(IReadOnlyList<string> files, IReadOnlyList<(string Folder, bool Contents)> folders, int cap, bool keepOpen = false, bool journalsBesideLinks = false)
     {
-        var script = HostSnapshot.Script(files, folders, cap, journalsBesideLinks: RecoversInterrupted && !recoveryTried);
+        var script = HostSnapshot.Script(files, folders, cap, journalsBesideLinks);
         if (keepOpen)
         {
             Connections++;
