@@ -7,6 +7,7 @@
 
 BeforeDiscovery {
     $script:canRunFleet = $IsLinux -and ((& id -u) -eq '0') -and (Test-Path /usr/sbin/sshd) -and (Test-Path /usr/sbin/dockerd) -and [bool] (Get-Command unshare -ErrorAction SilentlyContinue)
+    $script:hasBusyBox = (Test-Path /usr/bin/busybox) -or (Test-Path /bin/busybox)
 }
 
 BeforeAll {
@@ -301,6 +302,80 @@ Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and ve
         # One backup, of the daemon.json from before the killed run (the plan read the old set), and no journal left.
         (Invoke-TestFleetHost $killed @('sh', '-c', 'cat /etc/docker/daemon.json.*.bak')) -join "`n" | Should -Be $before['daemon.json']
         (Invoke-TestFleetHost $killed @('ls', '-A', '/etc/docker')) -join ' ' | Should -Match '^ca\.pem daemon\.json daemon\.json\.\d{14}\.bak server-cert\.pem server-key\.pem$'
+    }
+}
+
+Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool the scripts start' -Skip:(-not $canRunFleet -or -not $hasBusyBox) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
+        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
+        $script:ssh = @{ KeyFilePath = $admin.KeyFilePath; Options = @{ UserKnownHostsFile = $admin.KnownHosts; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } }
+        $script:bbId = 'DockerTls.Commands.SetDockerDaemonConfigCommand'
+        $script:pki4 = Join-Path $TestDrive 'pki4'
+        New-DockerCA -OutputPath "$pki4/ca" -KeyAlgorithm ECDSA | Out-Null
+        New-DockerClientCert -CAPath "$pki4/ca" -CommonName ops -OutputPath "$pki4/ops" -KeyAlgorithm ECDSA | Out-Null
+        function New-BusyBoxHost([string] $Name, [string] $Address, [switch] $NoDockerd) {
+            $h = Start-TestFleetHost -Name $Name -Address $Address -ClientKey $admin -NoDockerd:$NoDockerd
+            $script:hosts.Add($h)
+            Add-Content -LiteralPath $admin.KnownHosts -Value $h.HostKeyLine
+            New-DockerServerCert -CAPath "$pki4/ca" -IPAddress $Address -OutputPath "$pki4/$Name" -KeyAlgorithm ECDSA | Out-Null
+            $h | Add-Member -NotePropertyName Target -NotePropertyValue @{ HostName = $Address; Port = $h.SshPort; CertPath = "$pki4/$Name"; DockerHost = "tcp://${Address}:$($h.TlsPort)" }
+            return $h
+        }
+        # What the scripts' sh is on a host, and whose sha256sum it runs: asked over ssh, as the scripts are run.
+        function Get-HostShell($h) { (Invoke-Ssh $h 'sh -c ''readlink /proc/$$/exe; sha256sum --help 2>&1 | head -n 1''').Output }
+        # Each name in the host's /etc/docker with its mode and owner, read from inside its namespace.
+        function Get-Listing($h) { (Invoke-TestFleetHost $h @('sh', '-c', 'cd /etc/docker && stat -c "%n %a %U" $(ls -A)')) -join "`n" }
+        # What a configured host holds (key.json is dockerd's own, on a host where it ran).
+        $script:configuredListing = '^ca\.pem 444 root\ndaemon\.json 644 root\ndaemon\.json\.\d{14}\.bak 644 root\n(key\.json 600 root\n)?server-cert\.pem 444 root\nserver-key\.pem 400 root$'
+    }
+
+    It 'is configured, restarted and verified with BusyBox''s sh and tools; the real docker CLI then reaches it over mutual TLS' {
+        $bb = New-BusyBoxHost 'busybox' '127.0.0.43'
+        $old = (Invoke-TestFleetHost $bb @('cat', '/etc/docker/daemon.json')) -join "`n"
+        Enable-TestFleetBusyBox $bb | Out-Null
+        Get-HostShell $bb | Should -Match '^/usr/bin/busybox\nBusyBox v' -Because 'the premise: the host''s sh and sha256sum are BusyBox''s'
+
+        $target = $bb.Target
+        $r = Set-DockerDaemonConfig @target @ssh -Restart -ClientCertPath "$pki4/ops" -WarningAction SilentlyContinue
+        $r.Verdict | Should -Be 'Verified' -Because ($r.Problems -join '; ')
+        $r.Restarted | Should -BeTrue
+        & docker --tlsverify --tlscacert "$pki4/ops/ca.pem" --tlscert "$pki4/ops/cert.pem" --tlskey "$pki4/ops/key.pem" -H $target.DockerHost version --format '{{.Server.Os}}' 2>&1 | Should -Be 'linux'
+        Get-Listing $bb | Should -Match $configuredListing
+        (Invoke-TestFleetHost $bb @('sh', '-c', 'cat /etc/docker/daemon.json.*.bak')) -join "`n" | Should -Be $old
+        (Invoke-TestFleetHost $bb @('cat', '/etc/docker/server-key.pem')) -join "`n" | Should -Be ((Get-Content -Raw "$pki4/busybox/server-key.pem").TrimEnd("`n"))
+        $json = (Invoke-TestFleetHost $bb @('cat', '/etc/docker/daemon.json')) -join "`n" | ConvertFrom-Json -AsHashtable
+        $json['data-root'] | Should -Be "$($bb.Root)/data" -Because 'every other key of daemon.json is kept'
+
+        $report = Get-DockerDaemonConfig -HostName $bb.Address -Port $bb.SshPort @ssh
+        $report.TlsMode | Should -Be 'TlsVerify'
+        $report.ServerCertificate.IPAddresses | Should -Contain '127.0.0.43'
+        (Set-DockerDaemonConfig @target @ssh -WarningAction SilentlyContinue).Verdict | Should -Be 'Unchanged'
+    }
+
+    It 'rolls back with BusyBox a set whose script was killed in its renames, then writes the new one' {
+        # Killed while the host still had GNU tools (BusyBox's sh runs its own mv, never a stand-in on the PATH):
+        # the stand-in mv kills the script's sh at its third rename. Then the host becomes BusyBox, and the next
+        # run's snapshot, roll-back and commit all run there.
+        $k = New-BusyBoxHost 'bbkilled' '127.0.0.44' -NoDockerd
+        $target = $k.Target
+        $old = (Invoke-TestFleetHost $k @('cat', '/etc/docker/daemon.json')) -join "`n"
+        $fake = Join-Path $k.Root 'sbin/mv'
+        $count = Join-Path $k.Root 'mv-count'
+        Set-Content -LiteralPath $fake -Value "#!/bin/sh`nn=`$(cat $count 2>/dev/null || echo 0); n=`$((n + 1)); echo `$n >$count`nif [ `$n -ge 3 ]; then kill -9 `$PPID; exit 1; fi`nexec /bin/mv `"`$@`"`n"
+        & chmod 755 $fake
+        Set-DockerDaemonConfig @target @ssh -ErrorAction SilentlyContinue -ErrorVariable killedErrors -WarningAction SilentlyContinue | Out-Null
+        $killedErrors[0].FullyQualifiedErrorId | Should -Be "SshTransferFailed,$bbId"
+        Remove-Item -LiteralPath $fake
+        (Invoke-TestFleetHost $k @('ls', '-A', '/etc/docker')) -join ' ' | Should -Match '\.dockertls\.journal' -Because 'the killed script left its journal'
+
+        Enable-TestFleetBusyBox $k | Out-Null
+        Get-HostShell $k | Should -Match '^/usr/bin/busybox\nBusyBox v'
+        $again = Set-DockerDaemonConfig @target @ssh -WarningVariable rolledBack -WarningAction SilentlyContinue
+        $again.Verdict | Should -Be 'Configured'
+        @($rolledBack | Where-Object { "$_" -match '^127\.0\.0\.44: ''/etc/docker/[a-z-]+\.pem'' removed: an interrupted run had made it' }).Count | Should -Be 2
+        (Invoke-TestFleetHost $k @('sh', '-c', 'cat /etc/docker/daemon.json.*.bak')) -join "`n" | Should -Be $old -Because 'the one backup is of the daemon.json from before the killed run'
+        Get-Listing $k | Should -Match $configuredListing
     }
 }
 

@@ -129,6 +129,26 @@ function Start-TestFleetHost {
     return $h
 }
 
+function Enable-TestFleetBusyBox {
+    <#
+    Makes the host's userland BusyBox, as Alpine's is: every applet of Debian's busybox-static (sh, mv, cp,
+    sha256sum, base64, readlink, sync, od, ...) linked into the host's /usr/local/sbin, first on sshd's PATH, beside
+    the systemctl and journalctl stand-ins, which stay. Root's login shell (bash) then runs BusyBox's sh for every
+    ssh command, and that sh runs its own applets (this build runs an applet before any PATH look-up). This
+    busybox-static has no flock applet: the host's util-linux flock is still found on the PATH after it. New logins
+    see the change; returns the path of the host's sh.
+    #>
+    param([Parameter(Mandatory)] $TestHost)
+    $busybox = @('/usr/bin/busybox', '/bin/busybox') | Where-Object { Test-Path $_ } | Select-Object -First 1
+    if (-not $busybox) { throw 'busybox is not installed (apt-get install busybox-static).' }
+    $sbin = Join-Path $TestHost.Root 'sbin'
+    foreach ($applet in (& $busybox --list)) {
+        $link = Join-Path $sbin $applet
+        if (-not (Test-Path -LiteralPath $link)) { New-Item -ItemType SymbolicLink -Path $link -Target $busybox | Out-Null }
+    }
+    return (Join-Path $sbin 'sh')
+}
+
 function Test-TcpOpen([string] $Address, [int] $Port) {
     $client = [System.Net.Sockets.TcpClient]::new()
     try {
@@ -185,4 +205,4 @@ function Stop-Pids([int[]] $Pids, [int] $Seconds) {
     foreach ($p in $Pids) { if (Test-Path "/proc/$p") { & kill -KILL $p 2>$null } }
 }
 
-Export-ModuleMember -Function New-TestFleetClientKey, Start-TestFleetHost, Stop-TestFleetHost, Invoke-TestFleetHost, Get-TestFleetHostPid, Get-FreeTcpPortOn, Test-TcpOpen
+Export-ModuleMember -Function New-TestFleetClientKey, Start-TestFleetHost, Enable-TestFleetBusyBox, Stop-TestFleetHost, Invoke-TestFleetHost, Get-TestFleetHostPid, Get-FreeTcpPortOn, Test-TcpOpen
