@@ -377,7 +377,27 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
         (Invoke-TestFleetHost $k @('sh', '-c', 'cat /etc/docker/daemon.json.*.bak')) -join "`n" | Should -Be $old -Because 'the one backup is of the daemon.json from before the killed run'
         Get-Listing $k | Should -Match $configuredListing
     }
+
+    It 'is configured with -Restart where the host has no systemd (OpenRC, as Alpine''s), and says it restarted nothing: RestartNotSupported' {
+        $o = New-BusyBoxHost 'openrc' '127.0.0.45' -NoDockerd
+        $target = $o.Target
+        Enable-TestFleetBusyBox $o | Out-Null
+        # No systemctl on its PATH: the stand-in goes, and this machine's own systemctl is hidden in the host's namespace.
+        Remove-Item -LiteralPath (Join-Path $o.Root 'sbin/systemctl')
+        Invoke-TestFleetHost $o @('mount', '--bind', '/dev/null', '/usr/bin/systemctl') | Out-Null
+        (Invoke-Ssh $o 'sh -c ''command -v systemctl || echo none''').Output | Should -Be 'none' -Because 'the premise: no systemctl'
+
+        $r = Set-DockerDaemonConfig @target @ssh -Restart -ClientCertPath "$pki4/ops" -ErrorAction SilentlyContinue -ErrorVariable noSystemd -WarningAction SilentlyContinue
+        $r.Verdict | Should -Be 'Failed'
+        $r.ErrorId | Should -Be 'RestartNotSupported'
+        $r.Changed | Should -BeTrue -Because 'the files are written, as without -Restart'
+        $r.Restarted | Should -BeFalse
+        ($r.Problems -join ' ') | Should -Match "has none \(a host with OpenRC, as Alpine's, restarts it with 'rc-service docker restart'\)\. The new files are written"
+        $noSystemd[0].FullyQualifiedErrorId | Should -Be "RestartNotSupported,$bbId"
+        Get-Listing $o | Should -Match $configuredListing
+    }
 }
+
 
 Describe 'Get-DockerDaemonConfig and New-DockerSystemdUnit -HostName, and the -H conflict in a remote host''s own units' -Skip:(-not $canRunFleet) {
     BeforeAll {

@@ -49,13 +49,15 @@ public static class DaemonRestart
 {
     private const int LogLines = 20;
 
-    // One run on the host: --validate where dockerd has it (exit 10 when it refuses), daemon-reload, restart (exit 11).
+    // One run on the host: no systemctl (a host without systemd: OpenRC, as Alpine's) exit 12; --validate where dockerd
+    // has it (exit 10 when it refuses), daemon-reload, restart (exit 11).
     private const string RestartScript =
+        "command -v systemctl >/dev/null 2>&1 || exit 12\n" +
         "if dockerd --help 2>/dev/null | grep -q -- --validate; then dockerd --validate --config-file \"$1\" 2>&1 || exit 10; fi\n" +
         "systemctl daemon-reload 2>&1\n" +
         "systemctl restart docker 2>&1 || exit 11\n";
 
-    /// <summary>The command that validates and restarts (its exit codes: 10 refused by --validate, 11 the restart failed).</summary>
+    /// <summary>The command that validates and restarts (its exit codes: 10 refused by --validate, 11 the restart failed, 12 no systemctl).</summary>
     public static IReadOnlyList<string> Command(string configPath) => new[] { "sh", "-c", RestartScript, "sh", configPath };
 
     /// <summary>The most time <see cref="Command"/> may take.</summary>
@@ -73,6 +75,16 @@ public static class DaemonRestart
         if (!request.LiveRestore && request.WarnWithoutLiveRestore)
             result.AddWarning("\"live-restore\" is not on in daemon.json: the restart stops the daemon's running containers. Set \"live-restore\": true to keep them running across restarts.");
         var restart = restarted ?? host.Run(Command(request.ConfigPath), CommandTimeout(request));
+        if (restart.ExitCode == 12)
+        {
+            // Nothing was restarted, so nothing is put back: the files are written, as without -Restart.
+            result.Verdict = FleetVerdict.Failed;
+            result.ErrorId = FleetErrorIds.RestartNotSupported;
+            result.AddProblem($"-Restart restarts dockerd with systemd's systemctl, and {host.Name} has none (a host with OpenRC, as Alpine's, restarts it with 'rc-service docker restart'). " +
+                (result.Changed ? "The new files are written and dockerd still runs on the old ones: restart it there yourself, then check it with Test-DockerTlsConnection." : "Nothing was changed or restarted."));
+            return;
+        }
+
         if (restart.ExitCode == 10)
         {
             result.AddProblem($"dockerd --validate refused the new '{request.ConfigPath}' on {host.Name}: {LastLines(restart.Output, 5)}");

@@ -15,6 +15,6 @@ public static class FleetErrorIds
     /// <summary>A host failed for a reason without an id of its own.</summary>
     public const string HostFailed = "HostFailed";
 
-    /// <summary>-Restart on a host without systemd (Windows).</summary>
+    /// <summary>-Restart on a host without systemd: Windows, or a Linux host with no systemctl (OpenRC); the files are written.</summary>
     public const string RestartNotSupported = "RestartNotSupported";
 }

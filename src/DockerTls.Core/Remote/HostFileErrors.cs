@@ -32,7 +32,7 @@ internal static class HostFileErrors
             "ReadOnlyFileSystem" => new DockerTlsException(id, ErrorKind.PermissionDenied,
                 $"The folder of '{shown}' {on} cannot be written, even as root (a read-only file system, or an immutable folder: lsattr). Nothing was written.", path),
             SshErrorIds.HostToolMissing => new DockerTlsException(id, ErrorKind.ResourceUnavailable,
-                $"{host.Name} lacks '{TerminalText.Clean(fields.Length > 3 ? fields[3] : "?")}', which the remote scripts need (POSIX sh and coreutils). Install coreutils there. Nothing was written.", host.Name),
+                $"{host.Name} lacks '{TerminalText.Clean(fields.Length > 3 ? fields[3] : "?")}', which the remote scripts need (POSIX sh and coreutils, or BusyBox). Install coreutils there. Nothing was written.", host.Name),
             _ => new DockerTlsException(SshErrorIds.HostWriteFailed, ErrorKind.ResourceUnavailable,
                 $"Writing '{shown}' {on} failed ({words}). Every file was put back as it was; check the disk and the file there (a full disk, an immutable file: lsattr), then run again.", path),
         };

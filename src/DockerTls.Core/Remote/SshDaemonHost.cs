@@ -9,7 +9,7 @@ namespace DockerTls.Core.Remote;
 
 /// <summary>
 /// A Linux Docker host reached over SSH with the OpenSSH client: the same plan as on this machine, its files
-/// travelling only over the SSH channel. The host needs POSIX sh, coreutils and root (a root login or <c>sudo -n</c>),
+/// travelling only over the SSH channel. The host needs POSIX sh, coreutils (or BusyBox) and root (a root login or <c>sudo -n</c>),
 /// nothing else. A few connections per host whatever the number of files: the first read takes a snapshot of
 /// everything the daemon side asks for (daemon.json, the TLS files, the systemd units and drop-ins,
 /// /etc/default/docker) in one run, a path outside it costs one more, and <see cref="Commit"/> writes every file in one.
