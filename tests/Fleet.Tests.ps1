@@ -353,12 +353,15 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
         (Set-DockerDaemonConfig @target @ssh -WarningAction SilentlyContinue).Verdict | Should -Be 'Unchanged'
     }
 
-    It 'rolls back with BusyBox a set whose script was killed in its renames, then writes the new one' {
+    It 'rolls back with BusyBox a set whose script was killed in its renames, then writes the new one, in a hostile folder' {
         # Killed while the host still had GNU tools (BusyBox's sh runs its own mv, never a stand-in on the PATH):
         # the stand-in mv kills the script's sh at its third rename. Then the host becomes BusyBox, and the next
-        # run's snapshot, roll-back and commit all run there.
+        # run's snapshot, roll-back and commit all run there. The certificates go to a folder whose name has quotes,
+        # $(), backticks and a byte beyond ASCII (its journal names it %xx-encoded, with od), daemon.json stays in /etc/docker.
         $k = New-BusyBoxHost 'bbkilled' '127.0.0.44' -NoDockerd
-        $target = $k.Target
+        $dest = '/etc/docker/it''s $(touch PWNED) `id` ü'
+        $target = $k.Target.Clone()
+        $target['CertDestination'] = $dest
         $old = (Invoke-TestFleetHost $k @('cat', '/etc/docker/daemon.json')) -join "`n"
         $fake = Join-Path $k.Root 'sbin/mv'
         $count = Join-Path $k.Root 'mv-count'
@@ -367,15 +370,19 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
         Set-DockerDaemonConfig @target @ssh -ErrorAction SilentlyContinue -ErrorVariable killedErrors -WarningAction SilentlyContinue | Out-Null
         $killedErrors[0].FullyQualifiedErrorId | Should -Be "SshTransferFailed,$bbId"
         Remove-Item -LiteralPath $fake
-        (Invoke-TestFleetHost $k @('ls', '-A', '/etc/docker')) -join ' ' | Should -Match '\.dockertls\.journal' -Because 'the killed script left its journal'
+        (Invoke-TestFleetHost $k @('ls', '-A', $dest)) -join ' ' | Should -Match '\.dockertls\.journal' -Because 'the killed script left its journal'
 
         Enable-TestFleetBusyBox $k | Out-Null
         Get-HostShell $k | Should -Match '^/usr/bin/busybox\nBusyBox v'
         $again = Set-DockerDaemonConfig @target @ssh -WarningVariable rolledBack -WarningAction SilentlyContinue
         $again.Verdict | Should -Be 'Configured'
-        @($rolledBack | Where-Object { "$_" -match '^127\.0\.0\.44: ''/etc/docker/[a-z-]+\.pem'' removed: an interrupted run had made it' }).Count | Should -Be 2
+        @($rolledBack | Where-Object { "$_" -match ('^127\.0\.0\.44: ' + [regex]::Escape("'$dest/") + '[a-z-]+\.pem'' removed: an interrupted run had made it') }).Count | Should -Be 2
         (Invoke-TestFleetHost $k @('sh', '-c', 'cat /etc/docker/daemon.json.*.bak')) -join "`n" | Should -Be $old -Because 'the one backup is of the daemon.json from before the killed run'
-        Get-Listing $k | Should -Match $configuredListing
+        (Invoke-TestFleetHost $k @('stat', '-c', '%a %U', "$dest/ca.pem", "$dest/server-cert.pem", "$dest/server-key.pem", '/etc/docker/daemon.json')) -join ' ' | Should -Be '444 root 444 root 400 root 644 root'
+        (Invoke-TestFleetHost $k @('cat', "$dest/server-key.pem")) -join "`n" | Should -Be ((Get-Content -Raw "$pki4/bbkilled/server-key.pem").TrimEnd("`n"))
+        ((Invoke-TestFleetHost $k @('cat', '/etc/docker/daemon.json')) -join "`n" | ConvertFrom-Json -AsHashtable)['tlscert'] | Should -Be "$dest/server-cert.pem"
+        (Invoke-TestFleetHost $k @('ls', '-A', '/etc/docker', $dest)) -join ' ' | Should -Not -Match 'journal|\.tmp' -Because 'the roll-back and the commit leave no journal and no staged file'
+        Invoke-TestFleetHost $k @('find', '/', '/root', '/etc/docker', $dest, '-maxdepth', '1', '-name', 'PWNED') | Should -BeNullOrEmpty
     }
 
     It 'is configured with -Restart where the host has no systemd (OpenRC, as Alpine''s), and says it restarted nothing: RestartNotSupported' {
