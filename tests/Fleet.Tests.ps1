@@ -275,10 +275,7 @@ Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and ve
         # the script's own sh at its third rename, so two of the set's files are new and the rest old.
         $killed = New-FleetHost 'killed' '127.0.0.42' @{ NoDockerd = $true }
         $before = Get-HostFiles $killed
-        $fake = Join-Path $killed.Root 'sbin/mv'
-        $count = Join-Path $killed.Root 'mv-count'
-        Set-Content -LiteralPath $fake -Value "#!/bin/sh`nn=`$(cat $count 2>/dev/null || echo 0); n=`$((n + 1)); echo `$n >$count`nif [ `$n -ge 3 ]; then kill -9 `$PPID; exit 1; fi`nexec /bin/mv `"`$@`"`n"
-        & chmod 755 $fake
+        $fake = Set-TestFleetKillingMv $killed -At 3
         $target = @{ HostName = $killed.Address; Port = $killed.SshPort; CertPath = $killed.CertPath; DockerHost = "tcp://$($killed.Address):2376" }
         $r = Set-DockerDaemonConfig @target @ssh -ErrorAction SilentlyContinue -ErrorVariable killedErrors -WarningAction SilentlyContinue
         $r.Verdict | Should -Be 'Failed'
@@ -333,7 +330,7 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
     It 'is configured, restarted and verified with BusyBox''s sh and tools; the real docker CLI then reaches it over mutual TLS' {
         $bb = New-BusyBoxHost 'busybox' '127.0.0.43'
         $old = (Invoke-TestFleetHost $bb @('cat', '/etc/docker/daemon.json')) -join "`n"
-        Enable-TestFleetBusyBox $bb | Out-Null
+        Enable-TestFleetBusyBox $bb
         Get-HostShell $bb | Should -Match '^/usr/bin/busybox\nBusyBox v' -Because 'the premise: the host''s sh and sha256sum are BusyBox''s'
 
         $target = $bb.Target
@@ -363,16 +360,13 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
         $target = $k.Target.Clone()
         $target['CertDestination'] = $dest
         $old = (Invoke-TestFleetHost $k @('cat', '/etc/docker/daemon.json')) -join "`n"
-        $fake = Join-Path $k.Root 'sbin/mv'
-        $count = Join-Path $k.Root 'mv-count'
-        Set-Content -LiteralPath $fake -Value "#!/bin/sh`nn=`$(cat $count 2>/dev/null || echo 0); n=`$((n + 1)); echo `$n >$count`nif [ `$n -ge 3 ]; then kill -9 `$PPID; exit 1; fi`nexec /bin/mv `"`$@`"`n"
-        & chmod 755 $fake
+        $fake = Set-TestFleetKillingMv $k -At 3
         Set-DockerDaemonConfig @target @ssh -ErrorAction SilentlyContinue -ErrorVariable killedErrors -WarningAction SilentlyContinue | Out-Null
         $killedErrors[0].FullyQualifiedErrorId | Should -Be "SshTransferFailed,$bbId"
         Remove-Item -LiteralPath $fake
         (Invoke-TestFleetHost $k @('ls', '-A', $dest)) -join ' ' | Should -Match '\.dockertls\.journal' -Because 'the killed script left its journal'
 
-        Enable-TestFleetBusyBox $k | Out-Null
+        Enable-TestFleetBusyBox $k
         Get-HostShell $k | Should -Match '^/usr/bin/busybox\nBusyBox v'
         $again = Set-DockerDaemonConfig @target @ssh -WarningVariable rolledBack -WarningAction SilentlyContinue
         $again.Verdict | Should -Be 'Configured'
@@ -388,7 +382,7 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
     It 'is configured with -Restart where the host has no systemd (OpenRC, as Alpine''s), and says it restarted nothing: RestartNotSupported' {
         $o = New-BusyBoxHost 'openrc' '127.0.0.45' -NoDockerd
         $target = $o.Target
-        Enable-TestFleetBusyBox $o | Out-Null
+        Enable-TestFleetBusyBox $o
         # No systemctl on its PATH: the stand-in goes, and this machine's own systemctl is hidden in the host's namespace.
         Remove-Item -LiteralPath (Join-Path $o.Root 'sbin/systemctl')
         Invoke-TestFleetHost $o @('mount', '--bind', '/dev/null', '/usr/bin/systemctl') | Out-Null

@@ -421,6 +421,13 @@ function Invoke-TestDocker {
     }
 }
 
+function Get-TestBusyboxPath {
+    <# The path of Debian's busybox (busybox-static), or an error that says what to install. #>
+    $busybox = @('/bin/busybox', '/usr/bin/busybox') | Where-Object { Test-Path $_ } | Select-Object -First 1
+    if (-not $busybox) { throw 'busybox is not installed (apt-get install busybox-static).' }
+    return $busybox
+}
+
 function Import-TestBusyboxImage {
     <#
     .SYNOPSIS
@@ -430,8 +437,7 @@ function Import-TestBusyboxImage {
         [Parameter(Mandatory)] $Daemon,
         [string] $Tag = 'busybox:latest'
     )
-    $busybox = @('/bin/busybox', '/usr/bin/busybox') | Where-Object { Test-Path $_ } | Select-Object -First 1
-    if (-not $busybox) { throw 'busybox is not installed (apt-get install busybox-static).' }
+    $busybox = Get-TestBusyboxPath
     $null = & ldd $busybox 2>&1
     if ($LASTEXITCODE -eq 0) {
         throw "$busybox is dynamically linked: install busybox-static, not busybox."
@@ -464,4 +470,4 @@ function Import-TestBusyboxImage {
 }
 
 Export-ModuleMember -Function Get-FreeTcpPort, New-TestDockerdRoot, New-TestDockerdSettings, Write-TestDockerdConfig,
-    Start-TestDockerd, Start-TestTlsDockerd, Stop-TestDockerd, Invoke-TestDocker, Import-TestBusyboxImage
+    Start-TestDockerd, Start-TestTlsDockerd, Stop-TestDockerd, Invoke-TestDocker, Import-TestBusyboxImage, Get-TestBusyboxPath

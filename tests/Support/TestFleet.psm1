@@ -136,17 +136,29 @@ function Enable-TestFleetBusyBox {
     the systemctl and journalctl stand-ins, which stay. Root's login shell (bash) then runs BusyBox's sh for every
     ssh command, and that sh runs its own applets (this build runs an applet before any PATH look-up). This
     busybox-static has no flock applet: the host's util-linux flock is still found on the PATH after it. New logins
-    see the change; returns the path of the host's sh.
+    see the change.
     #>
     param([Parameter(Mandatory)] $TestHost)
-    $busybox = @('/usr/bin/busybox', '/bin/busybox') | Where-Object { Test-Path $_ } | Select-Object -First 1
-    if (-not $busybox) { throw 'busybox is not installed (apt-get install busybox-static).' }
+    $busybox = Get-TestBusyboxPath
     $sbin = Join-Path $TestHost.Root 'sbin'
     foreach ($applet in (& $busybox --list)) {
         $link = Join-Path $sbin $applet
         if (-not (Test-Path -LiteralPath $link)) { New-Item -ItemType SymbolicLink -Path $link -Target $busybox | Out-Null }
     }
-    return (Join-Path $sbin 'sh')
+}
+
+function Set-TestFleetKillingMv {
+    <#
+    The stand-in for kill -9 or a power cut at an exact instruction: the host's mv (first on its PATH, in its
+    /usr/local/sbin) kills the calling script's own sh at its At-th rename, after At - 1 renames were done. Returns
+    the stand-in's path: remove it to give the host its mv back. (A BusyBox sh runs its own mv and never this one.)
+    #>
+    param([Parameter(Mandatory)] $TestHost, [int] $At = 3)
+    $fake = Join-Path $TestHost.Root 'sbin/mv'
+    $count = Join-Path $TestHost.Root 'mv-count'
+    Set-Content -LiteralPath $fake -Value "#!/bin/sh`nn=`$(cat $count 2>/dev/null || echo 0); n=`$((n + 1)); echo `$n >$count`nif [ `$n -ge $At ]; then kill -9 `$PPID; exit 1; fi`nexec /bin/mv `"`$@`"`n"
+    Invoke-Checked chmod @('755', $fake) | Out-Null
+    return $fake
 }
 
 function Test-TcpOpen([string] $Address, [int] $Port) {
@@ -205,4 +217,4 @@ function Stop-Pids([int[]] $Pids, [int] $Seconds) {
     foreach ($p in $Pids) { if (Test-Path "/proc/$p") { & kill -KILL $p 2>$null } }
 }
 
-Export-ModuleMember -Function New-TestFleetClientKey, Start-TestFleetHost, Enable-TestFleetBusyBox, Stop-TestFleetHost, Invoke-TestFleetHost, Get-TestFleetHostPid, Get-FreeTcpPortOn, Test-TcpOpen
+Export-ModuleMember -Function New-TestFleetClientKey, Start-TestFleetHost, Enable-TestFleetBusyBox, Set-TestFleetKillingMv, Stop-TestFleetHost, Invoke-TestFleetHost, Get-TestFleetHostPid, Get-FreeTcpPortOn, Test-TcpOpen
