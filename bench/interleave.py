@@ -4,7 +4,9 @@ after its --prepare command. Blocks of runs (all runs of one command, then all o
 not comparable on this machine: a bare PowerShell start drifted from 0.45 s to 0.82 s within minutes. Interleaved,
 each round sees the same machine, and every round gives each command's ratio to the first (the peer).
 
-Usage: interleave.py --runs N [--warmup W] [--prepare CMD] --export-json FILE NAME=CMD [NAME=CMD ...]
+Usage: interleave.py --runs N [--warmup W] [--prepare CMD] [--prepare-for NAME=CMD ...] --export-json FILE NAME=CMD [NAME=CMD ...]
+--prepare runs, untimed, before every command; --prepare-for NAME=CMD after it, before the command NAME only (as
+bench/pwsh-prompt.sh starts the pwsh that the timed command then hands its script to).
 Prints a summary and writes JSON: {"results": [{"command", "median", "mean", "times"}], "ratios": {name: median},
 "ci95": {name: [low, high]}}. ci95 is a 95% bootstrap interval of each command's ratio of medians to the peer's:
 whole rounds are drawn again with replacement (2,000 times, fixed seed), so that a figure near a goal shows how
@@ -43,17 +45,24 @@ def main():
     parser.add_argument("--runs", type=int, required=True)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--prepare", default=None)
+    parser.add_argument("--prepare-for", action="append", default=[], help="NAME=CMD: untimed, before NAME only")
     parser.add_argument("--export-json", required=True)
     parser.add_argument("commands", nargs="+", help="NAME=CMD; the first is the peer the ratios are against")
     args = parser.parse_args()
     commands = [tuple(c.split("=", 1)) for c in args.commands]
     times = {name: [] for name, _ in commands}
+    prepare_for = dict(c.split("=", 1) for c in args.prepare_for)
+    unknown = set(prepare_for) - set(times)
+    if unknown:
+        sys.exit(f"--prepare-for names no command: {', '.join(sorted(unknown))}")
 
     for round_number in range(args.warmup + args.runs):
         shift = round_number % len(commands)
         for name, command in commands[shift:] + commands[:shift]:
             if args.prepare:
                 subprocess.run(args.prepare, shell=True, check=True)
+            if name in prepare_for:
+                subprocess.run(prepare_for[name], shell=True, check=True)
             elapsed = run(command)
             if round_number >= args.warmup:
                 times[name].append(elapsed)
