@@ -20,6 +20,18 @@ BeforeAll {
             -i $admin.KeyFilePath -p $TestHost.SshPort -l $User -- $TestHost.Address $Command 2>&1
         return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
     }
+
+    # A test host started and in known_hosts (unless -Unknown), with a server certificate for its address from the CA
+    # in $Pki/ca (the module imported first): CertPath, and Target, the host's parameters for Set-DockerDaemonConfig.
+    function New-CertifiedHost([string] $Pki, [string] $Name, [string] $Address, [hashtable] $Extra = @{}, [switch] $Unknown) {
+        $h = Start-TestFleetHost -Name $Name -Address $Address -ClientKey $admin @Extra
+        $script:hosts.Add($h)
+        if (-not $Unknown) { Add-Content -LiteralPath $admin.KnownHosts -Value $h.HostKeyLine }
+        New-DockerServerCert -CAPath "$Pki/ca" -IPAddress $Address -OutputPath "$Pki/hosts/$Name" -KeyAlgorithm ECDSA | Out-Null
+        $h | Add-Member -NotePropertyName CertPath -NotePropertyValue "$Pki/hosts/$Name"
+        $h | Add-Member -NotePropertyName Target -NotePropertyValue @{ HostName = $Address; Port = $h.SshPort; CertPath = "$Pki/hosts/$Name"; DockerHost = "tcp://${Address}:$($h.TlsPort)" }
+        return $h
+    }
 }
 
 AfterAll {
@@ -87,11 +99,7 @@ Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and ve
         $script:ssh = @{ KeyFilePath = $admin.KeyFilePath; Options = @{ UserKnownHostsFile = $admin.KnownHosts; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } }
 
         function New-FleetHost([string] $Name, [string] $Address, [hashtable] $Extra = @{}, [switch] $Unknown) {
-            $h = Start-TestFleetHost -Name $Name -Address $Address -ClientKey $admin @Extra
-            $script:hosts.Add($h)
-            if (-not $Unknown) { Add-Content -LiteralPath $admin.KnownHosts -Value $h.HostKeyLine }
-            New-DockerServerCert -CAPath "$pki/ca" -IPAddress $Address -OutputPath "$pki/hosts/$Name" -KeyAlgorithm ECDSA | Out-Null
-            $h | Add-Member -NotePropertyName CertPath -NotePropertyValue "$pki/hosts/$Name"
+            $h = New-CertifiedHost $pki $Name $Address $Extra -Unknown:$Unknown
             $h | Add-Member -NotePropertyName DaemonJson -NotePropertyValue ((Invoke-TestFleetHost $h @('cat', '/etc/docker/daemon.json')) -join "`n")
             return $h
         }
@@ -311,14 +319,6 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
         $script:pki4 = Join-Path $TestDrive 'pki4'
         New-DockerCA -OutputPath "$pki4/ca" -KeyAlgorithm ECDSA | Out-Null
         New-DockerClientCert -CAPath "$pki4/ca" -CommonName ops -OutputPath "$pki4/ops" -KeyAlgorithm ECDSA | Out-Null
-        function New-BusyBoxHost([string] $Name, [string] $Address, [switch] $NoDockerd) {
-            $h = Start-TestFleetHost -Name $Name -Address $Address -ClientKey $admin -NoDockerd:$NoDockerd
-            $script:hosts.Add($h)
-            Add-Content -LiteralPath $admin.KnownHosts -Value $h.HostKeyLine
-            New-DockerServerCert -CAPath "$pki4/ca" -IPAddress $Address -OutputPath "$pki4/$Name" -KeyAlgorithm ECDSA | Out-Null
-            $h | Add-Member -NotePropertyName Target -NotePropertyValue @{ HostName = $Address; Port = $h.SshPort; CertPath = "$pki4/$Name"; DockerHost = "tcp://${Address}:$($h.TlsPort)" }
-            return $h
-        }
         # What the scripts' sh is on a host, and whose sha256sum it runs: asked over ssh, as the scripts are run.
         function Get-HostShell($h) { (Invoke-Ssh $h 'sh -c ''readlink /proc/$$/exe; sha256sum --help 2>&1 | head -n 1''').Output }
         # Each name in the host's /etc/docker with its mode and owner, read from inside its namespace.
@@ -328,7 +328,7 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
     }
 
     It 'is configured, restarted and verified with BusyBox''s sh and tools; the real docker CLI then reaches it over mutual TLS' {
-        $bb = New-BusyBoxHost 'busybox' '127.0.0.43'
+        $bb = New-CertifiedHost $pki4 'busybox' '127.0.0.43'
         $old = (Invoke-TestFleetHost $bb @('cat', '/etc/docker/daemon.json')) -join "`n"
         Enable-TestFleetBusyBox $bb
         Get-HostShell $bb | Should -Match '^/usr/bin/busybox\nBusyBox v' -Because 'the premise: the host''s sh and sha256sum are BusyBox''s'
@@ -340,7 +340,7 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
         & docker --tlsverify --tlscacert "$pki4/ops/ca.pem" --tlscert "$pki4/ops/cert.pem" --tlskey "$pki4/ops/key.pem" -H $target.DockerHost version --format '{{.Server.Os}}' 2>&1 | Should -Be 'linux'
         Get-Listing $bb | Should -Match $configuredListing
         (Invoke-TestFleetHost $bb @('sh', '-c', 'cat /etc/docker/daemon.json.*.bak')) -join "`n" | Should -Be $old
-        (Invoke-TestFleetHost $bb @('cat', '/etc/docker/server-key.pem')) -join "`n" | Should -Be ((Get-Content -Raw "$pki4/busybox/server-key.pem").TrimEnd("`n"))
+        (Invoke-TestFleetHost $bb @('cat', '/etc/docker/server-key.pem')) -join "`n" | Should -Be ((Get-Content -Raw "$($bb.CertPath)/server-key.pem").TrimEnd("`n"))
         $json = (Invoke-TestFleetHost $bb @('cat', '/etc/docker/daemon.json')) -join "`n" | ConvertFrom-Json -AsHashtable
         $json['data-root'] | Should -Be "$($bb.Root)/data" -Because 'every other key of daemon.json is kept'
 
@@ -355,7 +355,7 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
         # the stand-in mv kills the script's sh at its third rename. Then the host becomes BusyBox, and the next
         # run's snapshot, roll-back and commit all run there. The certificates go to a folder whose name has quotes,
         # $(), backticks and a byte beyond ASCII (its journal names it %xx-encoded, with od), daemon.json stays in /etc/docker.
-        $k = New-BusyBoxHost 'bbkilled' '127.0.0.44' -NoDockerd
+        $k = New-CertifiedHost $pki4 'bbkilled' '127.0.0.44' @{ NoDockerd = $true }
         $dest = '/etc/docker/it''s $(touch PWNED) `id` ü'
         $target = $k.Target.Clone()
         $target['CertDestination'] = $dest
@@ -373,14 +373,14 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
         @($rolledBack | Where-Object { "$_" -match ('^127\.0\.0\.44: ' + [regex]::Escape("'$dest/") + '[a-z-]+\.pem'' removed: an interrupted run had made it') }).Count | Should -Be 2
         (Invoke-TestFleetHost $k @('sh', '-c', 'cat /etc/docker/daemon.json.*.bak')) -join "`n" | Should -Be $old -Because 'the one backup is of the daemon.json from before the killed run'
         (Invoke-TestFleetHost $k @('stat', '-c', '%a %U', "$dest/ca.pem", "$dest/server-cert.pem", "$dest/server-key.pem", '/etc/docker/daemon.json')) -join ' ' | Should -Be '444 root 444 root 400 root 644 root'
-        (Invoke-TestFleetHost $k @('cat', "$dest/server-key.pem")) -join "`n" | Should -Be ((Get-Content -Raw "$pki4/bbkilled/server-key.pem").TrimEnd("`n"))
+        (Invoke-TestFleetHost $k @('cat', "$dest/server-key.pem")) -join "`n" | Should -Be ((Get-Content -Raw "$($k.CertPath)/server-key.pem").TrimEnd("`n"))
         ((Invoke-TestFleetHost $k @('cat', '/etc/docker/daemon.json')) -join "`n" | ConvertFrom-Json -AsHashtable)['tlscert'] | Should -Be "$dest/server-cert.pem"
         (Invoke-TestFleetHost $k @('ls', '-A', '/etc/docker', $dest)) -join ' ' | Should -Not -Match 'journal|\.tmp' -Because 'the roll-back and the commit leave no journal and no staged file'
         Invoke-TestFleetHost $k @('find', '/', '/root', '/etc/docker', $dest, '-maxdepth', '1', '-name', 'PWNED') | Should -BeNullOrEmpty
     }
 
     It 'is configured with -Restart where the host has no systemd (OpenRC, as Alpine''s), and says it restarted nothing: RestartNotSupported' {
-        $o = New-BusyBoxHost 'openrc' '127.0.0.45' -NoDockerd
+        $o = New-CertifiedHost $pki4 'openrc' '127.0.0.45' @{ NoDockerd = $true }
         $target = $o.Target
         Enable-TestFleetBusyBox $o
         # No systemctl on its PATH: the stand-in goes, and this machine's own systemctl is hidden in the host's namespace.
