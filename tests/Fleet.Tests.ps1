@@ -14,6 +14,14 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/TestFleet.psm1') -Force
     $script:hosts = [System.Collections.Generic.List[object]]::new()
     $script:admin = $null
+    $script:setId = 'DockerTls.Commands.SetDockerDaemonConfigCommand'
+
+    # The administrator's SSH key and known_hosts, made once for the file by whichever Describe runs first, and $ssh:
+    # the parameters that make the cmdlets use them.
+    function Initialize-FleetAdmin {
+        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
+        $script:ssh = @{ KeyFilePath = $admin.KeyFilePath; Options = @{ UserKnownHostsFile = $admin.KnownHosts; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } }
+    }
 
     function Invoke-Ssh($TestHost, [string] $Command, [string] $User = 'root') {
         $output = & ssh -T -o BatchMode=yes -o "UserKnownHostsFile=$($admin.KnownHosts)" -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes `
@@ -41,7 +49,7 @@ AfterAll {
 
 Describe 'The test fleet (tests/Support/TestFleet.psm1)' -Skip:(-not $canRunFleet) {
     BeforeAll {
-        $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID")
+        Initialize-FleetAdmin
         foreach ($n in 1..3) {
             $h = Start-TestFleetHost -Name "host$n" -Address "127.0.0.$(20 + $n)" -ClientKey $admin
             $script:hosts.Add($h)
@@ -91,12 +99,10 @@ Describe 'The test fleet (tests/Support/TestFleet.psm1)' -Skip:(-not $canRunFlee
 Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and verified over SSH' -Skip:(-not $canRunFleet) {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
-        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
-        $script:setId = 'DockerTls.Commands.SetDockerDaemonConfigCommand'
+        Initialize-FleetAdmin
         $script:pki = Join-Path $TestDrive 'pki'
         New-DockerCA -OutputPath "$pki/ca" -KeyAlgorithm ECDSA | Out-Null
         New-DockerClientCert -CAPath "$pki/ca" -CommonName ops -OutputPath "$pki/ops" -KeyAlgorithm ECDSA | Out-Null
-        $script:ssh = @{ KeyFilePath = $admin.KeyFilePath; Options = @{ UserKnownHostsFile = $admin.KnownHosts; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } }
 
         function New-FleetHost([string] $Name, [string] $Address, [hashtable] $Extra = @{}, [switch] $Unknown) {
             $h = New-CertifiedHost $pki $Name $Address $Extra -Unknown:$Unknown
@@ -313,9 +319,7 @@ Describe 'Set-DockerDaemonConfig -HostName: a fleet configured, restarted and ve
 Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool the scripts start' -Skip:(-not $canRunFleet -or -not $hasBusyBox) {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
-        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
-        $script:ssh = @{ KeyFilePath = $admin.KeyFilePath; Options = @{ UserKnownHostsFile = $admin.KnownHosts; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } }
-        $script:bbId = 'DockerTls.Commands.SetDockerDaemonConfigCommand'
+        Initialize-FleetAdmin
         $script:pki4 = Join-Path $TestDrive 'pki4'
         New-DockerCA -OutputPath "$pki4/ca" -KeyAlgorithm ECDSA | Out-Null
         New-DockerClientCert -CAPath "$pki4/ca" -CommonName ops -OutputPath "$pki4/ops" -KeyAlgorithm ECDSA | Out-Null
@@ -362,7 +366,7 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
         $old = (Invoke-TestFleetHost $k @('cat', '/etc/docker/daemon.json')) -join "`n"
         $fake = Set-TestFleetKillingMv $k -At 3
         Set-DockerDaemonConfig @target @ssh -ErrorAction SilentlyContinue -ErrorVariable killedErrors -WarningAction SilentlyContinue | Out-Null
-        $killedErrors[0].FullyQualifiedErrorId | Should -Be "SshTransferFailed,$bbId"
+        $killedErrors[0].FullyQualifiedErrorId | Should -Be "SshTransferFailed,$setId"
         Remove-Item -LiteralPath $fake
         (Invoke-TestFleetHost $k @('ls', '-A', $dest)) -join ' ' | Should -Match '\.dockertls\.journal' -Because 'the killed script left its journal'
 
@@ -394,7 +398,7 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
         $r.Changed | Should -BeTrue -Because 'the files are written, as without -Restart'
         $r.Restarted | Should -BeFalse
         ($r.Problems -join ' ') | Should -Match "has none \(a host with OpenRC, as Alpine's, restarts it with 'rc-service docker restart'\)\. The new files are written"
-        $noSystemd[0].FullyQualifiedErrorId | Should -Be "RestartNotSupported,$bbId"
+        $noSystemd[0].FullyQualifiedErrorId | Should -Be "RestartNotSupported,$setId"
         Get-Listing $o | Should -Match $configuredListing
     }
 }
@@ -403,8 +407,7 @@ Describe 'A host whose userland is BusyBox, as Alpine''s: its sh and every tool 
 Describe 'Get-DockerDaemonConfig and New-DockerSystemdUnit -HostName, and the -H conflict in a remote host''s own units' -Skip:(-not $canRunFleet) {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
-        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
-        $script:ssh = @{ KeyFilePath = $admin.KeyFilePath; Options = @{ UserKnownHostsFile = $admin.KnownHosts; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } }
+        Initialize-FleetAdmin
         $script:pki2 = Join-Path $TestDrive 'pki'
         New-DockerCA -OutputPath "$pki2/ca" -KeyAlgorithm ECDSA | Out-Null
         # Debian's docker.service passes -H fd:// (tests/DaemonConfig.Tests.ps1 has the whole unit); in this host's own /usr/lib/systemd/system.
@@ -452,8 +455,7 @@ Describe 'Get-DockerDaemonConfig and New-DockerSystemdUnit -HostName, and the -H
 Describe 'A pipeline stopped downstream starts no more hosts' -Skip:(-not $canRunFleet) {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot '../output/DockerTls/DockerTls.psd1') -Force
-        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
-        $script:ssh = @{ KeyFilePath = $admin.KeyFilePath; Options = @{ UserKnownHostsFile = $admin.KnownHosts; GlobalKnownHostsFile = '/dev/null'; IdentitiesOnly = 'yes' } }
+        Initialize-FleetAdmin
         $pki3 = Join-Path $TestDrive 'pki3'
         New-DockerCA -OutputPath "$pki3/ca" -KeyAlgorithm ECDSA | Out-Null
         $script:stopHosts = @(foreach ($n in 1..4) {
@@ -483,7 +485,7 @@ Describe 'README: A fleet over SSH, run as written' -Skip:(-not $canRunFleet) {
         $readme = Get-Content -Raw (Join-Path $repo 'README.md')
         $section = [regex]::Match($readme, '(?ms)^## A fleet over SSH\s*$(.*?)(?=^## )').Groups[1].Value
         $script:fleetBlocks = @([regex]::Matches($section, '(?ms)^```powershell\s*$\n(.*?)^```\s*$') | ForEach-Object { $_.Groups[1].Value })
-        if (-not $script:admin) { $script:admin = New-TestFleetClientKey -Folder (Join-Path ([System.IO.Path]::GetTempPath()) "dt-fleet-admin-$PID") }
+        Initialize-FleetAdmin
 
         # What the README's text says the reader has: journey 2's ./fleet (a CA with a passphrase, a folder per host,
         # the operators' client files), ~/.ssh/id_ed25519 and known_hosts, and ./fleet/ssh-hosts.csv (here with the
