@@ -190,6 +190,8 @@ public sealed class DaemonConfigPlan
         var installed = Host.TryReadFile(target, SafeFile.Pem);
         if (source.SameFile(file.Path, target) || (installed is not null && installed.SequenceEqual(file.Bytes)))
         {
+            // Left alone, but still part of the set: another writer that replaces it before the commit stops this one.
+            if (installed is not null) seen[target] = installed;
             return;
         }
 

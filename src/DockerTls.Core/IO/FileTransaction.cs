@@ -114,13 +114,19 @@ public sealed class FileTransaction
                     $"'{file.Path}' is a folder; a file should be written there. " + (_destinationParameter is null ? "Move that folder away." : $"Choose another {_destinationParameter}."), file.Path);
             if (_expected.TryGetValue(file.Path, out var expected) && !Holds(file.Path, expected) && !Holds(file.Path, file.Content))
             {
-                throw new DockerTlsException("TargetChanged", ErrorKind.InvalidOperation,
-                    $"'{file.Path}' changed after it was read (another command wrote it meanwhile). Nothing was written. Run again to apply the change to what is there now.", file.Path);
+                throw TargetChanged(file.Path);
             }
 
             if (!File.Exists(file.Path) || _overwrite || file.Rewrite || file.IsUnchanged()) continue;
             throw new DockerTlsException("KeyFileExists", ErrorKind.ResourceExists,
                 $"'{file.Path}' exists already. Nothing was written. Use -Force to replace it" + (_destinationParameter is null ? "." : $", or choose another {_destinationParameter}."), file.Path);
+        }
+
+        // A path expected but not written (a file of the set left alone because it held the new bytes) must still hold them.
+        foreach (var expected in _expected)
+        {
+            if (_files.Any(f => string.Equals(f.Path, expected.Key, StringComparison.Ordinal)) || Holds(expected.Key, expected.Value)) continue;
+            throw TargetChanged(expected.Key);
         }
     }
 
@@ -161,6 +167,9 @@ public sealed class FileTransaction
     {
         FileWritten?.Invoke(file.Path, PlatformInfo.IsWindows ? (file.IsPrivate ? "owner-only ACL" : "inherited ACL") : FileModes.Format(file.Mode));
     }
+
+    private static DockerTlsException TargetChanged(string path) => new("TargetChanged", ErrorKind.InvalidOperation,
+        $"'{path}' changed after it was read (another command wrote it meanwhile). Nothing was written. Run again to apply the change to what is there now.", path);
 
     private static bool Holds(string path, byte[]? content) =>
         content is null ? !File.Exists(path) : SafeFile.HoldsExactly(path, content);
